@@ -1,0 +1,54 @@
+import { edgeLabel } from "../../diagnostics/diagnostic";
+import { normalizeHintId } from "../../hints/registry";
+import type { Check } from "../context";
+
+/** CTRL101/102: budgets must be positive. SPILL001/002: spilling needs a bound and a blob store. */
+export const checkEdgeBudgets: Check = ({ flow, report }) => {
+  const hasBlobHint = flow.nodes.some((node) =>
+    [...node.effectHints, ...node.determinismHints].some((hint) => {
+      const id = normalizeHintId(hint);
+      return id === "resource::blob" || id.startsWith("resource::blob::");
+    }),
+  );
+  flow.edges.forEach((edge, index) => {
+    const label = edgeLabel(edge.from, edge.to);
+    if (edge.timeout_ms === 0) {
+      report({
+        code: "CTRL101",
+        severity: "error",
+        message: `edge ${label} sets timeout_ms to 0: use a positive budget in milliseconds, or remove it`,
+        path: `/edges/${index}/timeout_ms`,
+        edge: label,
+      });
+    }
+    const { max_items: maxItems, spill_tier: spillTier } = edge.buffer;
+    if (maxItems === 0) {
+      report({
+        code: "CTRL102",
+        severity: "error",
+        message: `edge ${label} sets buffer.max_items to 0: use a positive bound, or remove it`,
+        path: `/edges/${index}/buffer/max_items`,
+        edge: label,
+      });
+    }
+    if (typeof spillTier !== "string") return;
+    if (typeof maxItems !== "number") {
+      report({
+        code: "SPILL001",
+        severity: "error",
+        message: `edge ${label} spills to "${spillTier}" without buffer.max_items: set the in-memory bound at which spilling starts`,
+        path: `/edges/${index}/buffer/spill_tier`,
+        edge: label,
+      });
+    }
+    if (!hasBlobHint) {
+      report({
+        code: "SPILL002",
+        severity: "error",
+        message: `edge ${label} spills to "${spillTier}" but no node declares a blob capability: add a "resource::blob::write" hint (e.g. via caps/r2) or remove spill_tier`,
+        path: `/edges/${index}/buffer/spill_tier`,
+        edge: label,
+      });
+    }
+  });
+};

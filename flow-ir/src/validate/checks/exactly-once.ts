@@ -1,0 +1,43 @@
+import { edgeLabel } from "../../diagnostics/diagnostic";
+import { normalizeHintId } from "../../hints/registry";
+import type { Check } from "../context";
+
+export const MIN_EXACTLY_ONCE_TTL_MS = 300_000;
+const DEDUPE_HINT = "resource::dedupe";
+
+/** EXACT001–003: an exactly_once edge needs a deduplicating, keyed, long-lived target. */
+export const checkExactlyOnce: Check = ({ flow, nodes, report }) => {
+  flow.edges.forEach((edge, index) => {
+    if (edge.delivery !== "exactly_once") return;
+    const target = nodes.get(edge.to)?.node;
+    if (!target) return;
+    const label = edgeLabel(edge.from, edge.to);
+    const base = { severity: "error", path: `/edges/${index}/delivery`, edge: label, node: target.alias } as const;
+    const hints = [...target.effectHints, ...target.determinismHints].map(normalizeHintId);
+    if (!hints.some((hint) => hint === DEDUPE_HINT || hint.startsWith(`${DEDUPE_HINT}::`))) {
+      report({
+        ...base,
+        code: "EXACT001",
+        message: `edge ${label} is exactly_once but node "${target.alias}" has no "${DEDUPE_HINT}::*" hint: bind a dedupe capability (e.g. add "resource::dedupe::write" to its effectHints) or relax delivery to at_least_once`,
+      });
+    }
+    if (typeof target.idempotency.key !== "string" || target.idempotency.key.length === 0) {
+      report({
+        ...base,
+        code: "EXACT002",
+        message: `edge ${label} is exactly_once but node "${target.alias}" has no idempotency.key: add the key that identifies one effect`,
+      });
+    }
+    const ttl = target.idempotency.ttlMs;
+    if (typeof ttl !== "number" || ttl < MIN_EXACTLY_ONCE_TTL_MS) {
+      report({
+        ...base,
+        code: "EXACT003",
+        message:
+          typeof ttl === "number"
+            ? `edge ${label} is exactly_once but node "${target.alias}" keeps dedupe keys for ${ttl} ms: set idempotency.ttlMs to at least ${MIN_EXACTLY_ONCE_TTL_MS}`
+            : `edge ${label} is exactly_once but node "${target.alias}" declares no idempotency.ttlMs: set it to at least ${MIN_EXACTLY_ONCE_TTL_MS}`,
+      });
+    }
+  });
+};

@@ -1,0 +1,115 @@
+import * as v from "valibot";
+import type { Diagnostic } from "../diagnostics/diagnostic";
+import { BUILTIN_HINTS } from "../hints/builtin";
+import { createHintRegistry, type HintRegistry } from "../hints/registry";
+import type { FlowIR } from "../ir/types";
+import { parseJson } from "../json/parse";
+import { decodePointer, encodePointer, resolvePointer } from "../json/pointer";
+import { ManifestSchema, type ProjectManifest, type ProjectManifestInput } from "../manifest/manifest";
+import { checkAliases } from "./checks/aliases";
+import { checkCycles } from "./checks/cycles";
+import { checkEdgeBudgets } from "./checks/edges";
+import { checkExactlyOnce } from "./checks/exactly-once";
+import { checkHints } from "./checks/hints";
+import { checkIdempotency } from "./checks/idempotency";
+import { checkManifest } from "./checks/manifest";
+import { checkPorts } from "./checks/ports";
+import { checkReferences } from "./checks/references";
+import { checkSurfaces } from "./checks/surfaces";
+import type { Check, CheckContext, IndexedNode } from "./context";
+import { edgeKey } from "./context";
+import { checkStructure } from "./structure";
+
+export interface ValidateOptions {
+  /** Hint constraints to enforce; defaults to the built-in hints only. */
+  readonly registry?: HintRegistry;
+  /** The project manifest; enables DAG203. */
+  readonly manifest?: ProjectManifest | ProjectManifestInput;
+}
+
+export interface ValidationResult {
+  /** True when no diagnostic has severity "error". */
+  readonly ok: boolean;
+  /** The parsed flow (defaults applied, unknown fields kept) whenever the structure is valid. */
+  readonly flow?: FlowIR;
+  readonly diagnostics: readonly Diagnostic[];
+}
+
+const CHECKS: readonly Check[] = [
+  checkAliases,
+  checkReferences,
+  checkCycles,
+  checkPorts,
+  checkIdempotency,
+  checkHints,
+  checkExactlyOnce,
+  checkEdgeBudgets,
+  checkSurfaces,
+  checkManifest,
+];
+
+const BUILTIN_REGISTRY = createHintRegistry(BUILTIN_HINTS);
+
+/**
+ * Validates a Flow IR document given as JSON text or as an already parsed value.
+ * Never throws on bad input: every problem comes back as a diagnostic.
+ */
+export function validate(input: unknown, options: ValidateOptions = {}): ValidationResult {
+  let document = input;
+  if (typeof input === "string") {
+    const parsed = parseJson(input);
+    if (!parsed.ok) return { ok: false, diagnostics: [parsed.diagnostic] };
+    document = parsed.value;
+  }
+  const structure = checkStructure(document);
+  if (!structure.ok) return { ok: false, diagnostics: structure.diagnostics };
+
+  const flow = structure.flow;
+  const diagnostics: Diagnostic[] = [];
+  const nodes = new Map<string, IndexedNode>();
+  flow.nodes.forEach((node, index) => {
+    if (!nodes.has(node.alias)) nodes.set(node.alias, { node, index });
+  });
+  const context: CheckContext = {
+    flow,
+    registry: options.registry ?? BUILTIN_REGISTRY,
+    manifest: readManifest(options.manifest, diagnostics),
+    nodes,
+    edgeKeys: new Set(flow.edges.map((edge) => edgeKey(edge.from, edge.to))),
+    report: (diagnostic) => diagnostics.push(diagnostic),
+  };
+  for (const check of CHECKS) check(context);
+
+  const anchored = diagnostics.map((diagnostic) => anchorPath(document, diagnostic));
+  return {
+    ok: !anchored.some((diagnostic) => diagnostic.severity === "error"),
+    flow,
+    diagnostics: anchored,
+  };
+}
+
+function readManifest(manifest: ValidateOptions["manifest"], diagnostics: Diagnostic[]): ProjectManifest | undefined {
+  if (manifest === undefined) return undefined;
+  const parsed = v.safeParse(ManifestSchema, manifest);
+  if (parsed.success) return parsed.output;
+  const [issue] = parsed.issues;
+  diagnostics.push({
+    code: "DAG203",
+    severity: "error",
+    message: `the manifest is malformed (${issue.message}), so no binding or secret can be checked: fix flows.config.json`,
+    path: "",
+  });
+  return undefined;
+}
+
+/** Points a diagnostic at the nearest part of the input that exists (defaults are not in the input). */
+function anchorPath(document: unknown, diagnostic: Diagnostic): Diagnostic {
+  if (resolvePointer(document, diagnostic.path).found) return diagnostic;
+  const segments = decodePointer(diagnostic.path) ?? [];
+  while (segments.length > 0) {
+    segments.pop();
+    const path = encodePointer(segments);
+    if (resolvePointer(document, path).found) return { ...diagnostic, path };
+  }
+  return { ...diagnostic, path: "" };
+}

@@ -1,0 +1,32 @@
+import { cloudflareTest } from "@cloudflare/vitest-pool-workers";
+import { defineConfig } from "vitest/config";
+
+// Two projects: code that must run inside workerd is tested there for real; everything
+// else runs in Node.
+export default defineConfig({
+  test: {
+    projects: [
+      {
+        plugins: [
+          cloudflareTest({
+            main: "./test/workers/worker.ts",
+            miniflare: {
+              compatibilityDate: "2026-04-26",
+              compatibilityFlags: ["nodejs_compat"],
+            },
+          }),
+        ],
+        test: { name: "workers", include: ["test/workers/**/*.test.ts"] },
+      },
+      {
+        test: {
+          name: "node",
+          include: ["**/*.test.ts"],
+          exclude: ["test/workers/**", "**/node_modules/**", "**/dist/**"],
+          environment: "node",
+          testTimeout: 60_000,
+        },
+      },
+    ],
+  },
+});
