@@ -1,8 +1,9 @@
 // Each package is checked against its own tsconfig so that a portable package
 // that reaches for node:* or cloudflare:* types fails here, not in production.
 import { spawnSync } from "node:child_process";
-import { existsSync } from "node:fs";
+import { existsSync, readdirSync } from "node:fs";
 import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
 
 const projects = [
   "flow-ir",
@@ -18,10 +19,15 @@ const projects = [
   "test/workers",
   "tsconfig.test.json",
 ];
-const tsc = createRequire(import.meta.url).resolve("typescript/bin/tsc");
+const tsc = join(dirname(createRequire(import.meta.url).resolve("typescript/package.json")), "bin", "tsc");
 let failed = 0;
+// A package whose issue has not landed yet has no sources; there is nothing to check.
+const hasSources = (project) =>
+  project.endsWith(".json") || readdirSync(project, { recursive: true }).some((f) => String(f).endsWith(".ts"));
+let checked = 0;
 for (const project of projects) {
-  if (!existsSync(project)) continue;
+  if (!existsSync(project) || !hasSources(project)) continue;
+  checked += 1;
   const result = spawnSync(process.execPath, [tsc, "-p", project], { stdio: "inherit" });
   if (result.status !== 0) {
     failed += 1;
@@ -29,4 +35,4 @@ for (const project of projects) {
   }
 }
 if (failed > 0) process.exit(1);
-console.log(`typecheck: ${projects.length} projects clean`);
+console.log(`typecheck: ${checked} projects clean`);

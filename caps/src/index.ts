@@ -1,0 +1,2 @@
+export { type CapabilityDescriptor, capabilityHints } from "./capability";
+export { hintRegistryFor } from "./registry";
