@@ -1,5 +1,6 @@
 export { DIAGNOSTIC_CODES, type DiagnosticCode } from "./diagnostics/codes";
 export { countBySeverity, type Diagnostic, edgeLabel, type Severity } from "./diagnostics/diagnostic";
+export * from "./graph/index";
 export { BUILTIN_HINTS } from "./hints/builtin";
 export type { HintConstraint } from "./hints/constraint";
 export { createHintRegistry, type HintRegistry, normalizeHintId } from "./hints/registry";
@@ -12,5 +13,6 @@ export { decodePointer, encodePointer, resolvePointer } from "./json/pointer";
 export { createPositionLocator, positionAt, type SourcePosition } from "./json/position";
 export { ManifestSchema, type ProjectManifest, type ProjectManifestInput } from "./manifest/manifest";
 export { FLOW_IR_SCHEMA_ID, flowIrJsonSchema, MANIFEST_SCHEMA_ID, manifestJsonSchema } from "./schema/json-schema";
+export * from "./surfaces/index";
 export { MIN_EXACTLY_ONCE_TTL_MS } from "./validate/checks/exactly-once";
 export { type ValidateOptions, type ValidationResult, validate } from "./validate/validate";

@@ -1,0 +1,34 @@
+import * as v from "valibot";
+import { type ConfigResult, nonNegativeInteger, parseConfig, positiveInteger } from "./parse-config";
+
+export const ERROR_STRATEGIES = ["retry", "fail", "continue"] as const;
+export type ErrorStrategy = (typeof ERROR_STRATEGIES)[number];
+
+export const DEFAULT_MAX_RETRIES = 3;
+export const DEFAULT_BACKOFF_MS = 100;
+export const DEFAULT_MAX_BACKOFF_MS = 30_000;
+
+export const ErrorHandlerConfigSchema = v.pipe(
+  v.looseObject({
+    strategy: v.picklist(ERROR_STRATEGIES, 'strategy must be "retry", "fail" or "continue"'),
+    max_retries: v.optional(positiveInteger("max_retries"), DEFAULT_MAX_RETRIES),
+    backoff_ms: v.optional(nonNegativeInteger("backoff_ms"), DEFAULT_BACKOFF_MS),
+    max_backoff_ms: v.optional(nonNegativeInteger("max_backoff_ms"), DEFAULT_MAX_BACKOFF_MS),
+    jitter: v.optional(v.boolean("jitter must be true or false"), true),
+  }),
+  v.forward(
+    v.check((config) => config.max_backoff_ms >= config.backoff_ms, "max_backoff_ms must be at least backoff_ms"),
+    ["max_backoff_ms"],
+  ),
+);
+
+export type ErrorHandlerConfig = v.InferOutput<typeof ErrorHandlerConfigSchema>;
+
+/**
+ * `error_handler`: what happens when a target node fails. `retry` re-runs it up to
+ * `max_retries` times with exponential backoff; `continue` delivers `null` downstream instead
+ * of failing the run; `fail` (the default without a handler) fails the run.
+ */
+export function parseErrorHandlerConfig(config: unknown): ConfigResult<ErrorHandlerConfig> {
+  return parseConfig(ErrorHandlerConfigSchema, config);
+}

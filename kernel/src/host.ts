@@ -1,0 +1,50 @@
+import type { JournalStore } from "./journal";
+
+export interface Clock {
+  now(): number;
+  /** Resolves after `ms`, or rejects with the signal's reason when it aborts first. */
+  sleep(ms: number, signal?: AbortSignal): Promise<void>;
+}
+
+export interface LogRecord {
+  readonly level: "debug" | "info" | "warn" | "error";
+  readonly message: string;
+  readonly [field: string]: unknown;
+}
+
+export type Logger = (record: LogRecord) => void;
+
+/**
+ * What a host supplies. The kernel owns scheduling; the host owns persistence, time,
+ * identity, logs and the capabilities nodes may use.
+ */
+export interface Host {
+  readonly journal: JournalStore;
+  readonly clock: Clock;
+  readonly newId: () => string;
+  readonly logger: Logger;
+  /** Capability instances by name; a node sees only those it declared. */
+  readonly capabilities?: Readonly<Record<string, unknown>>;
+}
+
+export const systemClock: Clock = {
+  now: () => Date.now(),
+  sleep: (ms, signal) =>
+    new Promise<void>((resolve, reject) => {
+      if (signal?.aborted) {
+        reject(signal.reason);
+        return;
+      }
+      const timer = setTimeout(() => {
+        signal?.removeEventListener("abort", onAbort);
+        resolve();
+      }, ms);
+      const onAbort = () => {
+        clearTimeout(timer);
+        reject(signal?.reason);
+      };
+      signal?.addEventListener("abort", onAbort, { once: true });
+    }),
+};
+
+export const silentLogger: Logger = () => {};

@@ -1,0 +1,62 @@
+import type { FlowError } from "./errors";
+
+/**
+ * The journal is the run's memory: hosts persist it (memory, Durable Object SQLite, OpenDAL,
+ * the command bus), the kernel replays it. Entries are appended, never rewritten.
+ */
+export type JournalEntry =
+  | {
+      readonly type: "started";
+      readonly flow: string;
+      readonly trigger: string;
+      readonly capture: string;
+      readonly payload: unknown;
+      readonly at: number;
+    }
+  | {
+      readonly type: "completed";
+      readonly node: string;
+      readonly output: unknown;
+      readonly attempts: number;
+      readonly startedAt: number;
+      readonly durationMs: number;
+    }
+  | { readonly type: "skipped"; readonly node: string }
+  | {
+      readonly type: "failed";
+      readonly node: string;
+      readonly error: FlowError;
+      readonly attempts: number;
+      readonly durationMs: number;
+    }
+  /** A journaled `ctx.now()` / `ctx.random()` so replays see the same values. */
+  | { readonly type: "value"; readonly node: string; readonly seq: number; readonly value: number }
+  | { readonly type: "halted"; readonly node: string; readonly checkpoint: string; readonly token: string; readonly at: number }
+  | { readonly type: "resumed"; readonly checkpoint: string; readonly payload: unknown; readonly at: number }
+  | { readonly type: "finished"; readonly status: "completed" | "failed" | "cancelled"; readonly at: number };
+
+export interface JournalStore {
+  read(runId: string): Promise<readonly JournalEntry[]>;
+  append(runId: string, entries: readonly JournalEntry[]): Promise<void>;
+  /** Run ids, newest last. */
+  list(): Promise<readonly string[]>;
+}
+
+/** The in-memory journal: tests, benchmarks and single-process embeddings. */
+export function createMemoryJournal(): JournalStore & { readonly runs: ReadonlyMap<string, JournalEntry[]> } {
+  const runs = new Map<string, JournalEntry[]>();
+  return {
+    runs,
+    async read(runId) {
+      return runs.get(runId) ?? [];
+    },
+    async append(runId, entries) {
+      const list = runs.get(runId);
+      if (list) list.push(...entries);
+      else runs.set(runId, [...entries]);
+    },
+    async list() {
+      return [...runs.keys()];
+    },
+  };
+}
