@@ -16,6 +16,11 @@ export const KERNEL_ERROR_CODES = {
   HALT404: "checkpoint is not declared by the flow",
   HALT403: "resume token does not match the halted run",
   VALID400: "flow is not valid",
+  IDEM001: "an idempotency key cannot be resolved from the node's input",
+  DEDUPE409: "another run holds this idempotency key",
+  FOREACH400: "for_each source did not produce an array",
+  SUBFLOW501: "a subflow halted; halts inside subflows are not supported",
+  CAPT002: "the flow has several sinks and no capture was named",
 } as const;
 
 export type KernelErrorCode = keyof typeof KERNEL_ERROR_CODES;

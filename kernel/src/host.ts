@@ -1,3 +1,4 @@
+import type { NodeIR } from "@flows/flow-ir";
 import type { JournalStore } from "./journal";
 
 export interface Clock {
@@ -23,8 +24,11 @@ export interface Host {
   readonly clock: Clock;
   readonly newId: () => string;
   readonly logger: Logger;
-  /** Capability instances by name; a node sees only those it declared. */
-  readonly capabilities?: Readonly<Record<string, unknown>>;
+  /**
+   * The capabilities one node may use, already scoped to what it declared (the host knows
+   * which capability each hint belongs to; the kernel does not).
+   */
+  readonly capabilities?: (node: NodeIR) => Readonly<Record<string, unknown>>;
 }
 
 export const systemClock: Clock = {

@@ -20,6 +20,10 @@ export type JournalEntry =
       readonly attempts: number;
       readonly startedAt: number;
       readonly durationMs: number;
+      /** The output is the list of values the node streamed. */
+      readonly streamed?: boolean;
+      /** Set when an `error_handler` with strategy `continue` turned a failure into a null output. */
+      readonly error?: FlowError;
     }
   | { readonly type: "skipped"; readonly node: string }
   | {
@@ -31,9 +35,28 @@ export type JournalEntry =
     }
   /** A journaled `ctx.now()` / `ctx.random()` so replays see the same values. */
   | { readonly type: "value"; readonly node: string; readonly seq: number; readonly value: number }
-  | { readonly type: "halted"; readonly node: string; readonly checkpoint: string; readonly token: string; readonly at: number }
-  | { readonly type: "resumed"; readonly checkpoint: string; readonly payload: unknown; readonly at: number }
-  | { readonly type: "finished"; readonly status: "completed" | "failed" | "cancelled"; readonly at: number };
+  | {
+      readonly type: "halted";
+      readonly node: string;
+      readonly checkpoint: string;
+      readonly token: string;
+      readonly details: unknown;
+      readonly at: number;
+    }
+  | {
+      readonly type: "resumed";
+      readonly node: string;
+      readonly checkpoint: string;
+      readonly payload: unknown;
+      readonly at: number;
+    }
+  | {
+      readonly type: "finished";
+      readonly status: "completed" | "failed" | "cancelled";
+      readonly output?: unknown;
+      readonly error?: FlowError;
+      readonly at: number;
+    };
 
 export interface JournalStore {
   read(runId: string): Promise<readonly JournalEntry[]>;

@@ -2,7 +2,7 @@ import type { FlowIR, NodeIR } from "@flows/flow-ir";
 import type { RetryPolicy } from "./backoff";
 import { type FlowError, KernelError } from "./errors";
 import type { NodeImplementation, NodeRegistry } from "./nodes";
-import { readSurfaces, type Router } from "./surfaces";
+import { type Router, readSurfaces } from "./surfaces";
 
 export interface ForEachPlan {
   readonly source: string;

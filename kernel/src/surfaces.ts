@@ -130,7 +130,10 @@ export function readSurfaces(flow: FlowIR): SurfacePlan | { ok: false; error: Fl
         const parsed = parseTimeoutConfig(surface.config);
         if (!parsed.ok) return invalid(surface, parsed.problems);
         for (const target of surface.targets) {
-          plan.timeouts.set(target, Math.min(plan.timeouts.get(target) ?? Number.POSITIVE_INFINITY, parsed.config.timeout_ms));
+          plan.timeouts.set(
+            target,
+            Math.min(plan.timeouts.get(target) ?? Number.POSITIVE_INFINITY, parsed.config.timeout_ms),
+          );
         }
         break;
       }

@@ -1,0 +1,253 @@
+import { backoffDelay } from "./backoff";
+import { withBudget } from "./budget";
+import { type FlowError, KernelError, toFlowError } from "./errors";
+import { HaltSignal } from "./halt";
+import { resolveIdempotencyKey } from "./idempotency";
+import { createDeterministicSource, createNodeContext } from "./node-context";
+import { isAsyncIterable } from "./nodes";
+import type { NodePlan } from "./plan";
+import { select } from "./pointer";
+import { createRateLimiter } from "./rate-limiter";
+import type { RunContext } from "./run-context";
+
+export type NodeOutcome =
+  | {
+      readonly kind: "completed";
+      readonly output: unknown;
+      readonly attempts: number;
+      readonly streamed?: boolean;
+      readonly error?: FlowError;
+    }
+  | { readonly kind: "failed"; readonly error: FlowError; readonly attempts: number }
+  | { readonly kind: "halted"; readonly checkpoint: string; readonly details: unknown };
+
+/** Shared by every attempt (and every for_each item) of one node execution. */
+interface Execution {
+  readonly source: ReturnType<typeof createDeterministicSource>;
+  attempts: number;
+  /** The capture node yielded its output as a stream. */
+  streamed: boolean;
+}
+
+/** One delivery of a node: its input and how it arrived. */
+export interface NodeInput {
+  readonly value: unknown;
+  /** True when the input is an object keyed by predecessor alias. */
+  readonly keyed: boolean;
+  /** Smallest `timeout_ms` of the edges that delivered it. */
+  readonly edgeBudgetMs: number | undefined;
+}
+
+class AttemptsExhausted extends Error {
+  constructor(
+    readonly error: FlowError,
+    readonly attempts: number,
+  ) {
+    super(error.message);
+  }
+}
+
+const DEFAULT_DEDUPE_TTL_MS = 24 * 60 * 60 * 1000;
+
+/** Runs a node to an outcome: retries, budgets, rate limits, for_each fan-out, exactly-once. */
+export async function executeNode(run: RunContext, plan: NodePlan, input: NodeInput): Promise<NodeOutcome> {
+  const execution: Execution = { source: createDeterministicSource(run, plan.alias), attempts: 0, streamed: false };
+  try {
+    const output =
+      plan.forEach === undefined
+        ? await executeOnce(run, plan, input, input.value, execution)
+        : await executeForEach(run, plan, input, execution);
+    return { kind: "completed", output, attempts: execution.attempts, streamed: execution.streamed };
+  } catch (thrown) {
+    if (thrown instanceof HaltSignal) return { kind: "halted", checkpoint: thrown.checkpoint, details: thrown.details };
+    const exhausted = thrown instanceof AttemptsExhausted ? thrown : undefined;
+    const error = exhausted?.error ?? toFlowError(thrown, plan.alias);
+    if (plan.onError === "continue" && !run.controller.signal.aborted) {
+      return { kind: "completed", output: null, attempts: execution.attempts, error };
+    }
+    return { kind: "failed", error, attempts: execution.attempts };
+  }
+}
+
+async function executeForEach(
+  run: RunContext,
+  plan: NodePlan,
+  input: NodeInput,
+  execution: Execution,
+): Promise<unknown[]> {
+  const forEach = plan.forEach as NonNullable<NodePlan["forEach"]>;
+  const upstream = input.keyed ? (input.value as Record<string, unknown>)[forEach.source] : input.value;
+  const items = select(upstream, forEach.itemsPointer);
+  if (!Array.isArray(items)) {
+    throw new KernelError(
+      "FOREACH400",
+      `for_each over node "${plan.alias}" expected an array at "${forEach.itemsPointer}" in the output of "${forEach.source}" (got ${items === null ? "null" : typeof items})`,
+      { node: plan.alias, source: forEach.source, items_pointer: forEach.itemsPointer },
+    );
+  }
+  const results: unknown[] = new Array(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length && !run.controller.signal.aborted) {
+      const index = next;
+      next += 1;
+      results[index] = await executeOnce(run, plan, input, items[index], execution);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(forEach.concurrency, items.length) }, worker));
+  run.controller.signal.throwIfAborted();
+  return results;
+}
+
+/** One logical execution (one for_each item or the whole node): attempts until success or give-up. */
+async function executeOnce(
+  run: RunContext,
+  plan: NodePlan,
+  input: NodeInput,
+  value: unknown,
+  execution: Execution,
+): Promise<unknown> {
+  const keyed = input.keyed && plan.forEach === undefined;
+  const idempotencyKey = resolveIdempotencyKey(run.flow.id, plan.node, value, keyed);
+  const ttlMs = plan.node.idempotency?.ttlMs ?? DEFAULT_DEDUPE_TTL_MS;
+
+  if (plan.exactlyOnce && idempotencyKey !== undefined) {
+    const reservation = await run.dedupe.reserve(idempotencyKey, run.runId, ttlMs);
+    if (reservation.status === "completed") return reservation.result;
+    if (reservation.status === "pending") {
+      throw new KernelError(
+        "DEDUPE409",
+        `node "${plan.alias}" is already running for idempotency key "${idempotencyKey}" in run ${reservation.owner}: retry later`,
+        { node: plan.alias, key: idempotencyKey, owner: reservation.owner },
+        true,
+      );
+    }
+    try {
+      const result = await attemptLoop(run, plan, input, value, idempotencyKey, execution);
+      await run.dedupe.complete(idempotencyKey, run.runId, result, ttlMs);
+      return result;
+    } catch (error) {
+      if (!(error instanceof HaltSignal)) await run.dedupe.release(idempotencyKey, run.runId);
+      throw error;
+    }
+  }
+  return attemptLoop(run, plan, input, value, idempotencyKey, execution);
+}
+
+function mayRetry(plan: NodePlan, thrown: unknown, attempt: number, idempotencyKey: string | undefined): boolean {
+  const retry = plan.retry;
+  if (retry === undefined || attempt > retry.maxRetries) return false;
+  if (thrown instanceof HaltSignal) return false;
+  // Retrying an effect without a key could perform it twice.
+  if (plan.node.effects === "effectful" && idempotencyKey === undefined) return false;
+  const flagged = thrown as { retryable?: unknown } | null;
+  if (thrown instanceof KernelError) return thrown.retryable;
+  return !(flagged !== null && typeof flagged === "object" && flagged.retryable === false);
+}
+
+async function attemptLoop(
+  run: RunContext,
+  plan: NodePlan,
+  input: NodeInput,
+  value: unknown,
+  idempotencyKey: string | undefined,
+  execution: Execution,
+): Promise<unknown> {
+  const clock = run.host.clock;
+  const budgetMs = minDefined(plan.timeoutMs, input.edgeBudgetMs);
+  for (let attempt = 1; ; attempt += 1) {
+    execution.attempts += 1;
+    const total = execution.attempts;
+    run.emit({ type: "node-started", node: plan.alias, attempt });
+    try {
+      await acquireRateLimit(run, plan);
+      return await withBudget(
+        async (signal) => {
+          const context = createNodeContext(run, plan, { attempt, signal, idempotencyKey, source: execution.source });
+          return settle(run, plan, await invoke(run, plan, value, context.signal, context), signal, execution);
+        },
+        {
+          parent: run.controller.signal,
+          budgetMs,
+          clock,
+          what: `node "${plan.alias}"`,
+          details: { node: plan.alias, attempt },
+        },
+      );
+    } catch (thrown) {
+      if (thrown instanceof HaltSignal || run.controller.signal.aborted) throw thrown;
+      if (!mayRetry(plan, thrown, attempt, idempotencyKey)) {
+        throw new AttemptsExhausted(withAttempts(toFlowError(thrown, plan.alias), total), total);
+      }
+      const delayMs = backoffDelay(plan.retry as NonNullable<NodePlan["retry"]>, attempt, Math.random);
+      run.emit({ type: "node-retrying", node: plan.alias, attempt, delayMs, code: toFlowError(thrown).code });
+      await clock.sleep(delayMs, run.controller.signal);
+    }
+  }
+}
+
+function withAttempts(error: FlowError, attempts: number): FlowError {
+  return { ...error, details: { ...error.details, attempts } };
+}
+
+async function invoke(
+  run: RunContext,
+  plan: NodePlan,
+  value: unknown,
+  signal: AbortSignal,
+  context: ReturnType<typeof createNodeContext>,
+): Promise<unknown> {
+  if (plan.implementation !== undefined) return plan.implementation(value, context);
+  return run.runSubflow(plan.node.identifier, value, `${run.runId}/${plan.alias}`, signal);
+}
+
+/** Drains a streamed output: into the run's channel for the capture node, into an array otherwise. */
+async function settle(
+  run: RunContext,
+  plan: NodePlan,
+  output: unknown,
+  signal: AbortSignal,
+  execution: Execution,
+): Promise<unknown> {
+  if (!isAsyncIterable(output)) return output;
+  const items: unknown[] = [];
+  const toChannel = plan.alias === run.capture && plan.forEach === undefined ? run.channel : undefined;
+  if (plan.alias === run.capture) execution.streamed = true;
+  const iterator = output[Symbol.asyncIterator]();
+  let finished = false;
+  try {
+    for (;;) {
+      signal.throwIfAborted();
+      const step = await iterator.next();
+      if (step.done) {
+        finished = true;
+        break;
+      }
+      items.push(step.value);
+      if (toChannel !== undefined && !(await toChannel.push(step.value))) {
+        throw new KernelError("RUN499", "the consumer stopped reading the stream", { node: plan.alias });
+      }
+    }
+  } finally {
+    // Tell the producer to stop (its finally blocks run) when we leave early.
+    if (!finished) await iterator.return?.();
+  }
+  return items;
+}
+
+async function acquireRateLimit(run: RunContext, plan: NodePlan): Promise<void> {
+  if (plan.rateLimit === undefined) return;
+  const key = `${run.flow.id}\u0000${plan.alias}`;
+  let limiter = run.limiters.get(key);
+  if (limiter === undefined) {
+    limiter = createRateLimiter(plan.rateLimit.limit, plan.rateLimit.windowMs, run.host.clock);
+    run.limiters.set(key, limiter);
+  }
+  await limiter.acquire(run.controller.signal);
+}
+
+function minDefined(a: number | undefined, b: number | undefined): number | undefined {
+  if (a === undefined) return b;
+  if (b === undefined) return a;
+  return Math.min(a, b);
+}

@@ -1,0 +1,19 @@
+export { backoffDelay, type RetryPolicy } from "./backoff";
+export { type Channel, createChannel } from "./channel";
+export { createMemoryDedupe, type DedupeStore, type Reservation } from "./dedupe";
+export { type FlowError, KERNEL_ERROR_CODES, KernelError, type KernelErrorCode, toFlowError } from "./errors";
+export { type Clock, type Host, type Logger, type LogRecord, silentLogger, systemClock } from "./host";
+export { createMemoryJournal, type JournalEntry, type JournalStore } from "./journal";
+export {
+  createKernel,
+  type Invocation,
+  type Kernel,
+  type KernelOptions,
+  type ResumeRequest,
+  type RunStream,
+  type RunSummary,
+} from "./kernel";
+export type { NodeContext, NodeImplementation, NodeRegistry, RunMetadata } from "./nodes";
+export type { RunEvent } from "./run-context";
+export { foldJournal, type NodeRecord, type RunState, type RunStatus } from "./run-state";
+export type { RunOutcome } from "./scheduler";

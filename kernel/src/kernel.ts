@@ -1,0 +1,456 @@
+import { type FlowIR, validate } from "@flows/flow-ir";
+import { createChannel } from "./channel";
+import { createMemoryDedupe, type DedupeStore } from "./dedupe";
+import { type FlowError, KernelError, toFlowError } from "./errors";
+import type { Host } from "./host";
+import type { JournalEntry } from "./journal";
+import type { NodeRegistry, RunMetadata } from "./nodes";
+import { type FlowPlan, planFlow } from "./plan";
+import type { RateLimiter } from "./rate-limiter";
+import type { RunContext, RunEvent } from "./run-context";
+import { foldJournal, type RunState, type RunStatus, resumeKey } from "./run-state";
+import { type RunOutcome, schedule } from "./scheduler";
+
+export interface KernelOptions {
+  /** Flow IR documents (parsed JSON or text); each is validated once, before its first run. */
+  readonly flows: readonly unknown[];
+  readonly nodes: NodeRegistry;
+  readonly host: Host;
+  /** The idempotency ledger for `exactly_once` edges; in memory by default. */
+  readonly dedupe?: DedupeStore;
+  /** Nodes of one run that may execute at the same time. */
+  readonly concurrency?: number;
+}
+
+export interface Invocation {
+  /** Flow id or name. */
+  readonly flow: string;
+  /** Trigger alias; defaults to the flow's only trigger. */
+  readonly trigger?: string;
+  /** Node whose output is the run's result; defaults to the flow's only sink. */
+  readonly capture?: string;
+  readonly payload?: unknown;
+  /** Re-using a run id resumes that run from its journal instead of starting again. */
+  readonly runId?: string;
+  /** Budget for the whole invocation, from now. */
+  readonly timeoutMs?: number;
+  readonly metadata?: Readonly<Record<string, unknown>>;
+  readonly signal?: AbortSignal;
+  readonly onEvent?: (event: RunEvent) => void;
+}
+
+export interface ResumeRequest {
+  readonly runId: string;
+  readonly checkpoint: string;
+  readonly token: string;
+  readonly payload?: unknown;
+  readonly timeoutMs?: number;
+  readonly signal?: AbortSignal;
+  readonly onEvent?: (event: RunEvent) => void;
+}
+
+export interface RunSummary {
+  readonly runId: string;
+  readonly flow: string | undefined;
+  readonly status: RunStatus;
+  readonly startedAt: number | undefined;
+  readonly checkpoint: string | undefined;
+  readonly history: RunState["history"];
+  readonly error: FlowError | undefined;
+}
+
+export interface RunStream {
+  readonly runId: string;
+  /** The capture node's values as they are produced; stopping early cancels the run. */
+  readonly values: AsyncIterable<unknown>;
+  readonly outcome: Promise<RunOutcome>;
+}
+
+export interface Kernel {
+  /** Checks a flow can run here (valid, every identifier implemented, every surface supported). */
+  preflight(flow: string): FlowError | undefined;
+  invoke(invocation: Invocation): Promise<RunOutcome>;
+  stream(invocation: Invocation): RunStream;
+  resume(request: ResumeRequest): Promise<RunOutcome>;
+  status(runId: string): Promise<RunSummary>;
+  runs(): Promise<RunSummary[]>;
+}
+
+interface LoadedFlow {
+  readonly flow: FlowIR;
+  readonly plan: FlowPlan;
+}
+
+const DEFAULT_CONCURRENCY = 16;
+const DEFAULT_STREAM_BUFFER = 16;
+
+export function createKernel(options: KernelOptions): Kernel {
+  const { host, nodes } = options;
+  const dedupe = options.dedupe ?? createMemoryDedupe(host.clock);
+  const limiters = new Map<string, RateLimiter>();
+  const documents = new Map<string, FlowIR>();
+  const invalid = new Map<string, FlowError>();
+  options.flows.forEach((document, index) => {
+    const result = validate(document);
+    if (result.ok && result.flow) {
+      documents.set(result.flow.id, result.flow);
+      documents.set(result.flow.name, result.flow);
+      return;
+    }
+    const named = document as { id?: unknown; name?: unknown } | null;
+    const id = typeof named?.id === "string" ? named.id : `#${index}`;
+    const error = new KernelError(
+      "VALID400",
+      `flow ${id} is not valid: ${result.diagnostics
+        .filter((d) => d.severity === "error")
+        .slice(0, 3)
+        .map((d) => `${d.code} ${d.message}`)
+        .join("; ")}`,
+      { flow: id, diagnostics: result.diagnostics },
+    ).toJSON();
+    invalid.set(id, error);
+    if (typeof named?.name === "string") invalid.set(named.name, error);
+  });
+  const isFlow = (identifier: string) => documents.has(identifier);
+  const loaded = new Map<string, LoadedFlow | FlowError>();
+
+  const load = (name: string): LoadedFlow | FlowError => {
+    const cached = loaded.get(name);
+    if (cached) return cached;
+    const flow = documents.get(name);
+    let result: LoadedFlow | FlowError;
+    if (flow === undefined) {
+      result =
+        invalid.get(name) ??
+        new KernelError("FLOW404", `no flow named "${name}": register it with the kernel`, { flow: name }).toJSON();
+    } else {
+      const planned = planFlow(flow, nodes, isFlow);
+      result = planned.ok ? { flow, plan: planned.plan } : planned.error;
+    }
+    loaded.set(name, result);
+    return result;
+  };
+
+  const readRun = async (runId: string) => foldJournal(runId, await host.journal.read(runId));
+
+  const execute = async (
+    loadedFlow: LoadedFlow,
+    state: RunState,
+    start: Extract<JournalEntry, { type: "started" }>,
+    extras: {
+      signal?: AbortSignal | undefined;
+      timeoutMs?: number | undefined;
+      onEvent?: ((event: RunEvent) => void) | undefined;
+      metadata?: Readonly<Record<string, unknown>> | undefined;
+    },
+    channelCapacity: number | undefined,
+  ): Promise<{ outcome: Promise<RunOutcome>; context: RunContext }> => {
+    const controller = new AbortController();
+    let chain: Promise<void> = Promise.resolve();
+    const channel = channelCapacity === undefined ? undefined : createChannel<unknown>(channelCapacity);
+    channel?.onCancel(() =>
+      controller.abort(new KernelError("RUN499", "the consumer stopped reading the stream", { run_id: state.runId })),
+    );
+    const metadata: RunMetadata = { ...extras.metadata, run_id: state.runId, flow_id: loadedFlow.flow.id };
+    const context: RunContext = {
+      runId: state.runId,
+      flow: loadedFlow.flow,
+      plan: loadedFlow.plan,
+      host,
+      dedupe,
+      metadata,
+      capture: start.capture,
+      replay: state,
+      controller,
+      concurrency: options.concurrency ?? DEFAULT_CONCURRENCY,
+      limiters,
+      channel,
+      record: (entries) => {
+        chain = chain.then(() => host.journal.append(state.runId, entries));
+        return chain;
+      },
+      emit: (event) => extras.onEvent?.(event),
+      runSubflow: async (identifier, input, childRunId, signal) => {
+        const outcome = await kernel.invoke({ flow: identifier, payload: input, runId: childRunId, signal, metadata });
+        if (outcome.status === "completed") return outcome.output;
+        if (outcome.status === "halted") {
+          throw new KernelError(
+            "SUBFLOW501",
+            `subflow "${identifier}" halted at "${outcome.checkpoint}": halts inside subflows are not supported`,
+            { subflow: identifier },
+          );
+        }
+        throw new KernelError(
+          outcome.error.code,
+          `subflow "${identifier}" failed: ${outcome.error.message}`,
+          { ...outcome.error.details, subflow: identifier },
+          outcome.error.retryable,
+        );
+      },
+    };
+    const cleanups: (() => void)[] = [];
+    if (extras.signal) {
+      const signal = extras.signal;
+      const onAbort = () =>
+        controller.abort(new KernelError("RUN499", "the run was cancelled", { run_id: state.runId }));
+      if (signal.aborted) onAbort();
+      else {
+        signal.addEventListener("abort", onAbort, { once: true });
+        cleanups.push(() => signal.removeEventListener("abort", onAbort));
+      }
+    }
+    if (extras.timeoutMs !== undefined) {
+      const timer = new AbortController();
+      const budget = extras.timeoutMs;
+      host.clock.sleep(budget, timer.signal).then(
+        () =>
+          controller.abort(
+            new KernelError(
+              "TIME015",
+              `the invocation exceeded its deadline of ${budget} ms`,
+              { run_id: state.runId, budget_ms: budget },
+              true,
+            ),
+          ),
+        () => {},
+      );
+      cleanups.push(() => timer.abort());
+    }
+    const outcome = schedule(context, start.trigger, start.payload)
+      .catch(async (error: unknown): Promise<RunOutcome> => {
+        const flowError = toFlowError(error);
+        return { status: "failed", runId: state.runId, flow: loadedFlow.flow.id, error: flowError };
+      })
+      .then((result) => {
+        for (const cleanup of cleanups) cleanup();
+        if (channel) {
+          if (result.status === "failed" || result.status === "cancelled") channel.fail(result.error);
+          else channel.close();
+        }
+        return result;
+      });
+    return { outcome, context };
+  };
+
+  const outcomeOf = (state: RunState, flow: string): RunOutcome | undefined => {
+    if (state.finished) {
+      const { status } = state.finished;
+      if (status === "completed") return { status, runId: state.runId, flow, output: state.finished.output ?? null };
+      return {
+        status,
+        runId: state.runId,
+        flow,
+        error: state.finished.error ?? { code: "NODE500", message: "the run failed", retryable: false, details: {} },
+      };
+    }
+    if (state.halt) {
+      const { node, checkpoint, token, details } = state.halt;
+      return { status: "halted", runId: state.runId, flow, node, checkpoint, token, details };
+    }
+    return undefined;
+  };
+
+  const begin = async (
+    invocation: Invocation,
+    channelCapacity: (plan: FlowPlan, capture: string) => number | undefined,
+  ): Promise<{ runId: string; outcome: Promise<RunOutcome>; context?: RunContext }> => {
+    const runId = invocation.runId ?? host.newId();
+    const fail = (error: FlowError) => ({
+      runId,
+      outcome: Promise.resolve<RunOutcome>({ status: "failed", runId, flow: invocation.flow, error }),
+    });
+    const target = load(invocation.flow);
+    if (!("plan" in target)) return fail(target);
+    const { plan, flow } = target;
+    let state = await readRun(runId);
+    if (state.started !== undefined && state.started.flow !== flow.id) {
+      return fail(
+        new KernelError(
+          "RUN409",
+          `run ${runId} belongs to flow "${state.started.flow}", not "${flow.id}": use a new run id`,
+          { run_id: runId },
+        ).toJSON(),
+      );
+    }
+    const finished = outcomeOf(state, flow.id);
+    if (finished) return { runId, outcome: Promise.resolve(finished) };
+    let start = state.started;
+    if (start === undefined) {
+      const trigger = invocation.trigger ?? (plan.triggers.length === 1 ? plan.triggers[0] : undefined);
+      if (trigger === undefined || !plan.triggers.includes(trigger)) {
+        return fail(
+          new KernelError(
+            "TRIG001",
+            trigger === undefined
+              ? `flow "${flow.id}" has ${plan.triggers.length} triggers (${plan.triggers.join(", ")}): name one`
+              : `"${trigger}" is not a trigger of flow "${flow.id}" (triggers: ${plan.triggers.join(", ")})`,
+            { flow: flow.id, trigger: trigger ?? null },
+          ).toJSON(),
+        );
+      }
+      const capture = invocation.capture ?? (plan.sinks.length === 1 ? plan.sinks[0] : undefined);
+      if (capture === undefined || !plan.nodes.has(capture)) {
+        return fail(
+          new KernelError(
+            capture === undefined ? "CAPT002" : "CAPT001",
+            capture === undefined
+              ? `flow "${flow.id}" has ${plan.sinks.length} sinks (${plan.sinks.join(", ")}): name the capture node`
+              : `"${capture}" is not a node of flow "${flow.id}"`,
+            { flow: flow.id, capture: capture ?? null },
+          ).toJSON(),
+        );
+      }
+      start = {
+        type: "started",
+        flow: flow.id,
+        trigger,
+        capture,
+        payload: invocation.payload ?? null,
+        at: host.clock.now(),
+      };
+      await host.journal.append(runId, [start]);
+      state = foldJournal(runId, [start]);
+    }
+    const { outcome, context } = await execute(target, state, start, invocation, channelCapacity(plan, start.capture));
+    return { runId, outcome, context };
+  };
+
+  const summary = (state: RunState): RunSummary => ({
+    runId: state.runId,
+    flow: state.started?.flow,
+    status: state.status,
+    startedAt: state.started?.at,
+    checkpoint: state.halt?.checkpoint,
+    history: state.history,
+    error: state.finished?.error,
+  });
+
+  const kernel: Kernel = {
+    preflight(flow) {
+      const target = load(flow);
+      return "plan" in target ? undefined : target;
+    },
+    async invoke(invocation) {
+      const { outcome } = await begin(invocation, () => undefined);
+      return outcome;
+    },
+    stream(invocation) {
+      const runId = invocation.runId ?? host.newId();
+      const started = begin({ ...invocation, runId }, (plan, capture) => streamCapacity(plan, capture));
+      const outcome = started.then((s) => s.outcome);
+      const values: AsyncIterable<unknown> = {
+        [Symbol.asyncIterator]() {
+          let inner: AsyncIterator<unknown> | undefined;
+          let finishedOutcome: RunOutcome | undefined;
+          const ready = started.then(async (s) => {
+            if (s.context?.channel) inner = s.context.channel[Symbol.asyncIterator]();
+            else finishedOutcome = await s.outcome;
+          });
+          let replayed = false;
+          return {
+            async next() {
+              await ready;
+              if (inner) return inner.next();
+              // A run that had already finished: hand back its recorded result once.
+              if (!replayed && finishedOutcome?.status === "completed") {
+                replayed = true;
+                return { done: false, value: finishedOutcome.output };
+              }
+              if (finishedOutcome && (finishedOutcome.status === "failed" || finishedOutcome.status === "cancelled")) {
+                throw new KernelError(
+                  finishedOutcome.error.code,
+                  finishedOutcome.error.message,
+                  finishedOutcome.error.details,
+                );
+              }
+              return { done: true, value: undefined };
+            },
+            async return() {
+              await ready;
+              await inner?.return?.();
+              return { done: true, value: undefined };
+            },
+          };
+        },
+      };
+      return { runId, values, outcome };
+    },
+    async resume(request) {
+      const state = await readRun(request.runId);
+      const flowId = state.started?.flow;
+      if (state.started === undefined || flowId === undefined) {
+        return {
+          status: "failed",
+          runId: request.runId,
+          flow: "",
+          error: new KernelError("RUN404", `no run with id ${request.runId}`, { run_id: request.runId }).toJSON(),
+        };
+      }
+      const refuse = (code: "RUN409" | "HALT403" | "HALT404", message: string): RunOutcome => ({
+        status: "failed",
+        runId: request.runId,
+        flow: flowId,
+        error: new KernelError(code, message, { run_id: request.runId }).toJSON(),
+      });
+      if (state.halt === undefined)
+        return refuse("RUN409", `run ${request.runId} is ${state.status}, not halted: there is nothing to resume`);
+      if (state.halt.checkpoint !== request.checkpoint) {
+        return refuse(
+          "HALT404",
+          `run ${request.runId} waits at checkpoint "${state.halt.checkpoint}", not "${request.checkpoint}"`,
+        );
+      }
+      if (!constantTimeEqual(state.halt.token, request.token)) {
+        return refuse("HALT403", `the resume token does not match run ${request.runId}`);
+      }
+      if (state.resumes.has(resumeKey(state.halt.node, state.halt.checkpoint))) {
+        return refuse("RUN409", `run ${request.runId} was already resumed at "${request.checkpoint}"`);
+      }
+      await host.journal.append(request.runId, [
+        {
+          type: "resumed",
+          node: state.halt.node,
+          checkpoint: state.halt.checkpoint,
+          payload: request.payload ?? null,
+          at: host.clock.now(),
+        },
+      ]);
+      return kernel.invoke({
+        flow: flowId,
+        runId: request.runId,
+        ...(request.timeoutMs === undefined ? {} : { timeoutMs: request.timeoutMs }),
+        ...(request.signal === undefined ? {} : { signal: request.signal }),
+        ...(request.onEvent === undefined ? {} : { onEvent: request.onEvent }),
+      });
+    },
+    async status(runId) {
+      const state = await readRun(runId);
+      return summary(state);
+    },
+    async runs() {
+      const ids = await host.journal.list();
+      return Promise.all(ids.map(async (id) => summary(await readRun(id))));
+    },
+  };
+  return kernel;
+}
+
+/** `buffer.max_items` on the capture node's edges bounds how far its stream runs ahead. */
+function streamCapacity(plan: FlowPlan, capture: string): number {
+  const node = plan.nodes.get(capture);
+  let capacity = node?.bufferItems;
+  for (const edge of plan.flow.edges) {
+    if (edge.to === capture && typeof edge.buffer.max_items === "number" && edge.buffer.max_items > 0) {
+      capacity = Math.min(capacity ?? edge.buffer.max_items, edge.buffer.max_items);
+    }
+  }
+  return capacity !== undefined && capacity > 0 ? capacity : DEFAULT_STREAM_BUFFER;
+}
+
+function constantTimeEqual(a: string, b: string): boolean {
+  let difference = a.length ^ b.length;
+  for (let index = 0; index < Math.max(a.length, b.length); index += 1) {
+    difference |= (a.charCodeAt(index) || 0) ^ (b.charCodeAt(index) || 0);
+  }
+  return difference === 0;
+}

@@ -1,0 +1,236 @@
+import { describe, expect, it } from "vitest";
+import { buildFlow, chain } from "../../test/support/flow-builder";
+import { testHost } from "../../test/support/kernel-host";
+import { createKernel } from "./kernel";
+import type { NodeRegistry } from "./nodes";
+
+describe("scheduling", () => {
+  it("runs a chain and returns the sink's output", async () => {
+    const flow = chain("c", ["a", "b"]);
+    const nodes: NodeRegistry = {
+      "c::start": (input) => input,
+      "c::a": (input) => (input as number) + 1,
+      "c::b": async (input) => (input as number) * 10,
+    };
+    const kernel = createKernel({ flows: [flow], nodes, host: testHost().host });
+    expect(await kernel.invoke({ flow: "c", payload: 4 })).toEqual({
+      status: "completed",
+      runId: "run-1",
+      flow: "c",
+      output: 50,
+    });
+  });
+
+  it("joins several predecessors into an object keyed by alias", async () => {
+    const flow = buildFlow("j", {
+      nodes: { start: {}, left: {}, right: {}, join: {} },
+      edges: [
+        ["start", "left"],
+        ["start", "right"],
+        ["left", "join"],
+        ["right", "join"],
+      ],
+    });
+    const kernel = createKernel({
+      flows: [flow],
+      nodes: {
+        "j::start": (input) => input,
+        "j::left": (input) => `L${input}`,
+        "j::right": (input) => `R${input}`,
+        "j::join": (input) => input,
+      },
+      host: testHost().host,
+    });
+    const outcome = await kernel.invoke({ flow: "j", payload: 1 });
+    expect(outcome).toMatchObject({ status: "completed", output: { left: "L1", right: "R1" } });
+  });
+
+  it("routes an if surface and skips the dead branch and everything only it feeds", async () => {
+    const flow = buildFlow("r", {
+      nodes: { start: {}, yes: {}, no: {}, after_no: {}, end: {} },
+      edges: [
+        ["start", "yes"],
+        ["start", "no"],
+        ["no", "after_no"],
+        ["yes", "end"],
+        ["after_no", "end"],
+      ],
+      surfaces: [
+        {
+          id: "route",
+          kind: "if",
+          targets: ["start"],
+          config: { v: 1, source: "start", selector_pointer: "/ok", then: "yes", else: "no" },
+        },
+      ],
+    });
+    const ran: string[] = [];
+    const node = (name: string) => (input: unknown) => {
+      ran.push(name);
+      return input;
+    };
+    const { host, journal } = testHost();
+    const kernel = createKernel({
+      flows: [flow],
+      nodes: {
+        "r::start": node("start"),
+        "r::yes": node("yes"),
+        "r::no": node("no"),
+        "r::after_no": node("after_no"),
+        "r::end": node("end"),
+      },
+      host,
+    });
+    const outcome = await kernel.invoke({ flow: "r", payload: { ok: true } });
+    expect(outcome).toMatchObject({ status: "completed", output: { yes: { ok: true } } });
+    expect(ran.sort()).toEqual(["end", "start", "yes"]);
+    const skipped = (journal.runs.get("run-1") ?? [])
+      .filter((e) => e.type === "skipped")
+      .map((e) => "node" in e && e.node);
+    expect(skipped.sort()).toEqual(["after_no", "no"]);
+  });
+
+  it("routes a switch by case value, falling back to default", async () => {
+    const flow = buildFlow("s", {
+      nodes: { start: {}, gold: {}, basic: {}, end: {} },
+      edges: [
+        ["start", "gold"],
+        ["start", "basic"],
+        ["gold", "end"],
+        ["basic", "end"],
+      ],
+      surfaces: [
+        {
+          id: "tier",
+          kind: "switch",
+          config: {
+            v: 1,
+            source: "start",
+            selector_pointer: "/tier",
+            cases: { gold: "gold", "2": "gold" },
+            default: "basic",
+          },
+        },
+      ],
+    });
+    const kernel = createKernel({
+      flows: [flow],
+      nodes: {
+        "s::start": (input) => input,
+        "s::gold": () => "gold",
+        "s::basic": () => "basic",
+        "s::end": (input) => Object.keys(input as object),
+      },
+      host: testHost().host,
+    });
+    expect(await kernel.invoke({ flow: "s", payload: { tier: "gold" } })).toMatchObject({ output: ["gold"] });
+    expect(await kernel.invoke({ flow: "s", payload: { tier: 2 } })).toMatchObject({ output: ["gold"] });
+    expect(await kernel.invoke({ flow: "s", payload: { tier: "tin" } })).toMatchObject({ output: ["basic"] });
+  });
+
+  it("bounds how many nodes run at once", async () => {
+    const leaves = Array.from({ length: 12 }, (_, index) => `leaf${index}`);
+    const flow = buildFlow("wide", {
+      nodes: Object.fromEntries([["start", {}], ...leaves.map((leaf) => [leaf, {}]), ["end", {}]]),
+      edges: [
+        ...leaves.map((leaf) => ["start", leaf] as [string, string]),
+        ...leaves.map((leaf) => [leaf, "end"] as [string, string]),
+      ],
+    });
+    let running = 0;
+    let peak = 0;
+    const leaf = async () => {
+      running += 1;
+      peak = Math.max(peak, running);
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      running -= 1;
+      return 1;
+    };
+    const kernel = createKernel({
+      flows: [flow],
+      nodes: Object.fromEntries([
+        ["wide::start", () => null],
+        ...leaves.map((name) => [`wide::${name}`, leaf]),
+        ["wide::end", (input: unknown) => Object.keys(input as object).length],
+      ]),
+      host: testHost().host,
+      concurrency: 3,
+    });
+    expect(await kernel.invoke({ flow: "wide" })).toMatchObject({ status: "completed", output: 12 });
+    expect(peak).toBe(3);
+  });
+
+  it("runs a subflow node as another registered flow", async () => {
+    const child = chain("child", ["double"]);
+    const parent = buildFlow("parent", {
+      nodes: { start: {}, sub: { kind: "subflow", identifier: "child" }, end: {} },
+      edges: [
+        ["start", "sub"],
+        ["sub", "end"],
+      ],
+    });
+    const { host, journal } = testHost();
+    const kernel = createKernel({
+      flows: [parent, child],
+      nodes: {
+        "parent::start": (input) => input,
+        "parent::end": (input) => ({ result: input }),
+        "child::start": (input) => input,
+        "child::double": (input) => (input as number) * 2,
+      },
+      host,
+    });
+    expect(await kernel.invoke({ flow: "parent", payload: 21 })).toMatchObject({ output: { result: 42 } });
+    expect([...journal.runs.keys()]).toEqual(["run-1", "run-1/sub"]);
+  });
+});
+
+describe("preflight and invocation errors", () => {
+  it("refuses a flow with an unimplemented identifier before running anything (IMPL001)", async () => {
+    let ran = false;
+    const kernel = createKernel({
+      flows: [chain("p", ["a", "b"])],
+      nodes: {
+        "p::start": () => {
+          ran = true;
+        },
+        "p::a": () => 1,
+      },
+      host: testHost().host,
+    });
+    expect(kernel.preflight("p")).toMatchObject({ code: "IMPL001", details: { identifiers: ["p::b"] } });
+    expect(await kernel.invoke({ flow: "p" })).toMatchObject({ status: "failed", error: { code: "IMPL001" } });
+    expect(ran).toBe(false);
+  });
+
+  it("fails deterministically with CTRL901 on surfaces this kernel does not implement", async () => {
+    for (const kind of ["loop", "window", "partition"]) {
+      const flow = buildFlow("u", {
+        nodes: { start: {}, a: {} },
+        edges: [["start", "a"]],
+        surfaces: [{ id: "x", kind, targets: ["a"] }],
+      });
+      const kernel = createKernel({
+        flows: [flow],
+        nodes: { "u::start": () => 1, "u::a": () => 2 },
+        host: testHost().host,
+      });
+      const outcome = await kernel.invoke({ flow: "u" });
+      expect(outcome).toMatchObject({ status: "failed", error: { code: "CTRL901", details: { surface: "x", kind } } });
+      if (outcome.status === "failed") expect(outcome.error.message).toContain(kind);
+    }
+  });
+
+  it("answers unknown flows, triggers, captures and invalid documents with codes", async () => {
+    const flow = chain("e", ["a"]);
+    const kernel = createKernel({
+      flows: [flow, { id: "broken", nodes: 3 }],
+      nodes: { "e::start": () => 1, "e::a": () => 2 },
+      host: testHost().host,
+    });
+    expect(await kernel.invoke({ flow: "nope" })).toMatchObject({ error: { code: "FLOW404" } });
+    expect(await kernel.invoke({ flow: "e", trigger: "a" })).toMatchObject({ error: { code: "TRIG001" } });
+    expect(await kernel.invoke({ flow: "e", capture: "zz" })).toMatchObject({ error: { code: "CAPT001" } });
+    expect(await kernel.invoke({ flow: "broken" })).toMatchObject({ error: { code: "VALID400" } });
+  });
+});
