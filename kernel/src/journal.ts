@@ -54,6 +54,8 @@ export type JournalEntry =
       readonly type: "finished";
       readonly status: "completed" | "failed" | "cancelled";
       readonly output?: unknown;
+      /** The output is the list of values the capture node streamed. */
+      readonly streamed?: boolean;
       readonly error?: FlowError;
       readonly at: number;
     };

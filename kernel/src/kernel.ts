@@ -8,7 +8,7 @@ import type { NodeRegistry, RunMetadata } from "./nodes";
 import { type FlowPlan, planFlow } from "./plan";
 import type { RateLimiter } from "./rate-limiter";
 import type { RunContext, RunEvent } from "./run-context";
-import { foldJournal, type RunState, type RunStatus, resumeKey } from "./run-state";
+import { foldJournal, type RunState, type RunStatus } from "./run-state";
 import { type RunOutcome, schedule } from "./scheduler";
 
 export interface KernelOptions {
@@ -72,6 +72,8 @@ export interface Kernel {
   invoke(invocation: Invocation): Promise<RunOutcome>;
   stream(invocation: Invocation): RunStream;
   resume(request: ResumeRequest): Promise<RunOutcome>;
+  /** Like `resume`, with the capture node's values as they are produced. */
+  resumeStream(request: ResumeRequest): RunStream;
   status(runId: string): Promise<RunSummary>;
   runs(): Promise<RunSummary[]>;
 }
@@ -315,6 +317,48 @@ export function createKernel(options: KernelOptions): Kernel {
     return { runId, outcome, context };
   };
 
+  /** Checks a resume request against the journal and records the payload; refusals change nothing. */
+  const acceptResume = async (request: ResumeRequest): Promise<RunOutcome | { flow: string }> => {
+    const state = await readRun(request.runId);
+    const flowId = state.started?.flow;
+    if (state.started === undefined || flowId === undefined) {
+      return {
+        status: "failed",
+        runId: request.runId,
+        flow: "",
+        error: new KernelError("RUN404", `no run with id ${request.runId}`, { run_id: request.runId }).toJSON(),
+      };
+    }
+    const refuse = (code: "RUN409" | "HALT403" | "HALT404", message: string): RunOutcome => ({
+      status: "failed",
+      runId: request.runId,
+      flow: flowId,
+      error: new KernelError(code, message, { run_id: request.runId }).toJSON(),
+    });
+    if (state.halt === undefined) {
+      return refuse("RUN409", `run ${request.runId} is ${state.status}, not halted: there is nothing to resume`);
+    }
+    if (state.halt.checkpoint !== request.checkpoint) {
+      return refuse(
+        "HALT404",
+        `run ${request.runId} waits at checkpoint "${state.halt.checkpoint}", not "${request.checkpoint}"`,
+      );
+    }
+    if (!constantTimeEqual(state.halt.token, request.token)) {
+      return refuse("HALT403", `the resume token does not match run ${request.runId}`);
+    }
+    await host.journal.append(request.runId, [
+      {
+        type: "resumed",
+        node: state.halt.node,
+        checkpoint: state.halt.checkpoint,
+        payload: request.payload ?? null,
+        at: host.clock.now(),
+      },
+    ]);
+    return { flow: flowId };
+  };
+
   const summary = (state: RunState): RunSummary => ({
     runId: state.runId,
     flow: state.started?.flow,
@@ -342,20 +386,25 @@ export function createKernel(options: KernelOptions): Kernel {
         [Symbol.asyncIterator]() {
           let inner: AsyncIterator<unknown> | undefined;
           let finishedOutcome: RunOutcome | undefined;
+          let recorded: unknown[] = [];
           const ready = started.then(async (s) => {
-            if (s.context?.channel) inner = s.context.channel[Symbol.asyncIterator]();
-            else finishedOutcome = await s.outcome;
+            if (s.context?.channel) {
+              inner = s.context.channel[Symbol.asyncIterator]();
+              return;
+            }
+            finishedOutcome = await s.outcome;
+            // A run that had already finished hands back its recorded result.
+            if (finishedOutcome.status === "completed") {
+              const state = await readRun(s.runId);
+              const output = finishedOutcome.output;
+              recorded = state.finished?.streamed === true && Array.isArray(output) ? [...output] : [output];
+            }
           });
-          let replayed = false;
           return {
             async next() {
               await ready;
               if (inner) return inner.next();
-              // A run that had already finished: hand back its recorded result once.
-              if (!replayed && finishedOutcome?.status === "completed") {
-                replayed = true;
-                return { done: false, value: finishedOutcome.output };
-              }
+              if (recorded.length > 0) return { done: false, value: recorded.shift() };
               if (finishedOutcome && (finishedOutcome.status === "failed" || finishedOutcome.status === "cancelled")) {
                 throw new KernelError(
                   finishedOutcome.error.code,
@@ -376,52 +425,27 @@ export function createKernel(options: KernelOptions): Kernel {
       return { runId, values, outcome };
     },
     async resume(request) {
-      const state = await readRun(request.runId);
-      const flowId = state.started?.flow;
-      if (state.started === undefined || flowId === undefined) {
-        return {
-          status: "failed",
-          runId: request.runId,
-          flow: "",
-          error: new KernelError("RUN404", `no run with id ${request.runId}`, { run_id: request.runId }).toJSON(),
-        };
-      }
-      const refuse = (code: "RUN409" | "HALT403" | "HALT404", message: string): RunOutcome => ({
-        status: "failed",
+      const accepted = await acceptResume(request);
+      if ("status" in accepted) return accepted;
+      return kernel.invoke(resumedInvocation(request, accepted.flow));
+    },
+    resumeStream(request) {
+      const accepted = acceptResume(request);
+      const stream = accepted.then((result) =>
+        "status" in result ? undefined : kernel.stream(resumedInvocation(request, result.flow)),
+      );
+      return {
         runId: request.runId,
-        flow: flowId,
-        error: new KernelError(code, message, { run_id: request.runId }).toJSON(),
-      });
-      if (state.halt === undefined)
-        return refuse("RUN409", `run ${request.runId} is ${state.status}, not halted: there is nothing to resume`);
-      if (state.halt.checkpoint !== request.checkpoint) {
-        return refuse(
-          "HALT404",
-          `run ${request.runId} waits at checkpoint "${state.halt.checkpoint}", not "${request.checkpoint}"`,
-        );
-      }
-      if (!constantTimeEqual(state.halt.token, request.token)) {
-        return refuse("HALT403", `the resume token does not match run ${request.runId}`);
-      }
-      if (state.resumes.has(resumeKey(state.halt.node, state.halt.checkpoint))) {
-        return refuse("RUN409", `run ${request.runId} was already resumed at "${request.checkpoint}"`);
-      }
-      await host.journal.append(request.runId, [
-        {
-          type: "resumed",
-          node: state.halt.node,
-          checkpoint: state.halt.checkpoint,
-          payload: request.payload ?? null,
-          at: host.clock.now(),
+        outcome: Promise.all([accepted, stream]).then(([result, running]) =>
+          running === undefined ? (result as RunOutcome) : running.outcome,
+        ),
+        values: {
+          async *[Symbol.asyncIterator]() {
+            const running = await stream;
+            if (running !== undefined) yield* running.values;
+          },
         },
-      ]);
-      return kernel.invoke({
-        flow: flowId,
-        runId: request.runId,
-        ...(request.timeoutMs === undefined ? {} : { timeoutMs: request.timeoutMs }),
-        ...(request.signal === undefined ? {} : { signal: request.signal }),
-        ...(request.onEvent === undefined ? {} : { onEvent: request.onEvent }),
-      });
+      };
     },
     async status(runId) {
       const state = await readRun(runId);
@@ -433,6 +457,16 @@ export function createKernel(options: KernelOptions): Kernel {
     },
   };
   return kernel;
+}
+
+function resumedInvocation(request: ResumeRequest, flow: string): Invocation {
+  return {
+    flow,
+    runId: request.runId,
+    ...(request.timeoutMs === undefined ? {} : { timeoutMs: request.timeoutMs }),
+    ...(request.signal === undefined ? {} : { signal: request.signal }),
+    ...(request.onEvent === undefined ? {} : { onEvent: request.onEvent }),
+  };
 }
 
 /** `buffer.max_items` on the capture node's edges bounds how far its stream runs ahead. */

@@ -68,6 +68,7 @@ export async function schedule(run: RunContext, trigger: string, payload: unknow
 
   const skipped = new Set<string>();
   const outputs = new Map<string, unknown>();
+  const streamedNodes = new Set<string>();
   function skip(node: NodePlan) {
     if (skipped.has(node.alias)) return;
     skipped.add(node.alias);
@@ -113,6 +114,7 @@ export async function schedule(run: RunContext, trigger: string, payload: unknow
       },
     ]);
     outputs.set(node.alias, outcome.output);
+    if (outcome.streamed === true) streamedNodes.add(node.alias);
     if (node.alias === run.capture && run.channel !== undefined && outcome.streamed !== true) {
       await run.channel.push(outcome.output);
     }
@@ -207,7 +209,10 @@ export async function schedule(run: RunContext, trigger: string, payload: unknow
     return { ...base, status: "halted", node: halt.node, checkpoint: halt.checkpoint, token, details: halt.details };
   }
   const captured = outputs.get(run.capture) ?? null;
-  await run.record([{ type: "finished", status: "completed", output: captured, at: clock.now() }]);
+  const streamed = streamedNodes.has(run.capture) || replay.streamed.has(run.capture);
+  await run.record([
+    { type: "finished", status: "completed", output: captured, ...(streamed ? { streamed } : {}), at: clock.now() },
+  ]);
   return { ...base, status: "completed", output: captured };
 }
 

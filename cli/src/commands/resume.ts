@@ -1,0 +1,85 @@
+import { resolve } from "node:path";
+import { foldJournal } from "@flows/kernel";
+import { createFsJournal } from "../local/journal";
+import { UsageError } from "../local/load-nodes";
+import { readRunMeta } from "../local/run-meta";
+import { openLocalStore } from "../local/store";
+import { openLocalRun, printStream, progressFor } from "./run";
+import { parseVerbArgs, type RunIo, readJsonInput, reportOutcome, reportUsage } from "./run-io";
+
+export const RESUME_HELP = `Usage: flows resume <run-id> --checkpoint <id> [--input <json|@file>] [options]
+
+Continues a run that halted at a checkpoint, handing the payload to the node that
+halted (ctx.halt resolves with it). The run continues from its journal: nodes that
+completed before the halt are not executed again. Works from any process that can
+read the state directory.
+
+Options:
+  --checkpoint <id>    the checkpoint the run waits at (see "flows inspect <run-id>")
+  --input <json|@file> resume payload (default: null)
+  --token <token>      resume token printed when the run halted (default: read from the journal)
+  --flow <file>        flow file (default: the one the run was started with)
+  --nodes <module>     node implementations (default: the ones the run was started with)
+  --timeout <ms>       deadline for the rest of the run
+  --state <dir>        state directory (default: .flows)
+  --quiet              no per-node progress on stderr
+  -h, --help           show this help
+
+Exit codes: 0 completed or halted again, 1 failed or refused (HALT403, HALT404, RUN409), 2 usage.
+`;
+
+const OPTIONS = {
+  checkpoint: { type: "string" },
+  input: { type: "string" },
+  token: { type: "string" },
+  flow: { type: "string" },
+  nodes: { type: "string" },
+  timeout: { type: "string" },
+  state: { type: "string" },
+  quiet: { type: "boolean" },
+  help: { type: "boolean", short: "h" },
+} as const;
+
+export async function resumeCommand(argv: readonly string[], io: RunIo): Promise<number> {
+  try {
+    const { values, positionals } = parseVerbArgs(argv, OPTIONS);
+    if (values.help) {
+      io.stdout(RESUME_HELP);
+      return 0;
+    }
+    const [runId, ...extra] = positionals;
+    if (runId === undefined) throw new UsageError("USAGE", "name the run id to resume");
+    if (extra.length > 0) throw new UsageError("USAGE", `unexpected arguments: ${extra.join(" ")}`);
+    if (values.checkpoint === undefined) throw new UsageError("USAGE", "--checkpoint <id> is required");
+    const timeoutMs = values.timeout === undefined ? undefined : Number(values.timeout);
+    if (timeoutMs !== undefined && !(Number.isInteger(timeoutMs) && timeoutMs > 0)) {
+      throw new UsageError("USAGE", "--timeout must be a positive whole number of milliseconds");
+    }
+    const payload = readJsonInput(values.input, "--input");
+    const stateDir = resolve(values.state ?? ".flows");
+    const operator = openLocalStore(stateDir);
+    const state = foldJournal(runId, await createFsJournal(operator).read(runId));
+    if (state.started === undefined) throw new UsageError("RUN404", `no run ${runId} under ${stateDir}`);
+    const meta = await readRunMeta(operator, runId);
+    const flowFile = values.flow ?? meta?.flowFile;
+    const nodesModule = values.nodes ?? meta?.nodesModule;
+    if (flowFile === undefined || nodesModule === undefined) {
+      throw new UsageError("USAGE", `run ${runId} has no recorded flow file or nodes module: pass --flow and --nodes`);
+    }
+    const token = values.token ?? state.halt?.token ?? "";
+    const { kernel } = await openLocalRun(flowFile, nodesModule, stateDir);
+    const onEvent = progressFor(io, values.quiet);
+    const stream = kernel.resumeStream({
+      runId,
+      checkpoint: values.checkpoint,
+      token,
+      payload,
+      ...(timeoutMs === undefined ? {} : { timeoutMs }),
+      ...(onEvent === undefined ? {} : { onEvent }),
+    });
+    await printStream(stream, io);
+    return reportOutcome(await stream.outcome, io);
+  } catch (error) {
+    return reportUsage(error, io, "resume");
+  }
+}

@@ -1,0 +1,79 @@
+import { readFileSync } from "node:fs";
+import { type ParseArgsConfig, parseArgs } from "node:util";
+import type { FlowError, RunOutcome } from "@flows/kernel";
+import { UsageError } from "../local/load-nodes";
+
+/** The part of the CLI's io the run verbs use. */
+export interface RunIo {
+  stdout(text: string): void;
+  stderr(text: string): void;
+  /** Progress lines go to stderr only when a person is watching. */
+  readonly stderrIsTTY?: boolean;
+}
+
+export const EXIT_OK = 0;
+export const EXIT_FAILED = 1;
+export const EXIT_USAGE = 2;
+
+export function parseVerbArgs<T extends ParseArgsConfig["options"]>(argv: readonly string[], options: T) {
+  try {
+    return parseArgs({ args: [...argv], options, allowPositionals: true, strict: true });
+  } catch (error) {
+    throw new UsageError("USAGE", error instanceof Error ? error.message : String(error));
+  }
+}
+
+/** `--input` takes inline JSON or `@file`. */
+export function readJsonInput(raw: string | undefined, what: string): unknown {
+  if (raw === undefined) return null;
+  let text = raw;
+  if (raw.startsWith("@")) {
+    try {
+      text = readFileSync(raw.slice(1), "utf8");
+    } catch {
+      throw new UsageError("INPUT404", `cannot read ${what} file ${raw.slice(1)}`);
+    }
+  }
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new UsageError(
+      "INPUT400",
+      `${what} is not valid JSON (${error instanceof Error ? error.message : String(error)})`,
+    );
+  }
+}
+
+export function reportUsage(error: unknown, io: RunIo, verb: string): number {
+  if (error instanceof UsageError) {
+    io.stderr(`flows ${verb}: ${error.message}\nRun "flows ${verb} --help" for usage.\n`);
+    return EXIT_USAGE;
+  }
+  throw error;
+}
+
+export function describeError(error: FlowError): string {
+  const node = typeof error.details.node === "string" ? ` in node ${error.details.node}` : "";
+  return `${error.code}${node}: ${error.message}`;
+}
+
+/** Prints a run's outcome: the status line on stderr, the halt record as JSON on stdout. */
+export function reportOutcome(outcome: RunOutcome, io: RunIo): number {
+  switch (outcome.status) {
+    case "completed":
+      io.stderr(`run ${outcome.runId} completed\n`);
+      return EXIT_OK;
+    case "halted":
+      io.stdout(
+        `${JSON.stringify({ status: "halted", run_id: outcome.runId, node: outcome.node, checkpoint: outcome.checkpoint, token: outcome.token, details: outcome.details })}\n`,
+      );
+      io.stderr(
+        `run ${outcome.runId} halted at checkpoint "${outcome.checkpoint}" (node ${outcome.node})\n` +
+          `resume it with: flows resume ${outcome.runId} --checkpoint ${outcome.checkpoint} --input '<json>'\n`,
+      );
+      return EXIT_OK;
+    default:
+      io.stderr(`run ${outcome.runId} ${outcome.status}: ${describeError(outcome.error)}\n`);
+      return EXIT_FAILED;
+  }
+}

@@ -1,0 +1,132 @@
+import { readFileSync } from "node:fs";
+import { resolve } from "node:path";
+import { parseJson, validate } from "@flows/flow-ir";
+import type { Kernel, RunEvent, RunStream } from "@flows/kernel";
+import { createLocalKernel } from "../local/host";
+import { loadNodes, UsageError } from "../local/load-nodes";
+import { progressPrinter } from "../local/progress";
+import { writeRunMeta } from "../local/run-meta";
+import { openLocalStore } from "../local/store";
+import { parseVerbArgs, type RunIo, readJsonInput, reportOutcome, reportUsage } from "./run-io";
+
+export const RUN_HELP = `Usage: flows run <flow.json> --nodes <module> [options]
+
+Runs a flow locally. The journal, the idempotency ledger and run state live under
+the state directory through OpenDAL's fs service, so a run can be resumed, inspected,
+or re-run by id (completed nodes are replayed, not executed again).
+
+Options:
+  --nodes <module>     node implementations (.ts or .js); default export is a registry
+                       { "identifier": (input, ctx) => output } or a function returning one
+  --input <json|@file> trigger payload (default: null)
+  --trigger <alias>    trigger to invoke (default: the flow's only trigger)
+  --capture <alias>    node whose output is the result (default: the flow's only sink)
+  --run-id <id>        run id; re-using one continues that run from its journal
+  --timeout <ms>       deadline for the whole invocation (TIME015 when exceeded)
+  --state <dir>        state directory (default: .flows)
+  --quiet              no per-node progress on stderr
+  -h, --help           show this help
+
+Output: the captured result on stdout as NDJSON (one line per value when the capture
+node streams), a halt record when the run waits at a checkpoint.
+Exit codes: 0 completed or halted, 1 the run failed or was cancelled, 2 usage or read error.
+
+Example:
+  flows run examples/order-approval/order-approval.flow.json \\
+    --nodes examples/order-approval/nodes.ts --input @examples/order-approval/small-order.json
+`;
+
+const OPTIONS = {
+  nodes: { type: "string" },
+  input: { type: "string" },
+  trigger: { type: "string" },
+  capture: { type: "string" },
+  "run-id": { type: "string" },
+  timeout: { type: "string" },
+  state: { type: "string" },
+  quiet: { type: "boolean" },
+  help: { type: "boolean", short: "h" },
+} as const;
+
+export interface LocalSetup {
+  readonly kernel: Kernel;
+  readonly flowId: string;
+  readonly stateDir: string;
+}
+
+/** Reads and validates the flow file, loads the nodes, opens the local kernel. */
+export async function openLocalRun(flowFile: string, nodesModule: string, stateDir: string): Promise<LocalSetup> {
+  let text: string;
+  try {
+    text = readFileSync(flowFile, "utf8");
+  } catch {
+    throw new UsageError("READ404", `cannot read flow file ${flowFile}`);
+  }
+  const parsed = parseJson(text);
+  if (!parsed.ok) throw new UsageError("FLOW001", `${flowFile}: ${parsed.diagnostic.message}`);
+  const result = validate(parsed.value);
+  if (!result.ok || result.flow === undefined) {
+    const first = result.diagnostics.filter((d) => d.severity === "error").slice(0, 5);
+    throw new UsageError(
+      "VALID400",
+      `${flowFile} is not a valid flow:\n${first.map((d) => `  ${d.code} ${d.path} ${d.message}`).join("\n")}\nRun "flows validate ${flowFile}" for every finding.`,
+    );
+  }
+  const nodes = await loadNodes(nodesModule, { stateDir });
+  const kernel = createLocalKernel({ root: stateDir, flows: [parsed.value], nodes });
+  const problem = kernel.preflight(result.flow.id);
+  if (problem) throw new UsageError(problem.code, problem.message);
+  return { kernel, flowId: result.flow.id, stateDir };
+}
+
+/** Streams the capture node's values to stdout as NDJSON while the run goes on. */
+export async function printStream(stream: RunStream, io: RunIo): Promise<void> {
+  try {
+    for await (const value of stream.values) io.stdout(`${JSON.stringify(value ?? null)}\n`);
+  } catch {
+    // The outcome reports the failure with its code.
+  }
+}
+
+export function progressFor(io: RunIo, quiet: boolean | undefined): ((event: RunEvent) => void) | undefined {
+  return io.stderrIsTTY === true && quiet !== true ? progressPrinter((text) => io.stderr(text)) : undefined;
+}
+
+export async function runCommand(argv: readonly string[], io: RunIo): Promise<number> {
+  try {
+    const { values, positionals } = parseVerbArgs(argv, OPTIONS);
+    if (values.help) {
+      io.stdout(RUN_HELP);
+      return 0;
+    }
+    const [flowFile, ...extra] = positionals;
+    if (flowFile === undefined) throw new UsageError("USAGE", "name the flow file to run");
+    if (extra.length > 0) throw new UsageError("USAGE", `unexpected arguments: ${extra.join(" ")}`);
+    if (values.nodes === undefined) throw new UsageError("USAGE", "--nodes <module> is required");
+    const timeoutMs = values.timeout === undefined ? undefined : Number(values.timeout);
+    if (timeoutMs !== undefined && !(Number.isInteger(timeoutMs) && timeoutMs > 0)) {
+      throw new UsageError("USAGE", "--timeout must be a positive whole number of milliseconds");
+    }
+    const payload = readJsonInput(values.input, "--input");
+    const stateDir = resolve(values.state ?? ".flows");
+    const { kernel, flowId } = await openLocalRun(flowFile, values.nodes, stateDir);
+    const onEvent = progressFor(io, values.quiet);
+    const stream = kernel.stream({
+      flow: flowId,
+      payload,
+      ...(values.trigger === undefined ? {} : { trigger: values.trigger }),
+      ...(values.capture === undefined ? {} : { capture: values.capture }),
+      ...(values["run-id"] === undefined ? {} : { runId: values["run-id"] }),
+      ...(timeoutMs === undefined ? {} : { timeoutMs }),
+      ...(onEvent === undefined ? {} : { onEvent }),
+    });
+    await writeRunMeta(openLocalStore(stateDir), stream.runId, {
+      flowFile: resolve(flowFile),
+      nodesModule: resolve(values.nodes),
+    });
+    await printStream(stream, io);
+    return reportOutcome(await stream.outcome, io);
+  } catch (error) {
+    return reportUsage(error, io, "run");
+  }
+}

@@ -1,0 +1,36 @@
+import type { Clock, DedupeStore, Reservation } from "@flows/kernel";
+import type { Operator } from "opendal";
+import { isNotFound, segment } from "./store";
+
+type Record = { owner: string; expiresAt: number } & ({ done: false } | { done: true; result: unknown });
+
+/** The idempotency ledger for local runs: one small JSON file per key under `dedupe/`. */
+export function createFsDedupe(operator: Operator, clock: Clock): DedupeStore {
+  const pathOf = (key: string) => `dedupe/${segment(key)}.json`;
+  const load = async (key: string): Promise<Record | undefined> => {
+    try {
+      const record = JSON.parse((await operator.read(pathOf(key))).toString("utf8")) as Record;
+      return record.expiresAt > clock.now() ? record : undefined;
+    } catch (error) {
+      if (isNotFound(error) || error instanceof SyntaxError) return undefined;
+      throw error;
+    }
+  };
+  const store = (key: string, record: Record) => operator.write(pathOf(key), JSON.stringify(record));
+  return {
+    async reserve(key, owner, ttlMs): Promise<Reservation> {
+      const record = await load(key);
+      if (record?.done) return { status: "completed", result: record.result };
+      if (record && record.owner !== owner) return { status: "pending", owner: record.owner };
+      await store(key, { owner, expiresAt: clock.now() + ttlMs, done: false });
+      return { status: "granted" };
+    },
+    async complete(key, owner, result, ttlMs) {
+      await store(key, { owner, expiresAt: clock.now() + ttlMs, done: true, result });
+    },
+    async release(key, owner) {
+      const record = await load(key);
+      if (record && !record.done && record.owner === owner) await operator.delete(pathOf(key));
+    },
+  };
+}

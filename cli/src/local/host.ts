@@ -1,0 +1,31 @@
+import { randomUUID } from "node:crypto";
+import { createKernel, type Kernel, type Logger, type NodeRegistry, systemClock } from "@flows/kernel";
+import { createFsDedupe } from "./dedupe";
+import { createFsJournal } from "./journal";
+import { openLocalStore } from "./store";
+
+export interface LocalKernelOptions {
+  /** Where journal, dedupe ledger and state live; `.flows` by default. */
+  readonly root: string;
+  readonly flows: readonly unknown[];
+  readonly nodes: NodeRegistry;
+  readonly logger?: Logger;
+  readonly capabilities?: Parameters<typeof createKernel>[0]["host"]["capabilities"];
+}
+
+/** A kernel for `flows run`: embedded storage on disk, no server. */
+export function createLocalKernel(options: LocalKernelOptions): Kernel {
+  const operator = openLocalStore(options.root);
+  return createKernel({
+    flows: options.flows,
+    nodes: options.nodes,
+    dedupe: createFsDedupe(operator, systemClock),
+    host: {
+      journal: createFsJournal(operator),
+      clock: systemClock,
+      newId: () => randomUUID(),
+      logger: options.logger ?? (() => {}),
+      ...(options.capabilities === undefined ? {} : { capabilities: options.capabilities }),
+    },
+  });
+}

@@ -1,0 +1,60 @@
+import { createHash } from "node:crypto";
+import { mkdirSync } from "node:fs";
+import { resolve } from "node:path";
+import { pathToFileURL } from "node:url";
+import type { NodeRegistry } from "@flows/kernel";
+import { build } from "esbuild";
+
+export interface NodeModuleEnvironment {
+  readonly stateDir: string;
+}
+
+export class UsageError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * Loads a node implementation module (TypeScript or JavaScript). Its default export is a node
+ * registry, or a function that receives the environment and returns one. TypeScript is bundled
+ * with esbuild first so no loader is needed.
+ */
+export async function loadNodes(modulePath: string, environment: NodeModuleEnvironment): Promise<NodeRegistry> {
+  const absolute = resolve(modulePath);
+  const cacheDir = resolve(environment.stateDir, "cache");
+  mkdirSync(cacheDir, { recursive: true });
+  const outfile = resolve(cacheDir, `nodes-${createHash("sha256").update(absolute).digest("hex").slice(0, 16)}.mjs`);
+  try {
+    await build({
+      entryPoints: [absolute],
+      outfile,
+      bundle: true,
+      platform: "node",
+      format: "esm",
+      target: "node20",
+      // Workspace and npm packages are bundled too (ours ship TypeScript); native ones load at run time.
+      external: ["opendal", "esbuild", "miniflare", "wrangler", "workerd"],
+      logLevel: "silent",
+    });
+  } catch (error) {
+    const reason = error instanceof Error ? error.message.split("\n").slice(0, 3).join(" ") : String(error);
+    throw new UsageError("NODES001", `cannot build node module ${modulePath}: ${reason}`);
+  }
+  const loaded = (await import(`${pathToFileURL(outfile).href}?t=${Date.now()}`)) as { default?: unknown };
+  const exported = loaded.default;
+  const registry =
+    typeof exported === "function"
+      ? await (exported as (env: NodeModuleEnvironment) => unknown)(environment)
+      : exported;
+  if (registry === null || typeof registry !== "object") {
+    throw new UsageError(
+      "NODES002",
+      `${modulePath} must export default a node registry ({ "identifier": (input, ctx) => output }) or a function returning one`,
+    );
+  }
+  return registry as NodeRegistry;
+}
