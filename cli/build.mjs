@@ -1,6 +1,7 @@
 // Bundles the CLI into one file so `flows` starts fast and runs without a TypeScript loader.
-import { build } from "esbuild";
+
 import { fileURLToPath } from "node:url";
+import { build } from "esbuild";
 
 const root = fileURLToPath(new URL(".", import.meta.url));
 
@@ -15,5 +16,7 @@ await build({
   logLevel: "warning",
   // Native and heavyweight packages stay external and load from node_modules at run time.
   external: ["opendal", "miniflare", "wrangler", "esbuild"],
-  banner: { js: "import { createRequire as __flowsCreateRequire } from 'node:module'; const require = __flowsCreateRequire(import.meta.url);" },
+  banner: {
+    js: "import { createRequire as __flowsCreateRequire } from 'node:module'; const require = __flowsCreateRequire(import.meta.url);",
+  },
 });

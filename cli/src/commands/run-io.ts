@@ -9,6 +9,7 @@ export interface RunIo {
   stderr(text: string): void;
   /** Progress lines go to stderr only when a person is watching. */
   readonly stderrIsTTY?: boolean;
+  readonly env?: Readonly<Record<string, string | undefined>>;
 }
 
 export const EXIT_OK = 0;
@@ -46,7 +47,8 @@ export function readJsonInput(raw: string | undefined, what: string): unknown {
 
 export function reportUsage(error: unknown, io: RunIo, verb: string): number {
   if (error instanceof UsageError) {
-    io.stderr(`flows ${verb}: ${error.message}\nRun "flows ${verb} --help" for usage.\n`);
+    const code = error.code === "USAGE" ? "" : `${error.code}: `;
+    io.stderr(`flows ${verb}: ${code}${error.message}\nRun "flows ${verb} --help" for usage.\n`);
     return EXIT_USAGE;
   }
   throw error;

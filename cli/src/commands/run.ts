@@ -88,8 +88,10 @@ export async function printStream(stream: RunStream, io: RunIo): Promise<void> {
   }
 }
 
+/** Per-node progress on stderr for a terminal (or when FLOWS_PROGRESS=1 asks for it). */
 export function progressFor(io: RunIo, quiet: boolean | undefined): ((event: RunEvent) => void) | undefined {
-  return io.stderrIsTTY === true && quiet !== true ? progressPrinter((text) => io.stderr(text)) : undefined;
+  const wanted = io.stderrIsTTY === true || io.env?.FLOWS_PROGRESS === "1";
+  return wanted && quiet !== true ? progressPrinter((text) => io.stderr(text)) : undefined;
 }
 
 export async function runCommand(argv: readonly string[], io: RunIo): Promise<number> {

@@ -1,0 +1,174 @@
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+// `flows run`, `resume`, `runs` and `inspect` through the built binary, on real disk state.
+
+const root = resolve(import.meta.dirname, "../..");
+const example = join(root, "examples/order-approval");
+const flowFile = join(example, "order-approval.flow.json");
+const nodes = join(example, "nodes.ts");
+const scratch = mkdtempSync(join(tmpdir(), "flows-run-"));
+const state = join(scratch, "state");
+
+function flows(...args: string[]) {
+  const result = spawnSync(process.execPath, [join(root, "cli/bin/flows.mjs"), ...args], {
+    encoding: "utf8",
+    env: { ...process.env, FLOWS_PROGRESS: "" },
+  });
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+const ndjson = (text: string) =>
+  text
+    .trim()
+    .split("\n")
+    .map((line) => JSON.parse(line) as Record<string, unknown>);
+
+beforeAll(() => {
+  const build = spawnSync(process.execPath, [join(root, "cli/build.mjs")], { encoding: "utf8" });
+  expect(build.status, build.stderr).toBe(0);
+}, 60_000);
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+describe("flows run / resume / runs / inspect", () => {
+  it("runs the small order to completion and prints the streamed receipt as NDJSON", () => {
+    const result = flows(
+      "run",
+      flowFile,
+      "--nodes",
+      nodes,
+      "--input",
+      `@${join(example, "small-order.json")}`,
+      "--run-id",
+      "small",
+      "--state",
+      state,
+    );
+    expect(result.status, result.stderr).toBe(0);
+    expect(ndjson(result.stdout).map((line) => line.line)).toEqual(["order", "item", "item", "charged", "shipped"]);
+    expect(result.stderr).toContain("run small completed");
+  });
+
+  it("halts the large order, refuses a forged token, resumes with the real one", () => {
+    const halted = flows(
+      "run",
+      flowFile,
+      "--nodes",
+      nodes,
+      "--input",
+      `@${join(example, "large-order.json")}`,
+      "--run-id",
+      "large",
+      "--state",
+      state,
+    );
+    expect(halted.status, halted.stderr).toBe(0);
+    const record = JSON.parse(halted.stdout) as { status: string; checkpoint: string; token: string; details: unknown };
+    expect(record).toMatchObject({
+      status: "halted",
+      checkpoint: "manager_approval",
+      details: { order_id: "B-2002", total: 1899 },
+    });
+
+    const forged = flows(
+      "resume",
+      "large",
+      "--checkpoint",
+      "manager_approval",
+      "--token",
+      "forged",
+      "--input",
+      "{}",
+      "--state",
+      state,
+    );
+    expect(forged.status).toBe(1);
+    expect(forged.stderr).toContain("HALT403");
+
+    const wrongCheckpoint = flows("resume", "large", "--checkpoint", "ceo", "--state", state);
+    expect(wrongCheckpoint.status).toBe(1);
+    expect(wrongCheckpoint.stderr).toContain("HALT404");
+
+    const resumed = flows(
+      "resume",
+      "large",
+      "--checkpoint",
+      "manager_approval",
+      "--token",
+      record.token,
+      "--input",
+      '{"approved":true,"by":"lin"}',
+      "--state",
+      state,
+    );
+    expect(resumed.status, resumed.stderr).toBe(0);
+    expect(ndjson(resumed.stdout).at(-1)).toEqual({ line: "shipped", carrier: "courier", tracking: "EX-B-2002" });
+
+    const again = flows(
+      "resume",
+      "large",
+      "--checkpoint",
+      "manager_approval",
+      "--token",
+      record.token,
+      "--state",
+      state,
+    );
+    expect(again.status).toBe(1);
+    expect(again.stderr).toContain("RUN409");
+  });
+
+  it("lists runs and inspects a run's history", () => {
+    const runs = flows("runs", "--state", state, "--format", "json");
+    expect(runs.status).toBe(0);
+    const listed = JSON.parse(runs.stdout) as { runId: string; status: string }[];
+    expect(listed.map((run) => [run.runId, run.status]).sort()).toEqual([
+      ["large", "completed"],
+      ["small", "completed"],
+    ]);
+    const text = flows("inspect", "small", "--state", state);
+    expect(text.status).toBe(0);
+    expect(text.stdout).toMatch(/charge\s+completed\s+2\s+\d+ ms/);
+    expect(text.stdout).toMatch(/approval\s+skipped/);
+    const json = JSON.parse(flows("inspect", "small", "--state", state, "--format", "json").stdout) as {
+      history: { node: string; status: string; attempts: number }[];
+    };
+    expect(json.history.find((record) => record.node === "charge")).toMatchObject({ status: "completed", attempts: 2 });
+    expect(flows("inspect", "nope", "--state", state).status).toBe(1);
+  });
+
+  it("re-running a finished run id replays its result without executing anything", () => {
+    const again = flows("run", flowFile, "--nodes", nodes, "--run-id", "small", "--state", state);
+    expect(again.status).toBe(0);
+    expect(ndjson(again.stdout).map((line) => line.line)).toEqual(["order", "item", "item", "charged", "shipped"]);
+  });
+
+  it("answers bad input with a code and exit 2, never a stack trace", () => {
+    const cases: [string[], string][] = [
+      [["run", flowFile], "--nodes <module> is required"],
+      [["run", flowFile, "--nodes", nodes, "--input", "{oops"], "--input is not valid JSON"],
+      [["run", join(scratch, "missing.json"), "--nodes", nodes], "cannot read flow file"],
+      [["run", flowFile, "--nodes", nodes, "--bogus"], "Unknown option '--bogus'"],
+      [["run", flowFile, "--nodes", nodes, "--timeout=0"], "--timeout must be a positive"],
+    ];
+    for (const [args, message] of cases) {
+      const result = flows(...args, "--state", state);
+      expect(result.status, args.join(" ")).toBe(2);
+      expect(result.stderr).toContain(message);
+      expect(result.stderr).not.toMatch(/\n\s+at /);
+    }
+    const invalid = join(scratch, "invalid.flow.json");
+    writeFileSync(invalid, JSON.stringify({ id: "x", name: "x", version: "1", profile: "dev", nodes: [{ alias: 1 }] }));
+    const refused = flows("run", invalid, "--nodes", nodes, "--state", state);
+    expect(refused.status).toBe(2);
+    expect(refused.stderr).toContain("FLOW002");
+    const partialNodes = join(scratch, "partial.mjs");
+    writeFileSync(partialNodes, 'export default { "orders::order": (x) => x };\n');
+    const missing = flows("run", flowFile, "--nodes", partialNodes, "--state", state);
+    expect(missing.status).toBe(2);
+    expect(missing.stderr).toContain("IMPL001");
+  });
+});
