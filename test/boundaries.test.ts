@@ -6,7 +6,15 @@ import { describe, expect, it } from "vitest";
 // cloudflare:* imports, and no bare Node builtins. Runtime-specific providers live in
 // folders that say so (opendal/, workers/, node/) and are exempt.
 const root = resolve(import.meta.dirname, "..");
-const PORTABLE = ["flow-ir/src", "kernel/src", "caps/src", "caps/kv/src", "caps/r2/src", "caps/queue/src", "caps/do/src"];
+const PORTABLE = [
+  "flow-ir/src",
+  "kernel/src",
+  "caps/src",
+  "caps/kv/src",
+  "caps/r2/src",
+  "caps/queue/src",
+  "caps/do/src",
+];
 const RUNTIME_FOLDERS = /\/(opendal|workers|node)\//;
 const NODE_BUILTINS = [
   "assert",
@@ -29,7 +37,8 @@ const NODE_BUILTINS = [
   "worker_threads",
   "zlib",
 ];
-const IMPORT = /(?:import|export)\s[^'"]*?from\s*["']([^"']+)["']|import\(\s*["']([^"']+)["']\s*\)|require\(\s*["']([^"']+)["']\s*\)/g;
+const IMPORT =
+  /(?:import|export)\s[^'"]*?from\s*["']([^"']+)["']|import\(\s*["']([^"']+)["']\s*\)|require\(\s*["']([^"']+)["']\s*\)/g;
 
 function sourceFiles(dir: string): string[] {
   let entries: string[];

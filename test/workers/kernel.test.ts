@@ -12,7 +12,9 @@ describe("kernel inside workerd", () => {
       ["approve", "done"],
     ],
     checkpoints: ["ok"],
-    surfaces: [{ id: "retry", kind: "error_handler", targets: ["double"], config: { strategy: "retry", backoff_ms: 1 } }],
+    surfaces: [
+      { id: "retry", kind: "error_handler", targets: ["double"], config: { strategy: "retry", backoff_ms: 1 } },
+    ],
   });
   let flaky = 0;
   const nodes = {
