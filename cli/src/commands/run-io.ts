@@ -3,14 +3,9 @@ import { type ParseArgsConfig, parseArgs } from "node:util";
 import type { FlowError, RunOutcome } from "@flows/kernel";
 import { UsageError } from "../local/load-nodes";
 
-/** The part of the CLI's io the run verbs use. */
-export interface RunIo {
-  stdout(text: string): void;
-  stderr(text: string): void;
-  /** Progress lines go to stderr only when a person is watching. */
-  readonly stderrIsTTY?: boolean;
-  readonly env?: Readonly<Record<string, string | undefined>>;
-}
+import type { CliIo } from "./cli-io";
+
+export type RunIo = CliIo;
 
 export const EXIT_OK = 0;
 export const EXIT_FAILED = 1;

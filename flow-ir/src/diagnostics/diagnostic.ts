@@ -11,6 +11,8 @@ export interface Diagnostic {
   readonly node?: string;
   readonly edge?: string;
   readonly hint?: string;
+  /** Where in the text the problem is, when it is known without a pointer (FLOW001). */
+  readonly position?: { readonly line: number; readonly column: number };
 }
 
 export function edgeLabel(from: string, to: string): string {

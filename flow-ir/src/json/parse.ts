@@ -19,6 +19,7 @@ export function parseJson(text: string): ParseResult {
         severity: "error",
         message: `not valid JSON at line ${line}, column ${column}: ${error.message}`,
         path: "",
+        position: { line, column },
       },
     };
   }

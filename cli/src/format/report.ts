@@ -1,0 +1,47 @@
+import type { Diagnostic, Severity } from "@flows/flow-ir";
+
+export interface LocatedDiagnostic {
+  readonly code: string;
+  readonly severity: Severity;
+  readonly message: string;
+  readonly path: string;
+  readonly node?: string;
+  readonly line: number;
+  readonly column: number;
+}
+
+export interface FileReport {
+  readonly file: string;
+  readonly ok: boolean;
+  readonly diagnostics: readonly LocatedDiagnostic[];
+}
+
+export interface Summary {
+  readonly files: number;
+  readonly errors: number;
+  readonly warnings: number;
+}
+
+export function locate(diagnostic: Diagnostic, position: { line: number; column: number }): LocatedDiagnostic {
+  return {
+    code: diagnostic.code,
+    severity: diagnostic.severity,
+    message: diagnostic.message,
+    path: diagnostic.path,
+    ...(diagnostic.node === undefined ? {} : { node: diagnostic.node }),
+    line: position.line,
+    column: position.column,
+  };
+}
+
+export function summarize(reports: readonly FileReport[]): Summary {
+  let errors = 0;
+  let warnings = 0;
+  for (const report of reports) {
+    for (const diagnostic of report.diagnostics) {
+      if (diagnostic.severity === "error") errors += 1;
+      else warnings += 1;
+    }
+  }
+  return { files: reports.length, errors, warnings };
+}
