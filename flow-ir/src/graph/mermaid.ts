@@ -11,7 +11,9 @@ export function toMermaid(flow: FlowIR): string {
   const ids = new Map(model.nodes.map((node, index) => [node.alias, `n${index}`]));
   const lines = ["flowchart LR", `  %% ${escapeLabel(model.title)}`];
   for (const node of model.nodes) {
-    const label = [`<b>${escapeLabel(node.alias)}</b>`, escapeLabel(node.kind), ...node.notes.map(escapeLabel)].join("<br/>");
+    const label = [`<b>${escapeLabel(node.alias)}</b>`, escapeLabel(node.kind), ...node.notes.map(escapeLabel)].join(
+      "<br/>",
+    );
     const [open, close] =
       node.kind === "trigger" ? ['(["', '"])'] : node.kind === "subflow" ? ['[["', '"]]'] : ['["', '"]'];
     lines.push(`  ${ids.get(node.alias)}${open}${label}${close}`);
