@@ -57,10 +57,11 @@ function ledgerOf(state: string): { effect: string; key: string }[] {
 }
 
 /**
- * Starts a run and kills it with SIGKILL `delayMs` after its journal appears (process start-up
- * and bundling the node module come before that and would waste most kill points).
+ * Starts a run and kills it with SIGKILL once its journal holds `afterEntries` lines, plus a
+ * random few milliseconds. Counting entries instead of waiting a fixed time spreads the kill
+ * points over the whole run however fast or loaded the machine is.
  */
-function killAfter(state: string, runId: string, delayMs: number): Promise<void> {
+function killAt(state: string, runId: string, afterEntries: number, jitterMs: number): Promise<void> {
   const journal = join(state, "runs", `${runId}.ndjson`);
   return new Promise((done) => {
     const child: ChildProcess = spawn(process.execPath, [flowsBin, ...runArgs(state, runId)], {
@@ -70,9 +71,11 @@ function killAfter(state: string, runId: string, delayMs: number): Promise<void>
     let timer: NodeJS.Timeout | undefined;
     const watch = setInterval(() => {
       if (!existsSync(journal)) return;
+      const lines = readFileSync(journal, "utf8").split("\n").length - 1;
+      if (lines < afterEntries) return;
       clearInterval(watch);
-      timer = setTimeout(() => child.kill("SIGKILL"), delayMs);
-    }, 2);
+      timer = setTimeout(() => child.kill("SIGKILL"), jitterMs);
+    }, 1);
     child.on("exit", () => {
       clearInterval(watch);
       clearTimeout(timer);
@@ -81,15 +84,8 @@ function killAfter(state: string, runId: string, delayMs: number): Promise<void>
   });
 }
 
-function runDurationMs(state: string, runId: string): number {
-  const entries = journalOf(state, runId) as { type: string; at?: number }[];
-  const started = entries.find((e) => e.type === "started")?.at ?? 0;
-  const finished = entries.find((e) => e.type === "finished")?.at ?? 0;
-  return finished - started;
-}
-
 describe("crash and resume (order-approval example, real child processes)", () => {
-  let reference: { stdout: string; ledger: { effect: string; key: string }[]; runMs: number };
+  let reference: { stdout: string; ledger: { effect: string; key: string }[]; entries: number };
 
   beforeAll(() => {
     const build = spawnSync(process.execPath, [join(root, "cli/build.mjs")], { encoding: "utf8" });
@@ -97,7 +93,7 @@ describe("crash and resume (order-approval example, real child processes)", () =
     const state = join(scratch, "reference");
     const result = runToEnd(state, "reference");
     expect(result.status, result.stderr).toBe(0);
-    reference = { stdout: result.stdout, ledger: ledgerOf(state), runMs: runDurationMs(state, "reference") };
+    reference = { stdout: result.stdout, ledger: ledgerOf(state), entries: journalOf(state, "reference").length };
   }, 120_000);
 
   it("the uninterrupted run streams the receipt and performs each effect once", () => {
@@ -118,11 +114,12 @@ describe("crash and resume (order-approval example, real child processes)", () =
         trials += 1;
         const state = join(scratch, `trial-${trials}`);
         const runId = `crash-${trials}`;
-        // Anywhere from the run's first journal entry to the end of an uninterrupted run.
-        const delayMs = Math.round(Math.random() * reference.runMs);
-        return { state, runId, delayMs };
+        // After any of the journal entries an uninterrupted run writes, give or take a few ms.
+        const afterEntries = 1 + Math.floor(Math.random() * reference.entries);
+        const jitterMs = Math.floor(Math.random() * 6);
+        return { state, runId, afterEntries, jitterMs };
       });
-      await Promise.all(batch.map((trial) => killAfter(trial.state, trial.runId, trial.delayMs)));
+      await Promise.all(batch.map((trial) => killAt(trial.state, trial.runId, trial.afterEntries, trial.jitterMs)));
       for (const trial of batch) {
         const before = journalOf(trial.state, trial.runId);
         const landedMidRun = before.some((e) => e.type === "started") && !before.some((e) => e.type === "finished");
