@@ -289,3 +289,29 @@ describe("streams", () => {
     expect(seen).toEqual([1]);
   });
 });
+
+describe("journal failures", () => {
+  it("a journal that stops accepting writes fails the run with the store's error, without unhandled rejections", async () => {
+    const { host } = testHost();
+    let writes = 0;
+    const failing = {
+      ...host,
+      journal: {
+        read: host.journal.read,
+        list: host.journal.list,
+        append: async (runId: string, entries: Parameters<typeof host.journal.append>[1]) => {
+          writes += 1;
+          if (writes > 2) throw Object.assign(new Error("disk full"), { code: "STORE507" });
+          return host.journal.append(runId, entries);
+        },
+      },
+    };
+    const kernel = createKernel({
+      flows: [chain("jf", ["a", "b", "c"])],
+      nodes: { "jf::start": () => 1, "jf::a": (_, ctx) => ctx.now(), "jf::b": () => 2, "jf::c": () => 3 },
+      host: failing,
+    });
+    const outcome = await kernel.invoke({ flow: "jf" });
+    expect(outcome).toMatchObject({ status: "failed", error: { code: "STORE507", message: "disk full" } });
+  });
+});

@@ -18,7 +18,8 @@ export function createDeterministicSource(run: RunContext, alias: string) {
     const known = recorded[position];
     if (known !== undefined) return known;
     const value = fresh();
-    void run.record([{ type: "value", node: alias, seq: position, value }]);
+    // Not awaited (now() is synchronous); a failed append fails the next awaited one instead.
+    run.record([{ type: "value", node: alias, seq: position, value }]).catch(() => {});
     return value;
   };
   return { now: () => next(() => run.host.clock.now()), random: () => next(Math.random) };

@@ -234,3 +234,42 @@ describe("preflight and invocation errors", () => {
     expect(await kernel.invoke({ flow: "broken" })).toMatchObject({ error: { code: "VALID400" } });
   });
 });
+
+describe("node context", () => {
+  it("carries run metadata, the declared capabilities and a structured logger", async () => {
+    const flow = buildFlow("ctx", {
+      nodes: { start: {}, store: { effects: "effectful", key: "id", effectHints: ["resource::kv::write"] } },
+      edges: [["start", "store"]],
+    });
+    const seen: Record<string, unknown>[] = [];
+    const { host, logs } = testHost({
+      capabilities: (node) => (node.effectHints.includes("resource::kv::write") ? { kv: { kind: "kv" } } : {}),
+    });
+    const kernel = createKernel({
+      flows: [flow],
+      nodes: {
+        "ctx::start": (input, ctx) => {
+          seen.push({ node: ctx.node, caps: Object.keys(ctx.caps) });
+          return input;
+        },
+        "ctx::store": (_, ctx) => {
+          ctx.log({ level: "info", message: "stored" });
+          seen.push({ node: ctx.node, caps: Object.keys(ctx.caps), run: ctx.run, key: ctx.idempotencyKey });
+          return "ok";
+        },
+      },
+      host,
+    });
+    await kernel.invoke({ flow: "ctx", payload: { id: 7 }, runId: "r-7", metadata: { colo: "AMS" } });
+    expect(seen).toEqual([
+      { node: "start", caps: [] },
+      { node: "store", caps: ["kv"], run: { colo: "AMS", run_id: "r-7", flow_id: "ctx" }, key: "ctx/store/7" },
+    ]);
+    expect(logs).toContainEqual({ level: "info", message: "stored", run_id: "r-7", flow_id: "ctx", node: "store" });
+    // One structured line per node execution.
+    expect(logs.filter((line) => line.message === "node completed").map((line) => [line.node, line.attempts])).toEqual([
+      ["start", 1],
+      ["store", 1],
+    ]);
+  });
+});

@@ -72,7 +72,8 @@ export async function schedule(run: RunContext, trigger: string, payload: unknow
   function skip(node: NodePlan) {
     if (skipped.has(node.alias)) return;
     skipped.add(node.alias);
-    if (!replay.skipped.has(node.alias)) void run.record([{ type: "skipped", node: node.alias }]);
+    // A failed append surfaces at the next awaited one; nothing to do with it here.
+    if (!replay.skipped.has(node.alias)) run.record([{ type: "skipped", node: node.alias }]).catch(() => {});
     run.emit({ type: "node-finished", node: node.alias, status: "skipped", attempts: 0, durationMs: 0 });
     for (const successor of node.successors) resolveEdge(successor, node.alias, undefined, false);
   }
