@@ -35,7 +35,9 @@ export function checkStructure(document: unknown): StructureResult {
   if (result.success) return { ok: true, flow: result.output };
   const diagnostics = result.issues.map((issue): Diagnostic => {
     const segments = (issue.path ?? []).map((item) => item.key as string | number);
-    const path = encodePointer(segments);
+    // A missing member has no location of its own: point at the object that lacks it.
+    const missing = issue.input === undefined && segments.length > 0;
+    const path = encodePointer(missing ? segments.slice(0, -1) : segments);
     const where = path === "" ? "document" : path;
     return {
       code: "FLOW002",
