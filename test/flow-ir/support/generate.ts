@@ -119,8 +119,9 @@ export function validDocument(random: Random): JsonObject {
 /** Every path to a value inside `value`, so a mutation can strike anywhere. */
 function paths(value: Json, prefix: (string | number)[] = [], out: (string | number)[][] = []): (string | number)[][] {
   out.push(prefix);
-  if (Array.isArray(value)) value.forEach((item, index) => paths(item, [...prefix, index], out));
-  else if (value !== null && typeof value === "object") {
+  if (Array.isArray(value)) {
+    for (const [index, item] of value.entries()) paths(item, [...prefix, index], out);
+  } else if (value !== null && typeof value === "object") {
     for (const [key, item] of Object.entries(value)) paths(item, [...prefix, key], out);
   }
   return out;
