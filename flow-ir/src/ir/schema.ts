@@ -20,8 +20,9 @@ import {
  */
 const record = <const E extends v.ObjectEntries>(entries: E, description: string) => {
   const object = v.looseObject(entries);
-  const refusingArrays: typeof object = {
+  const refusingArrays: typeof object & { readonly refusesArrays: true } = {
     ...object,
+    refusesArrays: true,
     "~run"(dataset, config) {
       if (Array.isArray(dataset.value)) {
         v._addIssue(this, "type", dataset, config, { received: "Array" });

@@ -1,4 +1,5 @@
 import * as v from "valibot";
+import { createFastParser, type FastParser } from "../ir/fast-parse";
 import { encodePointer } from "../json/pointer";
 
 /** A problem with a surface config, at a JSON Pointer relative to the `config` value. */
@@ -17,11 +18,21 @@ function describe(issue: v.BaseIssue<unknown>): string {
   return issue.message;
 }
 
+const fastParsers = new WeakMap<ConfigSchema, FastParser | null>();
+
 /** Parses a surface's `config`, collecting every problem instead of throwing. */
 export function parseConfig<S extends ConfigSchema>(schema: S, config: unknown): ConfigResult<v.InferOutput<S>> {
   if (config === null || typeof config !== "object" || Array.isArray(config)) {
     return { ok: false, problems: [{ message: "config must be a JSON object", path: "" }] };
   }
+  // Flows with thousands of surfaces: valid configs take the fast path, problems go to valibot.
+  let fast = fastParsers.get(schema);
+  if (fast === undefined) {
+    fast = createFastParser(schema) ?? null;
+    fastParsers.set(schema, fast);
+  }
+  const quick = fast?.(config);
+  if (quick?.ok) return { ok: true, config: quick.value as v.InferOutput<S> };
   const result = v.safeParse(schema, config, { abortEarly: false });
   if (result.success) return { ok: true, config: result.output };
   return {

@@ -15,8 +15,14 @@ export interface CheckContext {
   readonly manifest: ProjectManifest | undefined;
   /** First node declared under each alias (duplicates are reported by DAG205). */
   readonly nodes: ReadonlyMap<string, IndexedNode>;
-  /** `edgeKey(from, to)` of every edge. */
-  readonly edgeKeys: ReadonlySet<string>;
+  /**
+   * For edge i, the position in `flow.nodes` of the node named by its `from` / `to`
+   * (the first node with that alias), or -1 when no node has it. Resolved once for every check.
+   */
+  readonly edgeFrom: Int32Array;
+  readonly edgeTo: Int32Array;
+  /** Whether an edge from → to exists (the index behind it is built on first use). */
+  hasEdge(from: string, to: string): boolean;
   report(diagnostic: Diagnostic): void;
 }
 
@@ -26,20 +32,21 @@ export function edgeKey(from: string, to: string): string {
   return `${from}\u0000${to}`;
 }
 
-/** Every hint a node carries, in either list, each once, with the path of its first mention. */
-export function nodeHints(node: NodeIR, index: number): { hint: string; path: string }[] {
-  const seen = new Set<string>();
-  const out: { hint: string; path: string }[] = [];
-  const lists = [
-    ["effectHints", node.effectHints],
-    ["determinismHints", node.determinismHints],
-  ] as const;
-  for (const [field, hints] of lists) {
-    hints.forEach((hint, position) => {
-      if (seen.has(hint)) return;
-      seen.add(hint);
-      out.push({ hint, path: `/nodes/${index}/${field}/${position}` });
-    });
+/**
+ * Calls `visit` for every hint a node carries, in either list, each once, with a function that
+ * builds the path of its first mention (only diagnostics need it, so it is not built eagerly).
+ */
+export function forEachNodeHint(node: NodeIR, index: number, visit: (hint: string, path: () => string) => void): void {
+  const effects = node.effectHints;
+  const determinism = node.determinismHints;
+  for (let position = 0; position < effects.length; position += 1) {
+    const hint = effects[position] as string;
+    if (effects.indexOf(hint) !== position) continue;
+    visit(hint, () => `/nodes/${index}/effectHints/${position}`);
   }
-  return out;
+  for (let position = 0; position < determinism.length; position += 1) {
+    const hint = determinism[position] as string;
+    if (determinism.indexOf(hint) !== position || effects.includes(hint)) continue;
+    visit(hint, () => `/nodes/${index}/determinismHints/${position}`);
+  }
 }

@@ -1,8 +1,11 @@
 import * as v from "valibot";
 import type { Diagnostic } from "../diagnostics/diagnostic";
+import { createFastParser } from "../ir/fast-parse";
 import { FlowSchema } from "../ir/schema";
 import type { FlowIR } from "../ir/types";
 import { encodePointer } from "../json/pointer";
+
+const fastParse = createFastParser(FlowSchema);
 
 export type StructureResult = { ok: true; flow: FlowIR } | { ok: false; diagnostics: Diagnostic[] };
 
@@ -31,6 +34,8 @@ export function checkStructure(document: unknown): StructureResult {
       ],
     };
   }
+  const fast = fastParse?.(document);
+  if (fast?.ok) return { ok: true, flow: fast.value as FlowIR };
   const result = v.safeParse(FlowSchema, document, { abortEarly: false });
   if (result.success) return { ok: true, flow: result.output };
   const diagnostics = result.issues.map((issue): Diagnostic => {

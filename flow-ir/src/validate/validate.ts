@@ -70,12 +70,24 @@ export function validate(input: unknown, options: ValidateOptions = {}): Validat
   flow.nodes.forEach((node, index) => {
     if (!nodes.has(node.alias)) nodes.set(node.alias, { node, index });
   });
+  const edgeFrom = new Int32Array(flow.edges.length);
+  const edgeTo = new Int32Array(flow.edges.length);
+  flow.edges.forEach((edge, index) => {
+    edgeFrom[index] = nodes.get(edge.from)?.index ?? -1;
+    edgeTo[index] = nodes.get(edge.to)?.index ?? -1;
+  });
+  let edgeIndex: Set<string> | undefined;
   const context: CheckContext = {
+    edgeFrom,
+    edgeTo,
     flow,
     registry: options.registry ?? BUILTIN_REGISTRY,
     manifest: readManifest(options.manifest, diagnostics),
     nodes,
-    edgeKeys: new Set(flow.edges.map((edge) => edgeKey(edge.from, edge.to))),
+    hasEdge: (from, to) => {
+      edgeIndex ??= new Set(flow.edges.map((edge) => edgeKey(edge.from, edge.to)));
+      return edgeIndex.has(edgeKey(from, to));
+    },
     report: (diagnostic) => diagnostics.push(diagnostic),
   };
   for (const check of CHECKS) check(context);

@@ -1,10 +1,10 @@
 import type { Check } from "../context";
 
 /** DAG205 duplicate aliases, DAG104 more than one trigger. */
-export const checkAliases: Check = ({ flow, report }) => {
-  const seen = new Set<string>();
+export const checkAliases: Check = ({ flow, nodes, report }) => {
   flow.nodes.forEach((node, index) => {
-    if (seen.has(node.alias)) {
+    // `nodes` holds the first node of each alias; any other position is a duplicate.
+    if (nodes.get(node.alias)?.index !== index) {
       report({
         code: "DAG205",
         severity: "error",
@@ -13,11 +13,13 @@ export const checkAliases: Check = ({ flow, report }) => {
         node: node.alias,
       });
     }
-    seen.add(node.alias);
   });
 
   if (flow.policies.lint?.allow_multiple_triggers === true) return;
-  const triggers = flow.nodes.flatMap((node, index) => (node.kind === "trigger" ? [{ node, index }] : []));
+  const triggers: { node: (typeof flow.nodes)[number]; index: number }[] = [];
+  flow.nodes.forEach((node, index) => {
+    if (node.kind === "trigger") triggers.push({ node, index });
+  });
   const first = triggers[0];
   for (const { node, index } of triggers.slice(1)) {
     report({

@@ -5,19 +5,15 @@ import type { Check } from "../context";
  * nodes on a shortest cycle through it. Iterative Tarjan, so 100k-node chains cannot
  * overflow the stack.
  */
-export const checkCycles: Check = ({ flow, nodes, report }) => {
-  const aliases = [...nodes.keys()];
-  const id = new Map(aliases.map((alias, index) => [alias, index]));
+export const checkCycles: Check = ({ flow, edgeFrom, edgeTo, report }) => {
+  // Vertices are positions in flow.nodes; duplicates of an alias never receive edges.
+  const aliases = flow.nodes.map((node) => node.alias);
   const successors: number[][] = aliases.map(() => []);
-  const firstEdge = new Map<string, number>();
-  flow.edges.forEach((edge, index) => {
-    const from = id.get(edge.from);
-    const to = id.get(edge.to);
-    if (from === undefined || to === undefined) return;
-    successors[from]?.push(to);
-    const key = `${from}:${to}`;
-    if (!firstEdge.has(key)) firstEdge.set(key, index);
-  });
+  for (let index = 0; index < edgeFrom.length; index += 1) {
+    const from = edgeFrom[index] as number;
+    const to = edgeTo[index] as number;
+    if (from >= 0 && to >= 0) successors[from]?.push(to);
+  }
 
   const count = aliases.length;
   const order = new Int32Array(count).fill(-1);
@@ -26,33 +22,44 @@ export const checkCycles: Check = ({ flow, nodes, report }) => {
   const component = new Int32Array(count).fill(-1);
   const stack: number[] = [];
   const components: number[][] = [];
+  const workNode = new Int32Array(count);
+  const workNext = new Int32Array(count);
   let counter = 0;
 
   for (let root = 0; root < count; root += 1) {
     if (order[root] !== -1) continue;
-    const work: { node: number; next: number }[] = [{ node: root, next: 0 }];
+    // The explicit call stack: node and position in its successor list, as two parallel arrays.
+    let depth = 0;
+    workNode[0] = root;
+    workNext[0] = 0;
     order[root] = low[root] = counter++;
     stack.push(root);
     onStack[root] = 1;
-    while (work.length > 0) {
-      const frame = work[work.length - 1] as { node: number; next: number };
-      const edges = successors[frame.node] ?? [];
-      if (frame.next < edges.length) {
-        const to = edges[frame.next++] as number;
+    while (depth >= 0) {
+      const node = workNode[depth] as number;
+      const edges = successors[node] as number[];
+      const next = workNext[depth] as number;
+      if (next < edges.length) {
+        workNext[depth] = next + 1;
+        const to = edges[next] as number;
         if (order[to] === -1) {
           order[to] = low[to] = counter++;
           stack.push(to);
           onStack[to] = 1;
-          work.push({ node: to, next: 0 });
+          depth += 1;
+          workNode[depth] = to;
+          workNext[depth] = 0;
         } else if (onStack[to]) {
-          low[frame.node] = Math.min(low[frame.node] as number, order[to] as number);
+          low[node] = Math.min(low[node] as number, order[to] as number);
         }
         continue;
       }
-      work.pop();
-      const parent = work[work.length - 1];
-      if (parent) low[parent.node] = Math.min(low[parent.node] as number, low[frame.node] as number);
-      if (low[frame.node] === order[frame.node]) {
+      depth -= 1;
+      if (depth >= 0) {
+        const parent = workNode[depth] as number;
+        low[parent] = Math.min(low[parent] as number, low[node] as number);
+      }
+      if (low[node] === order[node]) {
         const members: number[] = [];
         let member: number;
         do {
@@ -60,7 +67,7 @@ export const checkCycles: Check = ({ flow, nodes, report }) => {
           onStack[member] = 0;
           component[member] = components.length;
           members.push(member);
-        } while (member !== frame.node);
+        } while (member !== node);
         components.push(members);
       }
     }
@@ -72,7 +79,12 @@ export const checkCycles: Check = ({ flow, nodes, report }) => {
     if (members.length === 1 && !selfLoop) return;
     const cycle = shortestCycle(start, successors, component, componentIndex);
     const names = cycle.map((node) => aliases[node] as string);
-    const edgeIndex = firstEdge.get(`${cycle[0]}:${cycle[1 % cycle.length]}`) ?? 0;
+    const from = names[0];
+    const to = names[1 % names.length];
+    const edgeIndex = Math.max(
+      0,
+      flow.edges.findIndex((edge) => edge.from === from && edge.to === to),
+    );
     report({
       code: "DAG200",
       severity: "error",

@@ -4,21 +4,25 @@ import type { Check } from "../context";
 
 /** CTRL101/102: budgets must be positive. SPILL001/002: spilling needs a bound and a blob store. */
 export const checkEdgeBudgets: Check = ({ flow, report }) => {
-  const hasBlobHint = flow.nodes.some((node) =>
-    [...node.effectHints, ...node.determinismHints].some((hint) => {
-      const id = normalizeHintId(hint);
-      return id === "resource::blob" || id.startsWith("resource::blob::");
-    }),
-  );
+  const isBlob = (hint: string) => {
+    const id = normalizeHintId(hint);
+    return id === "resource::blob" || id.startsWith("resource::blob::");
+  };
+  let blobHint: boolean | undefined;
+  const hasBlobHint = () => {
+    blobHint ??= flow.nodes.some((node) => node.effectHints.some(isBlob) || node.determinismHints.some(isBlob));
+    return blobHint;
+  };
   flow.edges.forEach((edge, index) => {
-    const label = edgeLabel(edge.from, edge.to);
+    // Built only for a diagnostic: most edges have none.
+    const label = () => edgeLabel(edge.from, edge.to);
     if (edge.timeout_ms === 0) {
       report({
         code: "CTRL101",
         severity: "error",
-        message: `edge ${label} sets timeout_ms to 0: use a positive budget in milliseconds, or remove it`,
+        message: `edge ${label()} sets timeout_ms to 0: use a positive budget in milliseconds, or remove it`,
         path: `/edges/${index}/timeout_ms`,
-        edge: label,
+        edge: label(),
       });
     }
     const { max_items: maxItems, spill_tier: spillTier } = edge.buffer;
@@ -26,9 +30,9 @@ export const checkEdgeBudgets: Check = ({ flow, report }) => {
       report({
         code: "CTRL102",
         severity: "error",
-        message: `edge ${label} sets buffer.max_items to 0: use a positive bound, or remove it`,
+        message: `edge ${label()} sets buffer.max_items to 0: use a positive bound, or remove it`,
         path: `/edges/${index}/buffer/max_items`,
-        edge: label,
+        edge: label(),
       });
     }
     if (typeof spillTier !== "string") return;
@@ -36,18 +40,18 @@ export const checkEdgeBudgets: Check = ({ flow, report }) => {
       report({
         code: "SPILL001",
         severity: "error",
-        message: `edge ${label} spills to "${spillTier}" without buffer.max_items: set the in-memory bound at which spilling starts`,
+        message: `edge ${label()} spills to "${spillTier}" without buffer.max_items: set the in-memory bound at which spilling starts`,
         path: `/edges/${index}/buffer/spill_tier`,
-        edge: label,
+        edge: label(),
       });
     }
-    if (!hasBlobHint) {
+    if (!hasBlobHint()) {
       report({
         code: "SPILL002",
         severity: "error",
-        message: `edge ${label} spills to "${spillTier}" but no node declares a blob capability: add a "resource::blob::write" hint (e.g. via caps/r2) or remove spill_tier`,
+        message: `edge ${label()} spills to "${spillTier}" but no node declares a blob capability: add a "resource::blob::write" hint (e.g. via caps/r2) or remove spill_tier`,
         path: `/edges/${index}/buffer/spill_tier`,
-        edge: label,
+        edge: label(),
       });
     }
   });

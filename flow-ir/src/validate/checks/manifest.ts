@@ -1,5 +1,5 @@
 import type { Check } from "../context";
-import { nodeHints } from "../context";
+import { forEachNodeHint } from "../context";
 
 /** DAG203: every capability a node uses is bound in the manifest, and its secrets are listed. */
 export const checkManifest: Check = ({ flow, registry, manifest, report }) => {
@@ -8,7 +8,8 @@ export const checkManifest: Check = ({ flow, registry, manifest, report }) => {
   const reportedSecrets = new Set<string>();
   flow.nodes.forEach((node, index) => {
     const reported = new Set<string>();
-    for (const { hint, path } of nodeHints(node, index)) {
+    forEachNodeHint(node, index, (hint, pathOf) => {
+      const path = pathOf();
       for (const constraint of registry.constraintsFor(hint)) {
         const capability = constraint.capability;
         if (capability === undefined || reported.has(capability)) continue;
@@ -38,6 +39,6 @@ export const checkManifest: Check = ({ flow, registry, manifest, report }) => {
           });
         }
       }
-    }
+    });
   });
 };

@@ -2,10 +2,10 @@ import { edgeLabel } from "../../diagnostics/diagnostic";
 import type { Check } from "../context";
 
 /** DAG201: a named output schema must meet the same named input schema; opaque meets anything. */
-export const checkPorts: Check = ({ flow, nodes, report }) => {
+export const checkPorts: Check = ({ flow, edgeFrom, edgeTo, report }) => {
   flow.edges.forEach((edge, index) => {
-    const source = nodes.get(edge.from)?.node;
-    const target = nodes.get(edge.to)?.node;
+    const source = flow.nodes[edgeFrom[index] as number];
+    const target = flow.nodes[edgeTo[index] as number];
     if (!source || !target) return;
     const out = source.out_schema;
     const input = target.in_schema;

@@ -2,9 +2,15 @@ import { edgeLabel } from "../../diagnostics/diagnostic";
 import type { Check } from "../context";
 
 /** DAG202: edges and surface targets must name existing nodes (or, for targets, existing edges). */
-export const checkReferences: Check = ({ flow, nodes, report }) => {
-  const edgeLabels = new Set(flow.edges.map((edge) => edgeLabel(edge.from, edge.to)));
+export const checkReferences: Check = ({ flow, nodes, edgeFrom, edgeTo, report }) => {
+  // Only surface targets that are not node aliases need the edge labels; most flows have none.
+  let edgeLabels: Set<string> | undefined;
+  const isEdgeLabel = (target: string) => {
+    edgeLabels ??= new Set(flow.edges.map((edge) => edgeLabel(edge.from, edge.to)));
+    return edgeLabels.has(target);
+  };
   flow.edges.forEach((edge, index) => {
+    if ((edgeFrom[index] as number) >= 0 && (edgeTo[index] as number) >= 0) return;
     for (const end of ["from", "to"] as const) {
       const alias = edge[end];
       if (nodes.has(alias)) continue;
@@ -19,7 +25,7 @@ export const checkReferences: Check = ({ flow, nodes, report }) => {
   });
   flow.control_surfaces.forEach((surface, index) => {
     surface.targets.forEach((target, position) => {
-      if (nodes.has(target) || edgeLabels.has(target)) return;
+      if (nodes.has(target) || isEdgeLabel(target)) return;
       report({
         code: "DAG202",
         severity: "error",

@@ -8,7 +8,7 @@ import type { ConfigProblem, ConfigResult } from "../../surfaces/parse-config";
 import { parseRateLimitConfig } from "../../surfaces/rate-limit";
 import { parseSwitchConfig, switchBranches } from "../../surfaces/switch";
 import { parseTimeoutConfig } from "../../surfaces/timeout";
-import { type CheckContext, edgeKey } from "../context";
+import type { CheckContext } from "../context";
 
 interface RoutingCodes {
   readonly config: DiagnosticCode;
@@ -85,7 +85,7 @@ function checkRouter(
   }
   if (!known) return;
   for (const branch of branches) {
-    if (context.edgeKeys.has(edgeKey(config.source, branch))) continue;
+    if (context.hasEdge(config.source, branch)) continue;
     context.report({
       code: codes.missingEdge,
       severity: "error",
@@ -129,7 +129,7 @@ function checkForEach(context: CheckContext, surface: ControlSurfaceIR, index: n
       path: `${surfacePath(index)}/config/${field}`,
     });
   }
-  if (known && !context.edgeKeys.has(edgeKey(source, body))) {
+  if (known && !context.hasEdge(source, body)) {
     context.report({
       code: "CTRL132",
       severity: "error",

@@ -1,0 +1,184 @@
+import type * as v from "valibot";
+
+/**
+ * A fast path for documents that are valid: interprets the same valibot schema objects the
+ * validator uses (so there is still one schema), without valibot's per-value datasets and
+ * issue bookkeeping, and copies an object only when a default has to be filled in. It answers
+ * "valid, here is the output" or "not sure": the caller then runs valibot for the issues.
+ */
+export type FastParser = (value: unknown) => { ok: true; value: unknown } | { ok: false };
+
+type Step = (value: unknown) => unknown;
+
+/** Returned by a step for a value the schema refuses. */
+const INVALID: unique symbol = Symbol("invalid");
+
+interface SchemaLike {
+  readonly type: string;
+  readonly pipe?: readonly SchemaLike[];
+  readonly entries?: Record<string, SchemaLike>;
+  readonly item?: SchemaLike;
+  readonly wrapped?: SchemaLike;
+  readonly options?: readonly unknown[];
+  readonly literal?: unknown;
+  readonly key?: string;
+  readonly default?: unknown;
+  readonly requirement?: unknown;
+  readonly refusesArrays?: boolean;
+}
+
+class Unsupported extends Error {}
+
+const isObject = (value: unknown): value is Record<string, unknown> => value !== null && typeof value === "object";
+
+function compileAction(action: SchemaLike): ((value: unknown) => boolean) | undefined {
+  switch (action.type) {
+    case "description":
+      return undefined;
+    case "integer":
+      return (value) => Number.isInteger(value);
+    case "min_value": {
+      const minimum = action.requirement as number;
+      return (value) => (value as number) >= minimum;
+    }
+    case "check": {
+      const requirement = action.requirement as (value: unknown) => boolean;
+      return (value) => requirement(value);
+    }
+    default:
+      throw new Unsupported(action.type);
+  }
+}
+
+function compileObject(schema: SchemaLike): Step {
+  const entries = Object.entries(schema.entries ?? {}).map(([key, entry]) => {
+    const optional = entry.type === "optional";
+    return { key, step: compile(entry), optional, hasDefault: optional && entry.default !== undefined };
+  });
+  const refusesArrays = schema.refusesArrays === true;
+  return (value) => {
+    if (!isObject(value) || (refusesArrays && Array.isArray(value))) return INVALID;
+    let copy: Record<string, unknown> | undefined;
+    for (let position = 0; position < entries.length; position += 1) {
+      const entry = entries[position] as (typeof entries)[number];
+      const input = value[entry.key];
+      // JSON never holds undefined, so undefined means absent (an own key set to undefined by
+      // a JavaScript caller reads the same way valibot reads it).
+      const present = input !== undefined;
+      if (!present && entry.optional && !entry.hasDefault) continue;
+      const output = entry.step(input);
+      if (output === INVALID) return INVALID;
+      if (output !== input || !present) {
+        copy ??= { ...value };
+        copy[entry.key] = output;
+      }
+    }
+    return copy ?? value;
+  };
+}
+
+function compileArray(schema: SchemaLike): Step {
+  const item = compile(schema.item as SchemaLike);
+  return (value) => {
+    if (!Array.isArray(value)) return INVALID;
+    let copy: unknown[] | undefined;
+    for (let index = 0; index < value.length; index += 1) {
+      const input: unknown = value[index];
+      const output = item(input);
+      if (output === INVALID) return INVALID;
+      if (output !== input) {
+        copy ??= [...value];
+        copy[index] = output;
+      }
+    }
+    return copy ?? value;
+  };
+}
+
+function compileBase(schema: SchemaLike): Step {
+  switch (schema.type) {
+    case "loose_object":
+      return compileObject(schema);
+    case "array":
+      return compileArray(schema);
+    case "string":
+      return (value) => (typeof value === "string" ? value : INVALID);
+    case "number":
+      return (value) => (typeof value === "number" && !Number.isNaN(value) ? value : INVALID);
+    case "boolean":
+      return (value) => (typeof value === "boolean" ? value : INVALID);
+    case "unknown":
+      return (value) => value;
+    case "picklist": {
+      const options = new Set(schema.options);
+      return (value) => (options.has(value) ? value : INVALID);
+    }
+    case "literal": {
+      const literal = schema.literal;
+      return (value) => (value === literal ? value : INVALID);
+    }
+    case "nullable": {
+      const wrapped = compile(schema.wrapped as SchemaLike);
+      return (value) => (value === null ? null : wrapped(value));
+    }
+    case "optional": {
+      const wrapped = compile(schema.wrapped as SchemaLike);
+      const fallback = schema.default;
+      if (typeof fallback === "function") throw new Unsupported("computed default");
+      return (value) => {
+        if (value !== undefined) return wrapped(value);
+        if (fallback === undefined) return undefined;
+        // A fresh copy each time: two parsed flows must never share a default array.
+        return wrapped(JSON.parse(JSON.stringify(fallback)));
+      };
+    }
+    case "variant": {
+      const key = schema.key as string;
+      const options = (schema.options as SchemaLike[]).map((option) => ({
+        discriminator: compile(option.entries?.[key] as SchemaLike),
+        step: compile(option),
+      }));
+      return (value) => {
+        if (!isObject(value)) return INVALID;
+        for (const option of options) {
+          if (option.discriminator(value[key]) !== INVALID) return option.step(value);
+        }
+        return INVALID;
+      };
+    }
+    default:
+      throw new Unsupported(schema.type);
+  }
+}
+
+function compile(schema: SchemaLike): Step {
+  if (schema.pipe === undefined) return compileBase(schema);
+  const [root, ...actions] = schema.pipe as [SchemaLike, ...SchemaLike[]];
+  const base = compileBase(root);
+  const checks = actions.flatMap((action) => {
+    const check = compileAction(action);
+    return check === undefined ? [] : [check];
+  });
+  if (checks.length === 0) return base;
+  return (value) => {
+    const output = base(value);
+    if (output === INVALID) return INVALID;
+    for (const check of checks) if (!check(output)) return INVALID;
+    return output;
+  };
+}
+
+/** Builds the fast path for a schema, or undefined when it uses something the fast path does not know. */
+export function createFastParser(schema: v.GenericSchema): FastParser | undefined {
+  let step: Step;
+  try {
+    step = compile(schema as unknown as SchemaLike);
+  } catch (error) {
+    if (error instanceof Unsupported) return undefined;
+    throw error;
+  }
+  return (value) => {
+    const output = step(value);
+    return output === INVALID ? { ok: false } : { ok: true, value: output };
+  };
+}
