@@ -17,7 +17,6 @@ import { checkPorts } from "./checks/ports";
 import { checkReferences } from "./checks/references";
 import { checkSurfaces } from "./checks/surfaces";
 import type { Check, CheckContext, IndexedNode } from "./context";
-import { edgeKey } from "./context";
 import { checkStructure } from "./structure";
 
 export interface ValidateOptions {
@@ -76,7 +75,7 @@ export function validate(input: unknown, options: ValidateOptions = {}): Validat
     edgeFrom[index] = nodes.get(edge.from)?.index ?? -1;
     edgeTo[index] = nodes.get(edge.to)?.index ?? -1;
   });
-  let edgeIndex: Set<string> | undefined;
+  let successors: number[][] | undefined;
   const context: CheckContext = {
     edgeFrom,
     edgeTo,
@@ -85,8 +84,11 @@ export function validate(input: unknown, options: ValidateOptions = {}): Validat
     manifest: readManifest(options.manifest, diagnostics),
     nodes,
     hasEdge: (from, to) => {
-      edgeIndex ??= new Set(flow.edges.map((edge) => edgeKey(edge.from, edge.to)));
-      return edgeIndex.has(edgeKey(from, to));
+      const source = nodes.get(from)?.index;
+      const target = nodes.get(to)?.index;
+      if (source === undefined || target === undefined) return false;
+      successors ??= successorLists(flow.nodes.length, edgeFrom, edgeTo);
+      return (successors[source] as number[]).includes(target);
     },
     report: (diagnostic) => diagnostics.push(diagnostic),
   };
@@ -98,6 +100,17 @@ export function validate(input: unknown, options: ValidateOptions = {}): Validat
     flow,
     diagnostics: anchored,
   };
+}
+
+/** Successor positions of every node, from the resolved edge ends. */
+function successorLists(count: number, edgeFrom: Int32Array, edgeTo: Int32Array): number[][] {
+  const lists: number[][] = Array.from({ length: count }, () => []);
+  for (let index = 0; index < edgeFrom.length; index += 1) {
+    const from = edgeFrom[index] as number;
+    const to = edgeTo[index] as number;
+    if (from >= 0 && to >= 0) lists[from]?.push(to);
+  }
+  return lists;
 }
 
 function readManifest(manifest: ValidateOptions["manifest"], diagnostics: Diagnostic[]): ProjectManifest | undefined {
