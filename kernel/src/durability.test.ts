@@ -315,3 +315,45 @@ describe("journal failures", () => {
     expect(outcome).toMatchObject({ status: "failed", error: { code: "STORE507", message: "disk full" } });
   });
 });
+
+describe("cancel", () => {
+  it("stops a running execution and keeps a halted run from ever continuing", async () => {
+    const flow = buildFlow("c", {
+      nodes: { start: {}, wait: {} },
+      edges: [["start", "wait"]],
+      checkpoints: ["gate"],
+    });
+    let signalled = false;
+    let mode: "hang" | "halt" = "hang";
+    const { host } = testHost();
+    const kernel = createKernel({
+      flows: [flow],
+      nodes: {
+        "c::start": () => null,
+        "c::wait": async (_, ctx) => {
+          if (mode === "halt") return ctx.halt("gate");
+          ctx.signal.addEventListener("abort", () => {
+            signalled = true;
+          });
+          return new Promise(() => {});
+        },
+      },
+      host,
+    });
+    const running = kernel.invoke({ flow: "c", runId: "hanging" });
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    expect((await kernel.cancel("hanging")).status).toBe("cancelled");
+    expect(await running).toMatchObject({ status: "cancelled", error: { code: "RUN499" } });
+    expect(signalled).toBe(true);
+
+    mode = "halt";
+    const halted = await kernel.invoke({ flow: "c", runId: "halted" });
+    expect(halted.status).toBe("halted");
+    expect((await kernel.cancel("halted")).status).toBe("cancelled");
+    if (halted.status === "halted") {
+      expect(await kernel.resume({ runId: "halted", checkpoint: "gate", token: halted.token })).toMatchObject({
+        error: { code: "RUN409" },
+      });
+    }
+  });
+});

@@ -74,6 +74,12 @@ export interface Kernel {
   resume(request: ResumeRequest): Promise<RunOutcome>;
   /** Like `resume`, with the capture node's values as they are produced. */
   resumeStream(request: ResumeRequest): RunStream;
+  /**
+   * Cancels a run: an execution in this kernel stops (its nodes' signals abort), and a run that
+   * is halted or was interrupted is marked cancelled so it never continues. Finished runs are
+   * left as they are.
+   */
+  cancel(runId: string): Promise<RunSummary>;
   status(runId: string): Promise<RunSummary>;
   runs(): Promise<RunSummary[]>;
 }
@@ -115,6 +121,8 @@ export function createKernel(options: KernelOptions): Kernel {
   });
   const isFlow = (identifier: string) => documents.has(identifier);
   const loaded = new Map<string, LoadedFlow | FlowError>();
+  /** Executions running in this kernel, by run id, so `cancel` can reach them. */
+  const executions = new Map<string, { abort(reason: unknown): void; done: Promise<void> }>();
 
   const load = (name: string): LoadedFlow | FlowError => {
     const cached = loaded.get(name);
@@ -218,12 +226,15 @@ export function createKernel(options: KernelOptions): Kernel {
       );
       cleanups.push(() => timer.abort());
     }
+    const running = { abort: (reason: unknown) => controller.abort(reason), done: Promise.resolve() };
+    executions.set(state.runId, running);
     const outcome = schedule(context, start.trigger, start.payload)
       .catch(async (error: unknown): Promise<RunOutcome> => {
         const flowError = toFlowError(error);
         return { status: "failed", runId: state.runId, flow: loadedFlow.flow.id, error: flowError };
       })
       .then((result) => {
+        if (executions.get(state.runId) === running) executions.delete(state.runId);
         for (const cleanup of cleanups) cleanup();
         if (channel) {
           if (result.status === "failed" || result.status === "cancelled") channel.fail(result.error);
@@ -231,6 +242,7 @@ export function createKernel(options: KernelOptions): Kernel {
         }
         return result;
       });
+    running.done = outcome.then(() => {});
     return { outcome, context };
   };
 
@@ -335,7 +347,7 @@ export function createKernel(options: KernelOptions): Kernel {
       flow: flowId,
       error: new KernelError(code, message, { run_id: request.runId }).toJSON(),
     });
-    if (state.halt === undefined) {
+    if (state.halt === undefined || state.finished !== undefined) {
       return refuse("RUN409", `run ${request.runId} is ${state.status}, not halted: there is nothing to resume`);
     }
     if (state.halt.checkpoint !== request.checkpoint) {
@@ -446,6 +458,19 @@ export function createKernel(options: KernelOptions): Kernel {
           },
         },
       };
+    },
+    async cancel(runId) {
+      const running = executions.get(runId);
+      if (running) {
+        running.abort(new KernelError("RUN499", "the run was cancelled", { run_id: runId }));
+        await running.done.catch(() => {});
+      }
+      const state = await readRun(runId);
+      if (state.started !== undefined && state.finished === undefined) {
+        const error = new KernelError("RUN499", "the run was cancelled", { run_id: runId }).toJSON();
+        await host.journal.append(runId, [{ type: "finished", status: "cancelled", error, at: host.clock.now() }]);
+      }
+      return summary(await readRun(runId));
     },
     async status(runId) {
       const state = await readRun(runId);
