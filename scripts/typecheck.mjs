@@ -13,10 +13,21 @@ const projects = [
   "caps/r2",
   "caps/queue",
   "caps/do",
+  // Runtime-specific entries of the capability packages: Node (OpenDAL) and Workers types.
+  "caps/tsconfig.opendal.json",
+  "caps/kv/tsconfig.opendal.json",
+  "caps/kv/tsconfig.workers.json",
+  "caps/r2/tsconfig.opendal.json",
+  "caps/r2/tsconfig.workers.json",
+  "caps/queue/tsconfig.opendal.json",
+  "caps/queue/tsconfig.workers.json",
+  "caps/do/tsconfig.opendal.json",
+  "caps/do/tsconfig.workers.json",
   "host-workers",
   "host-container",
   "cli",
   "test/workers",
+  "test/host-workers/fixture",
   "tsconfig.test.json",
 ];
 const tsc = join(dirname(createRequire(import.meta.url).resolve("typescript/package.json")), "bin", "tsc");

@@ -1,0 +1,38 @@
+import type { NodeIR } from "@flows/flow-ir";
+import type { NodeRegistry } from "@flows/kernel";
+
+export type WorkerEnv = Record<string, unknown>;
+
+/** What a project hands to `createFlowWorker`. */
+export interface FlowWorkerConfig<Env extends WorkerEnv = WorkerEnv> {
+  /** Flow IR documents (parsed JSON). */
+  readonly flows: readonly unknown[];
+  /** Node implementations by identifier, or a function of the environment returning them. */
+  readonly nodes: NodeRegistry | ((env: Env) => NodeRegistry);
+  /** The capabilities a node may use, already scoped to what it declared. */
+  readonly capabilities?: (env: Env, node: NodeIR) => Readonly<Record<string, unknown>>;
+  /** Names in `env`: the run Durable Object namespace and the two secrets. */
+  readonly bindings?: {
+    readonly runs?: string;
+    readonly apiToken?: string;
+    readonly resumeSecret?: string;
+  };
+  /** How long a resume token stays valid; 7 days by default. */
+  readonly resumeTokenTtlMs?: number;
+  /** Cron expression → flows started on that schedule. */
+  readonly crons?: Readonly<Record<string, readonly string[]>>;
+  /** Queue name → the flow each message starts, and the retry delay for a failed run. */
+  readonly queues?: Readonly<Record<string, { readonly flow: string; readonly retryDelaySeconds?: number }>>;
+}
+
+export const DEFAULT_BINDINGS = {
+  runs: "FLOW_RUNS",
+  apiToken: "FLOWS_API_TOKEN",
+  resumeSecret: "FLOWS_RESUME_SECRET",
+} as const;
+
+export const DEFAULT_RESUME_TOKEN_TTL_MS = 7 * 24 * 60 * 60 * 1000;
+
+export function bindingNames(config: FlowWorkerConfig<never>) {
+  return { ...DEFAULT_BINDINGS, ...config.bindings };
+}

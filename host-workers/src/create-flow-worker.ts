@@ -1,0 +1,105 @@
+import { type FlowIR, validate } from "@flows/flow-ir";
+import { createKernel, createMemoryJournal, systemClock } from "@flows/kernel";
+import { bindingNames, type FlowWorkerConfig, type WorkerEnv } from "./config";
+import { errorResponse } from "./envelope";
+import { createRoutes } from "./routes";
+import { createRunObjectClass } from "./run-object";
+import { RUN_ORIGIN } from "./run-protocol";
+
+/**
+ * Everything a Worker needs to serve flows: `fetch`, `queue` and `scheduled` handlers and the
+ * run Durable Object class to export. Add flows to an existing Worker in a few lines:
+ *
+ *   const flows = createFlowWorker({ flows: [orderFlow], nodes });
+ *   export const FlowRunObject = flows.FlowRunObject;
+ *   export default { fetch: flows.fetch, queue: flows.queue, scheduled: flows.scheduled };
+ */
+export function createFlowWorker<Env extends WorkerEnv>(config: FlowWorkerConfig<Env>) {
+  const names = bindingNames(config as FlowWorkerConfig<never>);
+  const flows: FlowIR[] = [];
+  for (const document of config.flows) {
+    const result = validate(document);
+    if (result.flow) flows.push(result.flow);
+  }
+
+  // Checked once, on the first request, before any effect: the flows are valid and every
+  // identifier has an implementation and every surface is supported here.
+  let preflightResult: Response | undefined | null = null;
+  let env0: Env | undefined;
+  const preflight = () => {
+    if (preflightResult !== null) return preflightResult;
+    const nodes = typeof config.nodes === "function" ? config.nodes(env0 as Env) : config.nodes;
+    const probe = createKernel({
+      flows: config.flows,
+      nodes,
+      host: { journal: createMemoryJournal(), clock: systemClock, newId: () => "preflight", logger: () => {} },
+    });
+    preflightResult = undefined;
+    for (const document of config.flows) {
+      const id = (document as { id?: unknown } | null)?.id;
+      const problem = probe.preflight(typeof id === "string" ? id : "");
+      if (problem) {
+        preflightResult = errorResponse({ code: problem.code, message: problem.message, details: problem.details });
+        break;
+      }
+    }
+    return preflightResult;
+  };
+
+  const routes = createRoutes(config, flows, preflight);
+
+  const startRun = async (env: WorkerEnv, flow: string, payload: unknown, wait: boolean) => {
+    const namespace = env[names.runs] as DurableObjectNamespace;
+    const runId = crypto.randomUUID();
+    const stub = namespace.get(namespace.idFromName(runId));
+    const body = JSON.stringify({ flow, runId, payload });
+    return stub.fetch(`${RUN_ORIGIN}/${wait ? "invoke" : "start"}`, { method: "POST", body });
+  };
+
+  return {
+    FlowRunObject: createRunObjectClass(config),
+
+    fetch(request: Request, env: Env): Promise<Response> {
+      env0 ??= env;
+      return routes(request, env);
+    },
+
+    /** Each message starts a run of the queue's flow: ack when it completes, retry with a delay otherwise. */
+    async queue(batch: MessageBatch<unknown>, env: Env): Promise<void> {
+      env0 ??= env;
+      const binding = config.queues?.[batch.queue];
+      for (const message of batch.messages) {
+        if (binding === undefined) {
+          console.log(JSON.stringify({ level: "error", message: "no flow bound to this queue", queue: batch.queue }));
+          message.retry();
+          continue;
+        }
+        const answer = await startRun(env, binding.flow, message.body, true);
+        const outcome = (await answer.json()) as { status?: string; error?: { code?: string } };
+        const fields = {
+          queue: batch.queue,
+          message_id: message.id,
+          attempts: message.attempts,
+          status: outcome.status,
+        };
+        console.log(
+          JSON.stringify({
+            level: outcome.status === "failed" ? "warn" : "info",
+            message: "queue message run",
+            ...fields,
+          }),
+        );
+        if (outcome.status === "completed" || outcome.status === "halted") message.ack();
+        else message.retry({ delaySeconds: binding.retryDelaySeconds ?? 5 });
+      }
+    },
+
+    /** Starts the flows bound to the firing cron expression as async runs. */
+    async scheduled(controller: ScheduledController, env: Env, ctx: ExecutionContext): Promise<void> {
+      env0 ??= env;
+      for (const flow of config.crons?.[controller.cron] ?? []) {
+        ctx.waitUntil(startRun(env, flow, { cron: controller.cron, scheduled_time: controller.scheduledTime }, false));
+      }
+    },
+  };
+}

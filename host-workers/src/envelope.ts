@@ -1,0 +1,42 @@
+import type { FlowError } from "@flows/kernel";
+
+/** HTTP status for each error code that reaches a client; anything else is a node failure (500). */
+const STATUS_BY_CODE: Readonly<Record<string, number>> = {
+  BAD_REQUEST: 400,
+  VALID400: 400,
+  TRIG001: 400,
+  CAPT001: 400,
+  CAPT002: 400,
+  IDEM001: 400,
+  FOREACH400: 400,
+  AUTH401: 401,
+  AUTH403: 403,
+  HALT403: 403,
+  FLOW404: 404,
+  RUN404: 404,
+  ROUTE404: 404,
+  HALT404: 409,
+  RUN409: 409,
+  DEDUPE409: 409,
+  RUN499: 503,
+  CTRL901: 501,
+  IMPL001: 500,
+  CAP101: 500,
+  DAG203: 500,
+  TIME015: 504,
+};
+
+export function statusFor(code: string): number {
+  return STATUS_BY_CODE[code] ?? 500;
+}
+
+/** The one error shape every route answers with: `{ error, code, details }`. */
+export function errorResponse(
+  error: Pick<FlowError, "code" | "message"> & { details?: unknown },
+  status?: number,
+): Response {
+  return Response.json(
+    { error: error.message, code: error.code, details: error.details ?? {} },
+    { status: status ?? statusFor(error.code) },
+  );
+}

@@ -1,0 +1,189 @@
+import type { FlowIR } from "@flows/flow-ir";
+import type { RunOutcome } from "@flows/kernel";
+import { type IRequest, IttyRouter } from "itty-router";
+import { requireBearer } from "./auth";
+import { bindingNames, DEFAULT_RESUME_TOKEN_TTL_MS, type FlowWorkerConfig, type WorkerEnv } from "./config";
+import { errorResponse } from "./envelope";
+import { outcomeResponse } from "./outcome-response";
+import { verifyResumeToken } from "./resume-token";
+import { type InvokeRequest, RUN_ORIGIN } from "./run-protocol";
+
+type Handler = (request: IRequest, env: WorkerEnv) => Promise<Response> | Response;
+
+/** The Worker's public HTTP API, in front of the run Durable Objects. */
+export function createRoutes<Env extends WorkerEnv>(
+  config: FlowWorkerConfig<Env>,
+  flows: readonly FlowIR[],
+  preflight: () => Response | undefined,
+) {
+  const names = bindingNames(config as FlowWorkerConfig<never>);
+  const ttlMs = config.resumeTokenTtlMs ?? DEFAULT_RESUME_TOKEN_TTL_MS;
+  // The router's own types are broken in this version (see TOOLCHAIN.md); we type handlers ourselves.
+  const router = IttyRouter<IRequest, [WorkerEnv]>();
+
+  const runStub = (env: WorkerEnv, runId: string) => {
+    const namespace = env[names.runs] as DurableObjectNamespace | undefined;
+    if (namespace === undefined) throw new Error(`the Durable Object binding ${names.runs} is missing`);
+    return namespace.get(namespace.idFromName(runId));
+  };
+  const secret = (env: WorkerEnv, name: string) => (typeof env[name] === "string" ? (env[name] as string) : undefined);
+  const signing = (env: WorkerEnv) => ({ secret: secret(env, names.resumeSecret), ttlMs, now: Date.now() });
+
+  const readJson = async (
+    request: IRequest,
+  ): Promise<{ ok: true; value: unknown } | { ok: false; response: Response }> => {
+    const text = await request.text();
+    if (text.trim() === "") return { ok: true, value: null };
+    try {
+      return { ok: true, value: JSON.parse(text) };
+    } catch {
+      return {
+        ok: false,
+        response: errorResponse({ code: "BAD_REQUEST", message: "the request body is not valid JSON" }),
+      };
+    }
+  };
+
+  const flowFor = (name: string) => flows.find((flow) => flow.id === name || flow.name === name);
+
+  const invocation = (request: IRequest, flow: FlowIR, payload: unknown): InvokeRequest => {
+    const query = new URL(request.url).searchParams;
+    const trigger = query.get("trigger");
+    const capture = query.get("capture");
+    return {
+      flow: flow.id,
+      runId: crypto.randomUUID(),
+      payload,
+      ...(trigger === null ? {} : { trigger }),
+      ...(capture === null ? {} : { capture }),
+      metadata: {
+        colo: (request.cf as { colo?: string } | undefined)?.colo ?? null,
+        country: (request.cf as { country?: string } | undefined)?.country ?? null,
+      },
+    };
+  };
+
+  const guarded =
+    (handler: Handler): Handler =>
+    async (request, env) => {
+      const denied = requireBearer(request, secret(env, names.apiToken));
+      if (denied) return denied;
+      const problem = preflight();
+      if (problem) return problem;
+      return handler(request, env);
+    };
+
+  router.get("/health", () => Response.json({ ok: true }));
+
+  router.get(
+    "/flows",
+    guarded(() =>
+      Response.json({
+        flows: flows.map((flow) => ({
+          id: flow.id,
+          name: flow.name,
+          triggers: flow.nodes.filter((node) => node.kind === "trigger").map((node) => node.alias),
+        })),
+      }),
+    ),
+  );
+
+  router.post(
+    "/flows/:flow/invoke",
+    guarded(async (request, env) => {
+      const flow = flowFor(request.params.flow ?? "");
+      if (!flow) return errorResponse({ code: "FLOW404", message: `no flow named "${request.params.flow}"` });
+      const body = await readJson(request);
+      if (!body.ok) return body.response;
+      const call = invocation(request, flow, body.value);
+      const accept = request.headers.get("accept") ?? "";
+      const answer = await runStub(env, call.runId).fetch(`${RUN_ORIGIN}/invoke`, {
+        method: "POST",
+        headers: { "content-type": "application/json", accept },
+        body: JSON.stringify(call),
+        signal: request.signal,
+      });
+      if (accept.includes("text/event-stream")) return answer;
+      return outcomeResponse((await answer.json()) as RunOutcome, signing(env));
+    }),
+  );
+
+  router.post(
+    "/flows/:flow/runs",
+    guarded(async (request, env) => {
+      const flow = flowFor(request.params.flow ?? "");
+      if (!flow) return errorResponse({ code: "FLOW404", message: `no flow named "${request.params.flow}"` });
+      const body = await readJson(request);
+      if (!body.ok) return body.response;
+      const call = invocation(request, flow, body.value);
+      return runStub(env, call.runId).fetch(`${RUN_ORIGIN}/start`, { method: "POST", body: JSON.stringify(call) });
+    }),
+  );
+
+  router.get(
+    "/runs/:id",
+    guarded(async (request, env) => {
+      const runId = request.params.id ?? "";
+      const answer = await runStub(env, runId).fetch(`${RUN_ORIGIN}/status?run=${encodeURIComponent(runId)}`);
+      const summary = (await answer.json()) as { flow?: string };
+      if (summary.flow === undefined) return errorResponse({ code: "RUN404", message: `no run ${runId}` });
+      return Response.json(summary);
+    }),
+  );
+
+  router.post(
+    "/runs/:id/resume",
+    guarded(async (request, env) => {
+      const runId = request.params.id ?? "";
+      const body = await readJson(request);
+      if (!body.ok) return body.response;
+      const { token, payload } = (body.value ?? {}) as { token?: unknown; payload?: unknown };
+      if (typeof token !== "string") {
+        return errorResponse({ code: "BAD_REQUEST", message: 'send {"token": "<resume_token>", "payload": …}' });
+      }
+      const resumeSecret = secret(env, names.resumeSecret) ?? "";
+      const verified = await verifyResumeToken(token, resumeSecret, Date.now());
+      if (!verified.ok || verified.claims.run !== runId) {
+        const reason = verified.ok ? "the token belongs to another run" : verified.reason;
+        return errorResponse({ code: "HALT403", message: `resume refused: ${reason}` }, 403);
+      }
+      const answer = await runStub(env, runId).fetch(`${RUN_ORIGIN}/resume`, {
+        method: "POST",
+        body: JSON.stringify({ runId, checkpoint: verified.claims.checkpoint, halt: verified.claims.halt, payload }),
+      });
+      const outcome = (await answer.json()) as RunOutcome;
+      if (outcome.status === "failed" && ["RUN409", "HALT403", "HALT404"].includes(outcome.error.code)) {
+        // A valid signature on a token that no longer matches the run: it was used already.
+        return errorResponse({ code: "HALT403", message: `resume refused: ${outcome.error.message}` }, 403);
+      }
+      return outcomeResponse(outcome, signing(env));
+    }),
+  );
+
+  router.post(
+    "/runs/:id/cancel",
+    guarded(async (request, env) => {
+      const runId = request.params.id ?? "";
+      const answer = await runStub(env, runId).fetch(`${RUN_ORIGIN}/cancel`, {
+        method: "POST",
+        body: JSON.stringify({ runId }),
+      });
+      const summary = (await answer.json()) as { flow?: string };
+      if (summary.flow === undefined) return errorResponse({ code: "RUN404", message: `no run ${runId}` });
+      return Response.json(summary);
+    }),
+  );
+
+  router.all("*", (request) =>
+    errorResponse({ code: "ROUTE404", message: `no route ${request.method} ${new URL(request.url).pathname}` }),
+  );
+
+  return async (request: Request, env: WorkerEnv): Promise<Response> => {
+    try {
+      return (await router.fetch(request, env)) as Response;
+    } catch (error) {
+      // Never a stack trace to the client; the message is the error's own.
+      return errorResponse({ code: "NODE500", message: error instanceof Error ? error.message : String(error) });
+    }
+  };
+}

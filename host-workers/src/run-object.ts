@@ -1,0 +1,123 @@
+import { DurableObject } from "cloudflare:workers";
+import { createKernel, type Kernel, type LogRecord, systemClock } from "@flows/kernel";
+import type { FlowWorkerConfig, WorkerEnv } from "./config";
+import { errorResponse } from "./envelope";
+import type { InvokeRequest, ResumeRunRequest } from "./run-protocol";
+import { createSqlJournal } from "./sql-journal";
+import { errorEvent, eventStream } from "./sse";
+
+/** One structured line per log record, readable by Workers Logs. */
+function logLine(record: LogRecord): void {
+  console.log(JSON.stringify(record));
+}
+
+/**
+ * The Durable Object class that owns runs: one object per run id, its journal in SQLite,
+ * async runs carried forward by alarms so they outlive the request that started them.
+ */
+export function createRunObjectClass<Env extends WorkerEnv>(config: FlowWorkerConfig<Env>) {
+  return class FlowRunObject extends DurableObject<Env> {
+    #kernel: Kernel | undefined;
+
+    kernel(): Kernel {
+      if (this.#kernel) return this.#kernel;
+      const env = this.env;
+      const nodes = typeof config.nodes === "function" ? config.nodes(env) : config.nodes;
+      const capabilities = config.capabilities;
+      this.#kernel = createKernel({
+        flows: config.flows,
+        nodes,
+        host: {
+          journal: createSqlJournal(this.ctx.storage),
+          clock: systemClock,
+          newId: () => crypto.randomUUID(),
+          logger: logLine,
+          ...(capabilities === undefined ? {} : { capabilities: (node) => capabilities(env, node) }),
+        },
+      });
+      return this.#kernel;
+    }
+
+    override async fetch(request: Request): Promise<Response> {
+      const url = new URL(request.url);
+      try {
+        switch (`${request.method} ${url.pathname}`) {
+          case "POST /invoke":
+            return await this.invoke((await request.json()) as InvokeRequest, request);
+          case "POST /start":
+            return await this.start((await request.json()) as InvokeRequest);
+          case "POST /resume":
+            return await this.resume((await request.json()) as ResumeRunRequest);
+          case "POST /cancel":
+            return Response.json(await this.kernel().cancel(((await request.json()) as { runId: string }).runId));
+          case "GET /status":
+            return Response.json(await this.kernel().status(url.searchParams.get("run") ?? ""));
+          default:
+            return errorResponse({ code: "ROUTE404", message: `no internal route ${url.pathname}` });
+        }
+      } catch (error) {
+        return errorResponse({ code: "NODE500", message: error instanceof Error ? error.message : String(error) });
+      }
+    }
+
+    async invoke(invocation: InvokeRequest, request: Request): Promise<Response> {
+      const kernel = this.kernel();
+      if ((request.headers.get("accept") ?? "").includes("text/event-stream")) {
+        const controller = new AbortController();
+        const stream = kernel.stream({ ...invocation, signal: controller.signal });
+        return eventStream(
+          async (send) => {
+            try {
+              for await (const value of stream.values) if (!(await send(undefined, value))) return;
+            } catch {
+              // Reported below from the outcome, with its code.
+            }
+            const outcome = await stream.outcome;
+            if (outcome.status === "failed" || outcome.status === "cancelled")
+              await send("error", errorEvent(outcome.error));
+            else await send("end", outcome);
+          },
+          () => controller.abort(),
+        );
+      }
+      return Response.json(await kernel.invoke(invocation));
+    }
+
+    /** Records the invocation and lets an alarm run it, so the run continues after this request. */
+    async start(invocation: InvokeRequest): Promise<Response> {
+      const sql = this.ctx.storage.sql;
+      sql.exec("CREATE TABLE IF NOT EXISTS flows_pending (run_id TEXT PRIMARY KEY, invocation TEXT NOT NULL)");
+      sql.exec(
+        "INSERT OR REPLACE INTO flows_pending (run_id, invocation) VALUES (?, ?)",
+        invocation.runId,
+        JSON.stringify(invocation),
+      );
+      await this.ctx.storage.setAlarm(Date.now());
+      return Response.json({ run_id: invocation.runId, status: "running" }, { status: 202 });
+    }
+
+    override async alarm(): Promise<void> {
+      const sql = this.ctx.storage.sql;
+      sql.exec("CREATE TABLE IF NOT EXISTS flows_pending (run_id TEXT PRIMARY KEY, invocation TEXT NOT NULL)");
+      const pending = sql
+        .exec<{ run_id: string; invocation: string }>("SELECT run_id, invocation FROM flows_pending")
+        .toArray();
+      for (const row of pending) {
+        // Re-invoking a run id continues it from the journal: a previous alarm cut short by an
+        // evicted isolate loses nothing and repeats no completed node.
+        await this.kernel().invoke(JSON.parse(row.invocation) as InvokeRequest);
+        sql.exec("DELETE FROM flows_pending WHERE run_id = ?", row.run_id);
+      }
+    }
+
+    async resume(request: ResumeRunRequest): Promise<Response> {
+      const outcome = await this.kernel().resume({
+        runId: request.runId,
+        checkpoint: request.checkpoint,
+        token: request.halt,
+        payload: request.payload,
+      });
+      return Response.json(outcome);
+    }
+  };
+}

@@ -1,0 +1,19 @@
+/** Requests the Worker sends to a run's Durable Object (internal, never exposed to clients). */
+export interface InvokeRequest {
+  readonly flow: string;
+  readonly runId: string;
+  readonly trigger?: string;
+  readonly capture?: string;
+  readonly payload?: unknown;
+  readonly timeoutMs?: number;
+  readonly metadata?: Record<string, unknown>;
+}
+
+export interface ResumeRunRequest {
+  readonly runId: string;
+  readonly checkpoint: string;
+  readonly halt: string;
+  readonly payload?: unknown;
+}
+
+export const RUN_ORIGIN = "https://flow-run.internal";

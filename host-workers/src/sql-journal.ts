@@ -1,0 +1,44 @@
+import type { JournalEntry, JournalStore } from "@flows/kernel";
+
+/**
+ * The journal inside a run's Durable Object, in its SQLite storage. Each append is one
+ * synchronous transaction, so an entry is either stored whole or not at all, and entries of
+ * one run keep their order.
+ */
+export function createSqlJournal(storage: DurableObjectStorage): JournalStore {
+  const sql = storage.sql;
+  sql.exec(
+    "CREATE TABLE IF NOT EXISTS flows_journal (run_id TEXT NOT NULL, seq INTEGER NOT NULL, entry TEXT NOT NULL, PRIMARY KEY (run_id, seq))",
+  );
+  return {
+    async read(runId) {
+      return sql
+        .exec<{ entry: string }>("SELECT entry FROM flows_journal WHERE run_id = ? ORDER BY seq", runId)
+        .toArray()
+        .map((row) => JSON.parse(row.entry) as JournalEntry);
+    },
+    async append(runId, entries) {
+      storage.transactionSync(() => {
+        const last = sql
+          .exec<{ seq: number | null }>("SELECT MAX(seq) AS seq FROM flows_journal WHERE run_id = ?", runId)
+          .one().seq;
+        let seq = (last ?? -1) + 1;
+        for (const entry of entries) {
+          sql.exec(
+            "INSERT INTO flows_journal (run_id, seq, entry) VALUES (?, ?, ?)",
+            runId,
+            seq,
+            JSON.stringify(entry),
+          );
+          seq += 1;
+        }
+      });
+    },
+    async list() {
+      return sql
+        .exec<{ run_id: string }>("SELECT run_id FROM flows_journal WHERE seq = 0 ORDER BY rowid")
+        .toArray()
+        .map((row) => row.run_id);
+    },
+  };
+}

@@ -1,0 +1,63 @@
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import { build } from "esbuild";
+import { Miniflare, type MiniflareOptions } from "miniflare";
+
+export const API_TOKEN = "test-token-7f3a";
+export const RESUME_SECRET = "resume-secret-91c2";
+
+/** Bundles the fixture Worker the way `flows publish` would: one ES module, cloudflare:* external. */
+export async function bundleFixture(): Promise<string> {
+  const outdir = mkdtempSync(join(tmpdir(), "flows-worker-"));
+  const outfile = join(outdir, "worker.mjs");
+  await build({
+    entryPoints: [resolve(import.meta.dirname, "fixture/worker.ts")],
+    outfile,
+    bundle: true,
+    format: "esm",
+    platform: "neutral",
+    target: "es2023",
+    mainFields: ["module", "main"],
+    conditions: ["workerd", "worker", "browser"],
+    external: ["cloudflare:*"],
+    logLevel: "warning",
+  });
+  return outfile;
+}
+
+export function workerOptions(scriptPath: string, extra: Partial<MiniflareOptions> = {}): MiniflareOptions {
+  return {
+    modules: true,
+    scriptPath,
+    // Module names are relative to this root; the bundle lives in a temp directory.
+    modulesRoot: dirname(scriptPath),
+    compatibilityDate: "2026-04-26",
+    cf: false,
+    durableObjects: { FLOW_RUNS: { className: "FlowRunObject", useSQLite: true } },
+    kvNamespaces: ["LEDGER"],
+    bindings: { FLOWS_API_TOKEN: API_TOKEN, FLOWS_RESUME_SECRET: RESUME_SECRET },
+    queueProducers: { EVENTS: "order-events" },
+    queueConsumers: {
+      "order-events": { maxBatchTimeout: 0.05, maxRetries: 2, deadLetterQueue: "order-dlq", retryDelay: 0 },
+      "order-dlq": { maxBatchTimeout: 0.05 },
+    },
+    ...extra,
+  } as MiniflareOptions;
+}
+
+export function startMiniflare(options: MiniflareOptions): Miniflare {
+  return new Miniflare(options);
+}
+
+export const auth = { authorization: `Bearer ${API_TOKEN}` };
+
+export async function waitFor<T>(probe: () => Promise<T | undefined>, what: string, limitMs = 15_000): Promise<T> {
+  const started = Date.now();
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() - started > limitMs) throw new Error(`gave up waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
