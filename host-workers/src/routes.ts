@@ -50,12 +50,14 @@ export function createRoutes<Env extends WorkerEnv>(
     const query = new URL(request.url).searchParams;
     const trigger = query.get("trigger");
     const capture = query.get("capture");
+    const timeout = Number(query.get("timeout_ms") ?? Number.NaN);
     return {
       flow: flow.id,
       runId: crypto.randomUUID(),
       payload,
       ...(trigger === null ? {} : { trigger }),
       ...(capture === null ? {} : { capture }),
+      ...(Number.isInteger(timeout) && timeout > 0 ? { timeoutMs: timeout } : {}),
       metadata: {
         colo: (request.cf as { colo?: string } | undefined)?.colo ?? null,
         country: (request.cf as { country?: string } | undefined)?.country ?? null,

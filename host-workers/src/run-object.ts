@@ -67,6 +67,8 @@ export function createRunObjectClass<Env extends WorkerEnv>(config: FlowWorkerCo
         const stream = kernel.stream({ ...invocation, signal: controller.signal });
         return eventStream(
           async (send) => {
+            // The run id first, so a client can look the run up or cancel it.
+            if (!(await send("run", { run_id: invocation.runId }))) return;
             try {
               for await (const value of stream.values) if (!(await send(undefined, value))) return;
             } catch {

@@ -107,9 +107,11 @@ describe("routes", () => {
     expect(response.headers.get("content-type")).toBe("text/event-stream");
     const reader = (response.body as ReadableStream<Uint8Array>).getReader();
     const decoder = new TextDecoder();
-    const first = decoder.decode((await reader.read()).value);
-    // The first event arrives while the producer still has two more to go.
-    expect(first).toBe('data: {"tick":0}\n\n');
+    let received = "";
+    while (!received.includes('data: {"tick":0}\n\n')) received += decoder.decode((await reader.read()).value);
+    expect(received).toMatch(/^event: run\ndata: \{"run_id":"[0-9a-f-]+"\}\n\n/);
+    // The first value arrives while the producer still has two more to go.
+    expect(received).not.toContain('"tick":1');
     let rest = "";
     for (;;) {
       const chunk = await reader.read();
@@ -119,6 +121,26 @@ describe("routes", () => {
     expect(rest).toContain('data: {"tick":1}\n\n');
     expect(rest).toContain('data: {"tick":2}\n\n');
     expect(rest).toContain("event: end\n");
+  });
+
+  it("cancels the run when the client disconnects", async () => {
+    const response = await post("/flows/ticker/invoke", { count: 1000, gapMs: 20 }, { accept: "text/event-stream" });
+    const reader = (response.body as ReadableStream<Uint8Array>).getReader();
+    let received = "";
+    while (!received.includes('"tick":0')) received += new TextDecoder().decode((await reader.read()).value);
+    const runId = (/"run_id":"([0-9a-f-]+)"/.exec(received) ?? [])[1] as string;
+    await reader.cancel();
+    const summary = await waitFor(async () => {
+      const body = (await (await call(`/runs/${runId}`)).json()) as { status: string };
+      return body.status === "cancelled" ? body : undefined;
+    }, "the disconnected run to be cancelled");
+    expect(summary).toMatchObject({ status: "cancelled", error: { code: "RUN499" } });
+  });
+
+  it("answers 504 with TIME015 when the invocation deadline passes", async () => {
+    const response = await post("/flows/slow/invoke?timeout_ms=50", { id: "deadline-1" });
+    expect(response.status).toBe(504);
+    expect(await response.json()).toMatchObject({ code: "TIME015" });
   });
 
   it("sends an error event when the run fails", async () => {
