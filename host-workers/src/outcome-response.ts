@@ -33,6 +33,11 @@ export async function outcomeResponse(
         { status: 202 },
       );
     }
+    case "suspended":
+      return Response.json(
+        { run_id: outcome.runId, status: "suspended", wake_at: new Date(outcome.wakeAt).toISOString() },
+        { status: 202 },
+      );
     default:
       return errorResponse({
         code: outcome.error.code,

@@ -6,6 +6,9 @@ import type { InvokeRequest, ResumeRunRequest } from "./run-protocol";
 import { createSqlJournal } from "./sql-journal";
 import { errorEvent, eventStream } from "./sse";
 
+/** Async runs wait this long in memory for a retry; longer backoffs sleep in a Durable Object alarm. */
+const IN_MEMORY_WAIT_MS = 1_000;
+
 /** One structured line per log record, readable by Workers Logs. */
 function logLine(record: LogRecord): void {
   console.log(JSON.stringify(record));
@@ -104,12 +107,19 @@ export function createRunObjectClass<Env extends WorkerEnv>(config: FlowWorkerCo
       const pending = sql
         .exec<{ run_id: string; invocation: string }>("SELECT run_id, invocation FROM flows_pending")
         .toArray();
+      let nextWake: number | undefined;
       for (const row of pending) {
         // Re-invoking a run id continues it from the journal: a previous alarm cut short by an
-        // evicted isolate loses nothing and repeats no completed node.
-        await this.kernel().invoke(JSON.parse(row.invocation) as InvokeRequest);
-        sql.exec("DELETE FROM flows_pending WHERE run_id = ?", row.run_id);
+        // evicted isolate loses nothing and repeats no completed node. Long retry backoffs
+        // suspend the run and come back here through the next alarm instead of holding memory.
+        const outcome = await this.kernel().invoke({
+          ...(JSON.parse(row.invocation) as InvokeRequest),
+          suspendAfterMs: IN_MEMORY_WAIT_MS,
+        });
+        if (outcome.status === "suspended") nextWake = Math.min(nextWake ?? outcome.wakeAt, outcome.wakeAt);
+        else sql.exec("DELETE FROM flows_pending WHERE run_id = ?", row.run_id);
       }
+      if (nextWake !== undefined) await this.ctx.storage.setAlarm(nextWake);
     }
 
     async resume(request: ResumeRunRequest): Promise<Response> {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { buildFlow, chain } from "../../test/support/flow-builder";
 import { testHost } from "../../test/support/kernel-host";
+import { manualClock } from "../../test/support/manual-clock";
 import { createMemoryDedupe } from "./dedupe";
 import { systemClock } from "./host";
 import { createKernel } from "./kernel";
@@ -355,5 +356,52 @@ describe("cancel", () => {
         error: { code: "RUN409" },
       });
     }
+  });
+});
+
+describe("suspended retries", () => {
+  it("suspends instead of sleeping through a long backoff and carries on with the next attempt", async () => {
+    const { clock, advance } = manualClock();
+    const flow = buildFlow("sr", {
+      nodes: { start: {}, flaky: {} },
+      edges: [["start", "flaky"]],
+      surfaces: [
+        {
+          id: "retry",
+          kind: "error_handler",
+          targets: ["flaky"],
+          config: { strategy: "retry", max_retries: 3, backoff_ms: 60_000, max_backoff_ms: 60_000, jitter: false },
+        },
+      ],
+    });
+    const attempts: number[] = [];
+    const { host } = testHost({ clock });
+    const kernel = createKernel({
+      flows: [flow],
+      nodes: {
+        "sr::start": () => null,
+        "sr::flaky": (_, ctx) => {
+          attempts.push(ctx.attempt);
+          if (ctx.attempt < 2) throw new Error("upstream 503");
+          return "recovered";
+        },
+      },
+      host,
+    });
+    const first = await kernel.invoke({ flow: "sr", runId: "s1", suspendAfterMs: 1_000 });
+    expect(first).toMatchObject({ status: "suspended", wakeAt: clock.now() + 60_000 });
+    // Woken too early (a spurious alarm): still suspended, nothing runs.
+    advance(30_000);
+    expect(await kernel.invoke({ flow: "sr", runId: "s1", suspendAfterMs: 1_000 })).toMatchObject({
+      status: "suspended",
+    });
+    expect(attempts).toEqual([1]);
+    advance(30_000);
+    const done = await kernel.invoke({ flow: "sr", runId: "s1", suspendAfterMs: 1_000 });
+    expect(done).toMatchObject({ status: "completed", output: "recovered" });
+    expect(attempts).toEqual([1, 2]);
+    expect((await kernel.status("s1")).history.find((record) => record.node === "flaky")).toMatchObject({
+      attempts: 2,
+    });
   });
 });

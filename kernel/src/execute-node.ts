@@ -1,7 +1,7 @@
 import { backoffDelay } from "./backoff";
 import { withBudget } from "./budget";
 import { type FlowError, KernelError, toFlowError } from "./errors";
-import { HaltSignal } from "./halt";
+import { HaltSignal, SuspendSignal } from "./halt";
 import { resolveIdempotencyKey } from "./idempotency";
 import { createDeterministicSource, createNodeContext } from "./node-context";
 import { isAsyncIterable } from "./nodes";
@@ -9,6 +9,7 @@ import type { NodePlan } from "./plan";
 import { select } from "./pointer";
 import { createRateLimiter } from "./rate-limiter";
 import type { RunContext } from "./run-context";
+import { retryKey } from "./run-state";
 
 export type NodeOutcome =
   | {
@@ -19,7 +20,8 @@ export type NodeOutcome =
       readonly error?: FlowError;
     }
   | { readonly kind: "failed"; readonly error: FlowError; readonly attempts: number }
-  | { readonly kind: "halted"; readonly checkpoint: string; readonly details: unknown };
+  | { readonly kind: "halted"; readonly checkpoint: string; readonly details: unknown }
+  | { readonly kind: "suspended"; readonly wakeAt: number };
 
 /** Shared by every attempt (and every for_each item) of one node execution. */
 interface Execution {
@@ -60,6 +62,7 @@ export async function executeNode(run: RunContext, plan: NodePlan, input: NodeIn
     return { kind: "completed", output, attempts: execution.attempts, streamed: execution.streamed };
   } catch (thrown) {
     if (thrown instanceof HaltSignal) return { kind: "halted", checkpoint: thrown.checkpoint, details: thrown.details };
+    if (thrown instanceof SuspendSignal) return { kind: "suspended", wakeAt: thrown.wakeAt };
     const exhausted = thrown instanceof AttemptsExhausted ? thrown : undefined;
     const error = exhausted?.error ?? toFlowError(thrown, plan.alias);
     if (plan.onError === "continue" && !run.controller.signal.aborted) {
@@ -91,7 +94,7 @@ async function executeForEach(
     while (next < items.length && !run.controller.signal.aborted) {
       const index = next;
       next += 1;
-      results[index] = await executeOnce(run, plan, input, items[index], execution);
+      results[index] = await executeOnce(run, plan, input, items[index], execution, index);
     }
   };
   await Promise.all(Array.from({ length: Math.min(forEach.concurrency, items.length) }, worker));
@@ -106,6 +109,7 @@ async function executeOnce(
   input: NodeInput,
   value: unknown,
   execution: Execution,
+  item?: number,
 ): Promise<unknown> {
   const keyed = input.keyed && plan.forEach === undefined;
   const idempotencyKey = resolveIdempotencyKey(run.flow.id, plan.node, value, keyed);
@@ -123,15 +127,17 @@ async function executeOnce(
       );
     }
     try {
-      const result = await attemptLoop(run, plan, input, value, idempotencyKey, execution);
+      const result = await attemptLoop(run, plan, input, value, idempotencyKey, execution, item);
       await run.dedupe.complete(idempotencyKey, run.runId, result, ttlMs);
       return result;
     } catch (error) {
-      if (!(error instanceof HaltSignal)) await run.dedupe.release(idempotencyKey, run.runId);
+      if (!(error instanceof HaltSignal || error instanceof SuspendSignal)) {
+        await run.dedupe.release(idempotencyKey, run.runId);
+      }
       throw error;
     }
   }
-  return attemptLoop(run, plan, input, value, idempotencyKey, execution);
+  return attemptLoop(run, plan, input, value, idempotencyKey, execution, item);
 }
 
 function mayRetry(plan: NodePlan, thrown: unknown, attempt: number, idempotencyKey: string | undefined): boolean {
@@ -152,10 +158,20 @@ async function attemptLoop(
   value: unknown,
   idempotencyKey: string | undefined,
   execution: Execution,
+  item: number | undefined,
 ): Promise<unknown> {
   const clock = run.host.clock;
   const budgetMs = minDefined(plan.timeoutMs, input.edgeBudgetMs);
-  for (let attempt = 1; ; attempt += 1) {
+  const key = retryKey(plan.alias, item);
+  // A run that was suspended or interrupted between attempts carries on where it stopped.
+  const prior = run.replay.retries.get(key);
+  let first = 1;
+  if (prior !== undefined && !run.replay.outputs.has(plan.alias)) {
+    first = prior.attempt + 1;
+    execution.attempts += prior.attempt;
+    await waitUntil(run, prior.retryAt);
+  }
+  for (let attempt = first; ; attempt += 1) {
     execution.attempts += 1;
     const total = execution.attempts;
     run.emit({ type: "node-started", node: plan.alias, attempt });
@@ -175,15 +191,29 @@ async function attemptLoop(
         },
       );
     } catch (thrown) {
-      if (thrown instanceof HaltSignal || run.controller.signal.aborted) throw thrown;
+      if (thrown instanceof HaltSignal || thrown instanceof SuspendSignal || run.controller.signal.aborted)
+        throw thrown;
       if (!mayRetry(plan, thrown, attempt, idempotencyKey)) {
         throw new AttemptsExhausted(withAttempts(toFlowError(thrown, plan.alias), total), total);
       }
       const delayMs = backoffDelay(plan.retry as NonNullable<NodePlan["retry"]>, attempt, Math.random);
-      run.emit({ type: "node-retrying", node: plan.alias, attempt, delayMs, code: toFlowError(thrown).code });
-      await clock.sleep(delayMs, run.controller.signal);
+      const error = toFlowError(thrown, plan.alias);
+      run.emit({ type: "node-retrying", node: plan.alias, attempt, delayMs, code: error.code });
+      const retryAt = clock.now() + delayMs;
+      await run.record([
+        { type: "retrying", node: plan.alias, ...(item === undefined ? {} : { item }), attempt, error, retryAt },
+      ]);
+      await waitUntil(run, retryAt);
     }
   }
+}
+
+/** Sleeps until `at`, or suspends the run when that is further away than the host waits in memory. */
+async function waitUntil(run: RunContext, at: number): Promise<void> {
+  const remaining = at - run.host.clock.now();
+  if (remaining <= 0) return;
+  if (run.suspendAfterMs !== undefined && remaining > run.suspendAfterMs) throw new SuspendSignal(at);
+  await run.host.clock.sleep(remaining, run.controller.signal);
 }
 
 function withAttempts(error: FlowError, attempts: number): FlowError {

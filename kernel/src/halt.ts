@@ -9,3 +9,13 @@ export class HaltSignal extends Error {
     this.details = details;
   }
 }
+
+/** Thrown when a retry is due later than the host wants to wait in memory; never leaves the kernel. */
+export class SuspendSignal extends Error {
+  readonly wakeAt: number;
+  constructor(wakeAt: number) {
+    super(`suspended until ${wakeAt}`);
+    this.name = "SuspendSignal";
+    this.wakeAt = wakeAt;
+  }
+}

@@ -33,6 +33,19 @@ export type JournalEntry =
       readonly attempts: number;
       readonly durationMs: number;
     }
+  /**
+   * An attempt failed and the next one is due at `retryAt`: a run that is suspended or
+   * interrupted meanwhile continues with the next attempt at that time, not from scratch.
+   */
+  | {
+      readonly type: "retrying";
+      readonly node: string;
+      /** The for_each item, when the node runs per item. */
+      readonly item?: number;
+      readonly attempt: number;
+      readonly error: FlowError;
+      readonly retryAt: number;
+    }
   /** A journaled `ctx.now()` / `ctx.random()` so replays see the same values. */
   | { readonly type: "value"; readonly node: string; readonly seq: number; readonly value: number }
   | {

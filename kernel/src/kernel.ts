@@ -37,6 +37,11 @@ export interface Invocation {
   readonly metadata?: Readonly<Record<string, unknown>>;
   readonly signal?: AbortSignal;
   readonly onEvent?: (event: RunEvent) => void;
+  /**
+   * Retries due further away than this suspend the run (outcome `suspended` with `wakeAt`)
+   * instead of sleeping in memory; invoke the same run id again at `wakeAt`.
+   */
+  readonly suspendAfterMs?: number;
 }
 
 export interface ResumeRequest {
@@ -152,6 +157,7 @@ export function createKernel(options: KernelOptions): Kernel {
       timeoutMs?: number | undefined;
       onEvent?: ((event: RunEvent) => void) | undefined;
       metadata?: Readonly<Record<string, unknown>> | undefined;
+      suspendAfterMs?: number | undefined;
     },
     channelCapacity: number | undefined,
   ): Promise<{ outcome: Promise<RunOutcome>; context: RunContext }> => {
@@ -173,6 +179,7 @@ export function createKernel(options: KernelOptions): Kernel {
       replay: state,
       controller,
       concurrency: options.concurrency ?? DEFAULT_CONCURRENCY,
+      suspendAfterMs: extras.suspendAfterMs,
       limiters,
       channel,
       record: (entries) => {
@@ -189,6 +196,10 @@ export function createKernel(options: KernelOptions): Kernel {
             `subflow "${identifier}" halted at "${outcome.checkpoint}": halts inside subflows are not supported`,
             { subflow: identifier },
           );
+        }
+        if (outcome.status === "suspended") {
+          // Subflows run without suspendAfterMs, so they sleep through retries; kept for the type.
+          throw new KernelError("SUBFLOW501", `subflow "${identifier}" suspended`, { subflow: identifier });
         }
         throw new KernelError(
           outcome.error.code,

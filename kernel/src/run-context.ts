@@ -21,7 +21,7 @@ export type RunEvent =
   | {
       readonly type: "node-finished";
       readonly node: string;
-      readonly status: "completed" | "failed" | "skipped" | "replayed" | "halted";
+      readonly status: "completed" | "failed" | "skipped" | "replayed" | "halted" | "suspended";
       readonly attempts: number;
       readonly durationMs: number;
       readonly code?: string;
@@ -41,6 +41,11 @@ export interface RunContext {
   /** Aborted when the run fails, is cancelled or misses its deadline. */
   readonly controller: AbortController;
   readonly concurrency: number;
+  /**
+   * Retries due further away than this suspend the run instead of sleeping in memory; the host
+   * wakes it (a Durable Object alarm) by invoking the run id again. Undefined: always sleep.
+   */
+  readonly suspendAfterMs: number | undefined;
   readonly limiters: Map<string, RateLimiter>;
   readonly channel: Channel<unknown> | undefined;
   /** Appends to the journal in call order; resolves once these entries are stored. */

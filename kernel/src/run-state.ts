@@ -22,12 +22,16 @@ export interface RunState {
   readonly skipped: ReadonlySet<string>;
   /** Journaled clock and random values per node, in the order the node asked for them. */
   readonly values: ReadonlyMap<string, readonly number[]>;
+  /** The last failed attempt of each node (or `node#item`) that is waiting for a retry. */
+  readonly retries: ReadonlyMap<string, { readonly attempt: number; readonly retryAt: number }>;
   /** Resume payloads by `node\u0000checkpoint`. */
   readonly resumes: ReadonlyMap<string, unknown>;
   readonly halt: Extract<JournalEntry, { type: "halted" }> | undefined;
   readonly finished: Extract<JournalEntry, { type: "finished" }> | undefined;
   readonly history: readonly NodeRecord[];
 }
+
+export const retryKey = (node: string, item: number | undefined) => (item === undefined ? node : `${node}#${item}`);
 
 export const resumeKey = (node: string, checkpoint: string) => `${node}\u0000${checkpoint}`;
 
@@ -40,6 +44,7 @@ export function foldJournal(runId: string, entries: readonly JournalEntry[]): Ru
   const streamed = new Set<string>();
   const values = new Map<string, number[]>();
   const resumes = new Map<string, unknown>();
+  const retries = new Map<string, { attempt: number; retryAt: number }>();
   const history: NodeRecord[] = [];
   for (const entry of entries) {
     switch (entry.type) {
@@ -70,6 +75,9 @@ export function foldJournal(runId: string, entries: readonly JournalEntry[]): Ru
           error: entry.error,
         });
         break;
+      case "retrying":
+        retries.set(retryKey(entry.node, entry.item), { attempt: entry.attempt, retryAt: entry.retryAt });
+        break;
       case "value": {
         const list = values.get(entry.node) ?? [];
         list[entry.seq] = entry.value;
@@ -89,5 +97,5 @@ export function foldJournal(runId: string, entries: readonly JournalEntry[]): Ru
     }
   }
   const status: RunStatus = finished?.status ?? (halt ? "halted" : "running");
-  return { runId, started, status, outputs, streamed, skipped, values, resumes, halt, finished, history };
+  return { runId, started, status, outputs, streamed, skipped, values, retries, resumes, halt, finished, history };
 }

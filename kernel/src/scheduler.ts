@@ -19,7 +19,9 @@ export type RunOutcome =
       readonly runId: string;
       readonly flow: string;
       readonly error: FlowError;
-    };
+    }
+  /** Waiting for a retry due at `wakeAt`; invoke the run id again then (hosts use an alarm). */
+  | { readonly status: "suspended"; readonly runId: string; readonly flow: string; readonly wakeAt: number };
 
 interface Pending {
   /** Incoming edges not yet resolved (delivered or dead). */
@@ -43,6 +45,7 @@ export async function schedule(run: RunContext, trigger: string, payload: unknow
   const inFlight = new Set<Promise<void>>();
   let failure: FlowError | undefined;
   let halt: { node: string; checkpoint: string; details: unknown } | undefined;
+  let wakeAt: number | undefined;
   const clock = run.host.clock;
 
   const resolveEdge = (to: string, from: string, value: unknown, delivered: boolean) => {
@@ -80,6 +83,11 @@ export async function schedule(run: RunContext, trigger: string, payload: unknow
 
   const finishNode = async (node: NodePlan, outcome: NodeOutcome, startedAt: number) => {
     const durationMs = clock.now() - startedAt;
+    if (outcome.kind === "suspended") {
+      wakeAt = Math.min(wakeAt ?? outcome.wakeAt, outcome.wakeAt);
+      run.emit({ type: "node-finished", node: node.alias, status: "suspended", attempts: 0, durationMs });
+      return;
+    }
     if (outcome.kind === "halted") {
       halt ??= { node: node.alias, checkpoint: outcome.checkpoint, details: outcome.details };
       run.emit({ type: "node-finished", node: node.alias, status: "halted", attempts: 0, durationMs });
@@ -137,7 +145,7 @@ export async function schedule(run: RunContext, trigger: string, payload: unknow
       duration_ms: durationMs,
       ...(outcome.error === undefined ? {} : { code: outcome.error.code }),
     });
-    if (!halt && !failure) deliver(node, outcome.output);
+    if (!halt && !failure && wakeAt === undefined) deliver(node, outcome.output);
   };
 
   const start = (node: NodePlan, input: NodeInput) => {
@@ -183,7 +191,13 @@ export async function schedule(run: RunContext, trigger: string, payload: unknow
   }
 
   for (;;) {
-    while (ready.length > 0 && inFlight.size < run.concurrency && !halt && !run.controller.signal.aborted) {
+    while (
+      ready.length > 0 &&
+      inFlight.size < run.concurrency &&
+      !halt &&
+      wakeAt === undefined &&
+      !run.controller.signal.aborted
+    ) {
       const next = ready.shift() as (typeof ready)[number];
       start(next.plan, next.input);
     }
@@ -201,6 +215,9 @@ export async function schedule(run: RunContext, trigger: string, payload: unknow
   if (failure !== undefined) {
     await run.record([{ type: "finished", status: "failed", error: failure, at: clock.now() }]);
     return { ...base, status: "failed", error: failure };
+  }
+  if (wakeAt !== undefined && halt === undefined) {
+    return { ...base, status: "suspended", wakeAt };
   }
   if (halt !== undefined) {
     const token = run.host.newId();

@@ -68,7 +68,7 @@ describe("routes", () => {
     const response = await call("/flows");
     expect(response.status).toBe(200);
     const { flows } = (await response.json()) as { flows: { id: string; triggers: string[] }[] };
-    expect(flows.map((flow) => flow.id)).toEqual(["orders", "ticker", "failing", "slow", "dead"]);
+    expect(flows.map((flow) => flow.id)).toEqual(["orders", "ticker", "failing", "slow", "dead", "patient"]);
     expect(flows[0]?.triggers).toEqual(["start"]);
   });
 
@@ -202,6 +202,23 @@ describe("async runs", () => {
       return summary.status === "completed" ? summary : undefined;
     }, "the async run to complete");
     expect(done.history.map((record) => record.node)).toEqual(["start", "step1", "step2", "step3"]);
+  });
+
+  it("waits out a long retry backoff in a Durable Object alarm, not in memory", async () => {
+    const started = await post("/flows/patient/runs", { id: "p-1" });
+    const { run_id: runId } = (await started.json()) as { run_id: string };
+    const done = await waitFor(async () => {
+      const summary = (await (await call(`/runs/${runId}`)).json()) as {
+        status: string;
+        history: { node: string; attempts: number }[];
+      };
+      return summary.status === "completed" ? summary : undefined;
+    }, "the retried run to complete");
+    expect(done.history.find((record) => record.node === "call")).toMatchObject({ attempts: 2 });
+    const kv = await mf.getKVNamespace("LEDGER");
+    const first = Number(await kv.get("patient:p-1:1", "text"));
+    const second = Number(await kv.get("patient:p-1:2", "text"));
+    expect(second - first).toBeGreaterThanOrEqual(1_500);
   });
 
   it("cancels a running async run", async () => {

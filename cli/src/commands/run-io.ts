@@ -69,6 +69,10 @@ export function reportOutcome(outcome: RunOutcome, io: RunIo): number {
           `resume it with: flows resume ${outcome.runId} --checkpoint ${outcome.checkpoint} --input '<json>'\n`,
       );
       return EXIT_OK;
+    case "suspended":
+      // Local runs sleep through retries; only hosts that ask for suspension see this.
+      io.stderr(`run ${outcome.runId} suspended until ${new Date(outcome.wakeAt).toISOString()}\n`);
+      return EXIT_OK;
     default:
       io.stderr(`run ${outcome.runId} ${outcome.status}: ${describeError(outcome.error)}\n`);
       return EXIT_FAILED;
