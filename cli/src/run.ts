@@ -1,58 +1,55 @@
-import type { CliIo } from "./commands/cli-io";
 import { graphCommand } from "./commands/graph";
-import { MAIN_HELP } from "./commands/help";
-import { resumeCommand } from "./commands/resume";
-import { runCommand } from "./commands/run";
-import { inspectCommand, runsCommand } from "./commands/runs";
+import { type Command, helpCommand, MAIN_HELP, unknownCommand } from "./commands/help";
 import { schemaCommand } from "./commands/schema";
 import { validateCommand } from "./commands/validate";
+import { EXIT_INTERNAL, EXIT_OK, EXIT_USAGE } from "./exit";
+import type { CliIo } from "./io";
 import { VERSION } from "./version";
-
-export type { CliIo } from "./commands/cli-io";
-
-type Command = (argv: readonly string[], io: CliIo) => Promise<number>;
 
 const COMMANDS: Readonly<Record<string, Command>> = {
   validate: validateCommand,
   graph: graphCommand,
   schema: schemaCommand,
-  run: runCommand,
-  resume: resumeCommand,
-  runs: runsCommand,
-  inspect: inspectCommand,
+  // Loaded on first use: these pull in OpenDAL's native binding and esbuild, which the CI
+  // verbs above never need.
+  run: async (argv, io) => (await import("./commands/run")).runCommand(argv, io),
+  resume: async (argv, io) => (await import("./commands/resume")).resumeCommand(argv, io),
+  runs: async (argv, io) => (await import("./commands/runs")).runsCommand(argv, io),
+  inspect: async (argv, io) => (await import("./commands/runs")).inspectCommand(argv, io),
+  help: (argv, io) => helpCommand(argv, io, COMMANDS),
 };
 
 /** The whole CLI as a function of its arguments: returns the exit code. */
 export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
   const [verb, ...rest] = argv;
-  if (verb === undefined || verb === "-h" || verb === "--help") {
+  if (verb === undefined) {
+    // No command is a usage error; the overview is what the person needs next.
+    io.stderr(MAIN_HELP);
+    return EXIT_USAGE;
+  }
+  if (verb === "-h" || verb === "--help") {
     io.stdout(MAIN_HELP);
-    return verb === undefined ? 2 : 0;
+    return EXIT_OK;
   }
   if (verb === "-v" || verb === "--version") {
     io.stdout(`${VERSION}\n`);
-    return 0;
+    return EXIT_OK;
   }
-  if (verb === "help") {
-    const topic = rest[0];
-    const command = topic === undefined ? undefined : COMMANDS[topic];
-    if (command) return command(["--help"], io);
-    io.stdout(MAIN_HELP);
-    return topic === undefined ? 0 : 2;
+  if (verb.startsWith("-") && verb !== "-") {
+    io.stderr(`flows: Unknown option '${verb}'\nRun "flows --help" for usage.\n`);
+    return EXIT_USAGE;
   }
-  const command = COMMANDS[verb];
+  const command = Object.hasOwn(COMMANDS, verb) ? COMMANDS[verb] : undefined;
   if (command === undefined) {
-    const near = Object.keys(COMMANDS).find((name) => name.startsWith(verb.slice(0, 3)));
-    io.stderr(
-      `flows: unknown command "${verb}"${near ? ` (did you mean "${near}"?)` : ""}\nRun "flows --help" for the list.\n`,
-    );
-    return 2;
+    io.stderr(unknownCommand(verb, Object.keys(COMMANDS)));
+    return EXIT_USAGE;
   }
   try {
     return await command(rest, io);
   } catch (error) {
-    // Commands answer known problems themselves; anything else is a bug, reported without a stack.
-    io.stderr(`flows ${verb}: internal error: ${error instanceof Error ? error.message : String(error)}\n`);
-    return 70;
+    // Commands answer every known problem themselves; anything else is a bug, reported without a stack.
+    const message = error instanceof Error ? error.message : String(error);
+    io.stderr(`flows ${verb}: internal error: ${message}\nPlease report it with the command you ran.\n`);
+    return EXIT_INTERNAL;
   }
 }

@@ -1,21 +1,29 @@
-import { readFileSync } from "node:fs";
-import { toDot, toMermaid, validate } from "@flows/flow-ir";
-import { UsageError } from "../local/load-nodes";
-import type { CliIo } from "./cli-io";
-import { EXIT_FAILED, EXIT_OK, parseVerbArgs, reportUsage } from "./run-io";
+import { toDot, toMermaid } from "@flows/flow-ir";
+import { parseVerbArgs } from "../args";
+import { EXIT_FAILED, EXIT_OK, reportUsage, UsageError } from "../exit";
+import { summarize } from "../format/report";
+import { formatDiagnosticLines, formatSummaryLine } from "../format/text";
+import type { CliIo } from "../io";
+import { readSource } from "../read-source";
+import { checkText } from "../validate/check-file";
+import { bundledRegistry } from "../validate/registry";
 
-export const GRAPH_HELP = `Usage: flows graph <file> [--format mermaid|dot]
+export const GRAPH_HELP = `Usage: flows graph <file|-> [--format mermaid|dot]
 
-Draws a flow: nodes with their kind (triggers rounded, subflows double-edged),
-edges, control surfaces as labelled branches (if: then/else, switch: one label per
-case, for_each: the fan-out), timeouts, retries and rate limits as node notes,
-exactly-once edges in bold.
+Draws a flow: one box per node with its alias and kind (triggers rounded, subflows
+double-edged), edges with non-default delivery, timeouts and buffers, and control
+surfaces as labelled branches: if (then/else), switch (one label per case value and
+default), for_each (the fan-out). Timeouts, retries, rate limits and the selectors of
+if/switch are noted on their nodes; exactly-once edges are bold.
+
+A flow that does not validate is not drawn: its diagnostics are printed instead
+(as by "flows validate"). Warnings do not stop the drawing.
 
 Options:
   --format <format>     mermaid (default) or dot (Graphviz)
   -h, --help            show this help
 
-Exit codes: 0 drawn, 1 the flow has structural errors (they are printed), 2 usage or read error.
+Exit codes: 0 drawn, 1 the flow has errors (printed on stderr), 2 usage or read error.
 
 Examples:
   flows graph examples/order-approval/order-approval.flow.json
@@ -35,25 +43,26 @@ export async function graphCommand(argv: readonly string[], io: CliIo): Promise<
       return EXIT_OK;
     }
     const format = values.format ?? "mermaid";
-    if (format !== "mermaid" && format !== "dot")
+    if (format !== "mermaid" && format !== "dot") {
       throw new UsageError("USAGE", `unknown --format "${format}": use mermaid or dot`);
-    const [file, ...extra] = positionals;
-    if (file === undefined) throw new UsageError("USAGE", "name the flow file to draw");
-    if (extra.length > 0) throw new UsageError("USAGE", `draw one flow at a time (got ${positionals.length} files)`);
-    let text: string;
-    try {
-      text = readFileSync(file, "utf8");
-    } catch {
-      throw new UsageError("READ404", `cannot read ${file}`);
     }
-    const result = validate(text);
-    if (result.flow === undefined) {
-      for (const d of result.diagnostics)
-        io.stderr(`${file}  ${d.code}  ${d.path === "" ? "" : `${d.path}  `}${d.message}\n`);
-      io.stderr(`flows graph: ${file} is not a Flow IR document; see "flows validate ${file}"\n`);
+    const [file, ...extra] = positionals;
+    if (file === undefined) throw new UsageError("USAGE", "name the flow file to draw (or - for standard input)");
+    if (extra.length > 0) throw new UsageError("USAGE", `draw one flow at a time (got ${positionals.length} files)`);
+    const source = await readSource(file, io);
+    if (!source.ok) throw new UsageError("READ404", source.message);
+
+    // The same checks as `flows validate`, so a flow that draws is one CI accepts.
+    const { report, flow } = checkText(source.name, source.text, { registry: bundledRegistry() });
+    const style = { color: false };
+    const lines = formatDiagnosticLines([report], style);
+    if (!report.ok || flow === undefined) {
+      io.stderr(`${[...lines, formatSummaryLine(summarize([report]), style)].join("\n")}\n`);
+      io.stderr(`flows graph: ${source.name} is not a valid flow; nothing drawn\n`);
       return EXIT_FAILED;
     }
-    io.stdout(format === "dot" ? toDot(result.flow) : toMermaid(result.flow));
+    if (lines.length > 0) io.stderr(`${lines.join("\n")}\n`);
+    io.stdout(format === "dot" ? toDot(flow) : toMermaid(flow));
     return EXIT_OK;
   } catch (error) {
     return reportUsage(error, io, "graph");

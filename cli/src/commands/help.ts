@@ -1,3 +1,6 @@
+import { EXIT_OK, EXIT_USAGE } from "../exit";
+import type { CliIo } from "../io";
+import { closest } from "../suggest";
 import { VERSION } from "../version";
 
 export const MAIN_HELP = `flows ${VERSION} — run Flow IR workflows on Cloudflare
@@ -5,18 +8,47 @@ export const MAIN_HELP = `flows ${VERSION} — run Flow IR workflows on Cloudfla
 Usage: flows <command> [options]
 
 Commands:
-  validate <files|dirs|->   check flow files (text, json or GitHub annotations) for CI
-  graph <file>              draw a flow as Mermaid or Graphviz
+  validate <files|dirs|->   check flow files for CI (text, json or GitHub annotations)
+  graph <file>              draw a flow as Mermaid or Graphviz (dot)
   schema                    print the Flow IR (or manifest) JSON Schema
   run <flow>                run a flow locally on embedded storage (.flows/)
   resume <run-id>           continue a run halted at a checkpoint
   runs                      list local runs
   inspect <run-id>          show a run's node history
+  help [command]            show this help, or a command's
 
 Options:
-  -h, --help                show help (flows <command> --help for a command)
+  -h, --help                show help (flows <command> --help for a command's)
   -v, --version             print the version
 
 Exit codes: 0 success, 1 the flow or run failed, 2 usage or read error.
-Colour follows the terminal and is off when NO_COLOR is set.
+Colour only on a terminal, and never when NO_COLOR is set.
 `;
+
+export type Command = (argv: readonly string[], io: CliIo) => Promise<number>;
+
+/** `flows help [command]`: the overview, or the named command's own --help. */
+export async function helpCommand(
+  argv: readonly string[],
+  io: CliIo,
+  commands: Readonly<Record<string, Command>>,
+): Promise<number> {
+  const [topic, ...extra] = argv;
+  if (topic === undefined || topic === "help" || topic === "-h" || topic === "--help") {
+    io.stdout(MAIN_HELP);
+    return EXIT_OK;
+  }
+  const command = Object.hasOwn(commands, topic) ? commands[topic] : undefined;
+  if (command === undefined || extra.length > 0) {
+    io.stderr(`${unknownCommand(extra.length > 0 ? argv.join(" ") : topic, Object.keys(commands))}`);
+    return EXIT_USAGE;
+  }
+  return command(["--help"], io);
+}
+
+/** The message for a command flows does not have, with the nearest one it does. */
+export function unknownCommand(verb: string, known: readonly string[]): string {
+  const near = closest(verb, known);
+  const hint = near === undefined ? "" : ` (did you mean "${near}"?)`;
+  return `flows: unknown command "${verb}"${hint}\nRun "flows --help" for the list of commands.\n`;
+}

@@ -1,11 +1,12 @@
 import { resolve } from "node:path";
 import { foldJournal } from "@flows/kernel";
+import { parseVerbArgs } from "../args";
+import { reportUsage, UsageError } from "../exit";
 import { createFsJournal } from "../local/journal";
-import { UsageError } from "../local/load-nodes";
 import { readRunMeta } from "../local/run-meta";
 import { openLocalStore } from "../local/store";
 import { openLocalRun, printStream, progressFor } from "./run";
-import { parseVerbArgs, type RunIo, readJsonInput, reportOutcome, reportUsage } from "./run-io";
+import { type RunIo, readJsonInput, reportOutcome } from "./run-io";
 
 export const RESUME_HELP = `Usage: flows resume <run-id> --checkpoint <id> [--input <json|@file>] [options]
 

@@ -1,23 +1,9 @@
 import { readFileSync } from "node:fs";
-import { type ParseArgsConfig, parseArgs } from "node:util";
 import type { FlowError, RunOutcome } from "@flows/kernel";
-import { UsageError } from "../local/load-nodes";
-
-import type { CliIo } from "./cli-io";
+import { EXIT_FAILED, EXIT_OK, UsageError } from "../exit";
+import type { CliIo } from "../io";
 
 export type RunIo = CliIo;
-
-export const EXIT_OK = 0;
-export const EXIT_FAILED = 1;
-export const EXIT_USAGE = 2;
-
-export function parseVerbArgs<T extends ParseArgsConfig["options"]>(argv: readonly string[], options: T) {
-  try {
-    return parseArgs({ args: [...argv], options, allowPositionals: true, strict: true });
-  } catch (error) {
-    throw new UsageError("USAGE", error instanceof Error ? error.message : String(error));
-  }
-}
 
 /** `--input` takes inline JSON or `@file`. */
 export function readJsonInput(raw: string | undefined, what: string): unknown {
@@ -38,15 +24,6 @@ export function readJsonInput(raw: string | undefined, what: string): unknown {
       `${what} is not valid JSON (${error instanceof Error ? error.message : String(error)})`,
     );
   }
-}
-
-export function reportUsage(error: unknown, io: RunIo, verb: string): number {
-  if (error instanceof UsageError) {
-    const code = error.code === "USAGE" ? "" : `${error.code}: `;
-    io.stderr(`flows ${verb}: ${code}${error.message}\nRun "flows ${verb} --help" for usage.\n`);
-    return EXIT_USAGE;
-  }
-  throw error;
 }
 
 export function describeError(error: FlowError): string {

@@ -2,12 +2,14 @@ import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { parseJson, validate } from "@flows/flow-ir";
 import type { Kernel, RunEvent, RunStream } from "@flows/kernel";
+import { parseVerbArgs } from "../args";
+import { reportUsage, UsageError } from "../exit";
 import { createLocalKernel } from "../local/host";
-import { loadNodes, UsageError } from "../local/load-nodes";
+import { loadNodes } from "../local/load-nodes";
 import { progressPrinter } from "../local/progress";
 import { writeRunMeta } from "../local/run-meta";
 import { openLocalStore } from "../local/store";
-import { parseVerbArgs, type RunIo, readJsonInput, reportOutcome, reportUsage } from "./run-io";
+import { type RunIo, readJsonInput, reportOutcome } from "./run-io";
 
 export const RUN_HELP = `Usage: flows run <flow.json> --nodes <module> [options]
 
@@ -90,7 +92,7 @@ export async function printStream(stream: RunStream, io: RunIo): Promise<void> {
 
 /** Per-node progress on stderr for a terminal (or when FLOWS_PROGRESS=1 asks for it). */
 export function progressFor(io: RunIo, quiet: boolean | undefined): ((event: RunEvent) => void) | undefined {
-  const wanted = io.stderrIsTTY === true || io.env?.FLOWS_PROGRESS === "1";
+  const wanted = io.isTTY.stderr || io.env.FLOWS_PROGRESS === "1";
   return wanted && quiet !== true ? progressPrinter((text) => io.stderr(text)) : undefined;
 }
 

@@ -1,9 +1,10 @@
 import { resolve } from "node:path";
 import { foldJournal, type RunSummary } from "@flows/kernel";
+import { parseVerbArgs } from "../args";
+import { reportUsage, UsageError } from "../exit";
 import { createFsJournal } from "../local/journal";
-import { UsageError } from "../local/load-nodes";
 import { openLocalStore } from "../local/store";
-import { parseVerbArgs, type RunIo, reportUsage } from "./run-io";
+import type { RunIo } from "./run-io";
 
 export const RUNS_HELP = `Usage: flows runs [--state <dir>] [--format text|json]
 

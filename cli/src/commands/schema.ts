@@ -1,21 +1,24 @@
 import { writeFileSync } from "node:fs";
 import { flowIrJsonSchema, manifestJsonSchema } from "@flows/flow-ir";
-import { UsageError } from "../local/load-nodes";
-import type { CliIo } from "./cli-io";
-import { EXIT_OK, parseVerbArgs, reportUsage } from "./run-io";
+import { parseVerbArgs } from "../args";
+import { EXIT_OK, reportUsage, UsageError } from "../exit";
+import type { CliIo } from "../io";
 
 export const SCHEMA_HELP = `Usage: flows schema [--manifest] [--out <file>]
 
-Prints the JSON Schema (draft 2020-12) of Flow IR 0.1, generated from the same valibot
-schema the validator uses. Point a flow file's "$schema" at it and editors complete
-and check it as you type.
+Prints the JSON Schema (draft 2020-12) of Flow IR 0.1 as pretty JSON, generated from
+the same valibot schema the validator uses. Point a flow file's "$schema" at it and
+editors complete and check it as you type.
 
 Options:
   --manifest            the schema of flows.config.json instead
   --out <file>          write it to a file instead of standard output
   -h, --help            show this help
 
+Exit codes: 0 printed or written, 2 usage error or the file could not be written.
+
 Examples:
+  flows schema > flow-ir.schema.json
   flows schema --out flow-ir.schema.json
   flows schema --manifest --out flows.config.schema.json
 `;

@@ -1,22 +1,16 @@
-import { readFileSync } from "node:fs";
-import {
-  createPositionLocator,
-  type Diagnostic,
-  ManifestSchema,
-  type ProjectManifest,
-  parseJson,
-  validate,
-} from "@flows/flow-ir";
-import * as v from "valibot";
+import type { ProjectManifest } from "@flows/flow-ir";
+import { parseVerbArgs } from "../args";
+import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, reportUsage, UsageError } from "../exit";
 import { formatGithub } from "../format/github";
 import { formatJson } from "../format/json";
-import { type FileReport, locate, summarize } from "../format/report";
+import { type FileReport, summarize } from "../format/report";
 import { formatText } from "../format/text";
-import { UsageError } from "../local/load-nodes";
-import { collectFiles, FLOW_FILE_SUFFIX } from "../validate/collect-files";
+import { type CliIo, colorEnabled } from "../io";
+import { readSource } from "../read-source";
+import { checkText } from "../validate/check-file";
+import { collectFiles, FLOW_FILE_SUFFIXES } from "../validate/collect-files";
+import { readManifest } from "../validate/manifest";
 import { bundledRegistry } from "../validate/registry";
-import type { CliIo } from "./cli-io";
-import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, parseVerbArgs, reportUsage } from "./run-io";
 
 export const VALIDATE_HELP = `Usage: flows validate <files|dirs|-> [--format text|json|github] [--manifest <file>]
 
@@ -26,19 +20,25 @@ references, ports), effect and determinism hints of every bundled capability
 exactly-once delivery, edge budgets and control surfaces.
 
 Arguments:
-  files                 flow files to check
-  dirs                  searched recursively for *${FLOW_FILE_SUFFIX}
-  -                     read one flow from standard input
+  files                 flow files to check (any name)
+  dirs                  searched recursively for *${FLOW_FILE_SUFFIXES.join(" and *")}
+                        (node_modules and hidden folders are skipped)
+  -                     read one flow from standard input (reported as <stdin>)
 
 Options:
-  --format <format>     text (default): file:line:col  CODE  message
-                        json: {"files":[{"file","ok","diagnostics":[...]}],"summary":{...}}
-                        github: ::error file=…,line=…,col=…::CODE message annotations
-  --manifest <file>     project manifest (flows.config.json); enables DAG203 (bindings, secrets)
+  --format <format>     text (default): file:line:col  CODE  message, then a summary line
+                        json: {"files":[{"file","ok","diagnostics":[{"code","severity",
+                          "message","path","node","line","column"}]}],
+                          "summary":{"files","errors","warnings"}}
+                        github: ::error file=…,line=…,col=…::CODE message
+                          (::warning for warnings), for GitHub Actions
+  --manifest <file>     project manifest (flows.config.json); also checks that every
+                        capability a node uses has its binding and secrets (DAG203)
   -h, --help            show this help
 
 Exit codes: 0 no errors (warnings allowed), 1 at least one error diagnostic,
-2 usage error or an unreadable file or manifest.
+2 usage error (unknown option or format, no inputs) or an unreadable file or manifest.
+Text output is coloured on a terminal unless NO_COLOR is set.
 
 Examples:
   flows validate examples/
@@ -55,38 +55,7 @@ const OPTIONS = {
 
 const FORMATS = ["text", "json", "github"] as const;
 type Format = (typeof FORMATS)[number];
-
-function readManifest(path: string): ProjectManifest {
-  let text: string;
-  try {
-    text = readFileSync(path, "utf8");
-  } catch {
-    throw new UsageError("MANIFEST404", `cannot read manifest ${path}`);
-  }
-  const parsed = parseJson(text);
-  if (!parsed.ok) throw new UsageError("MANIFEST400", `manifest ${path} is ${parsed.diagnostic.message}`);
-  const result = v.safeParse(ManifestSchema, parsed.value);
-  if (!result.success) {
-    const issue = result.issues[0];
-    const where = issue?.path?.map((item) => String(item.key)).join(".") ?? "";
-    throw new UsageError(
-      "MANIFEST400",
-      `manifest ${path} is malformed${where ? ` at ${where}` : ""}: ${issue?.message ?? ""}`,
-    );
-  }
-  return result.output;
-}
-
-function checkFile(file: string, text: string, manifest: ProjectManifest | undefined): FileReport {
-  const registry = bundledRegistry();
-  const result = validate(text, manifest === undefined ? { registry } : { registry, manifest });
-  const locator = createPositionLocator(
-    text,
-    result.diagnostics.map((d) => d.path),
-  );
-  const position = (d: Diagnostic) => d.position ?? locator(d.path);
-  return { file, ok: result.ok, diagnostics: result.diagnostics.map((d) => locate(d, position(d))) };
-}
+const isFormat = (value: string): value is Format => (FORMATS as readonly string[]).includes(value);
 
 export async function validateCommand(argv: readonly string[], io: CliIo): Promise<number> {
   try {
@@ -95,33 +64,30 @@ export async function validateCommand(argv: readonly string[], io: CliIo): Promi
       io.stdout(VALIDATE_HELP);
       return EXIT_OK;
     }
-    const format = (values.format ?? "text") as Format;
-    if (!FORMATS.includes(format))
-      throw new UsageError("USAGE", `unknown --format "${values.format}": use text, json or github`);
-    if (positionals.length === 0)
-      throw new UsageError("USAGE", "name the flow files or directories to validate (or - for stdin)");
-    const manifest = values.manifest === undefined ? undefined : readManifest(values.manifest);
+    const format = values.format ?? "text";
+    if (!isFormat(format)) throw new UsageError("USAGE", `unknown --format "${format}": use text, json or github`);
+    if (positionals.length === 0) {
+      throw new UsageError("USAGE", "name the flow files or directories to validate (or - for standard input)");
+    }
+    const manifest: ProjectManifest | undefined =
+      values.manifest === undefined ? undefined : readManifest(values.manifest);
     const { files, problems } = collectFiles(positionals);
+    const registry = bundledRegistry();
+    const options = manifest === undefined ? { registry } : { registry, manifest };
     const reports: FileReport[] = [];
     for (const file of files) {
-      let text: string;
-      try {
-        text =
-          file === "-"
-            ? await (io.readStdin?.() ?? Promise.resolve(readFileSync(0, "utf8")))
-            : readFileSync(file, "utf8");
-      } catch {
-        problems.push(`cannot read ${file}`);
+      const source = await readSource(file, io);
+      if (!source.ok) {
+        problems.push(source.message);
         continue;
       }
-      reports.push(checkFile(file === "-" ? "<stdin>" : file, text, manifest));
+      reports.push(checkText(source.name, source.text, options).report);
     }
     const summary = summarize(reports);
-    if (reports.length === 0 && problems.length > 0 && format !== "json") {
-      // Nothing was checked; only the read problems below are worth saying.
-    } else if (format === "json") io.stdout(formatJson(reports, summary));
+    // JSON consumers always get a document; the other formats have nothing to say about zero files.
+    if (format === "json") io.stdout(formatJson(reports, summary));
     else if (format === "github") io.stdout(formatGithub(reports));
-    else io.stdout(formatText(reports, summary, { color: io.stdoutIsTTY === true && io.env?.NO_COLOR === undefined }));
+    else if (reports.length > 0) io.stdout(formatText(reports, summary, { color: colorEnabled(io) }));
     for (const problem of problems) io.stderr(`flows validate: ${problem}\n`);
     if (problems.length > 0) return EXIT_USAGE;
     return summary.errors > 0 ? EXIT_FAILED : EXIT_OK;

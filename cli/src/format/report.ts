@@ -1,5 +1,6 @@
-import type { Diagnostic, Severity } from "@flows/flow-ir";
+import type { Diagnostic, Severity, SourcePosition } from "@flows/flow-ir";
 
+/** A diagnostic with the line and column its JSON Pointer leads to in the file's text. */
 export interface LocatedDiagnostic {
   readonly code: string;
   readonly severity: Severity;
@@ -22,7 +23,7 @@ export interface Summary {
   readonly warnings: number;
 }
 
-export function locate(diagnostic: Diagnostic, position: { line: number; column: number }): LocatedDiagnostic {
+export function locate(diagnostic: Diagnostic, position: SourcePosition): LocatedDiagnostic {
   return {
     code: diagnostic.code,
     severity: diagnostic.severity,

@@ -4,18 +4,10 @@ import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import type { NodeRegistry } from "@flows/kernel";
 import { build } from "esbuild";
+import { UsageError } from "../exit";
 
 export interface NodeModuleEnvironment {
   readonly stateDir: string;
-}
-
-export class UsageError extends Error {
-  constructor(
-    readonly code: string,
-    message: string,
-  ) {
-    super(message);
-  }
 }
 
 /**

@@ -1,19 +1,30 @@
 import { readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
+import { STDIN } from "../read-source";
 
-export const FLOW_FILE_SUFFIX = ".flow.json";
+/** Our own naming, and the one Lattice uses for the Flow IR it emits. */
+export const FLOW_FILE_SUFFIXES = [".flow.json", ".flow_ir.json"] as const;
+
+const isFlowFile = (name: string) => FLOW_FILE_SUFFIXES.some((suffix) => name.endsWith(suffix));
+
+// Dependencies and hidden folders (.git, .flows state) hold no flows of this project.
+const isSkipped = (entry: string) =>
+  entry.split(/[\\/]/).some((segment) => segment === "node_modules" || segment.startsWith("."));
 
 /**
  * Expands the arguments of `flows validate`: files as given, directories searched recursively
- * for `*.flow.json` (other JSON, like manifests and payloads, is left alone), `-` for stdin.
- * Unreadable arguments come back as problems, not exceptions.
+ * for flow files (other JSON, like manifests and payloads, is left alone), `-` for stdin.
+ * Each file comes once, in argument order. Unreadable arguments come back as problems.
  */
 export function collectFiles(inputs: readonly string[]): { files: string[]; problems: string[] } {
   const files: string[] = [];
   const problems: string[] = [];
+  const add = (file: string) => {
+    if (!files.includes(file)) files.push(file);
+  };
   for (const input of inputs) {
-    if (input === "-") {
-      files.push(input);
+    if (input === STDIN) {
+      add(input);
       continue;
     }
     let isDirectory: boolean;
@@ -24,15 +35,19 @@ export function collectFiles(inputs: readonly string[]): { files: string[]; prob
       continue;
     }
     if (!isDirectory) {
-      files.push(input);
+      add(input);
       continue;
     }
-    const found = (readdirSync(input, { recursive: true }) as string[])
-      .filter((entry) => entry.endsWith(FLOW_FILE_SUFFIX) && !entry.split(/[\\/]/).includes("node_modules"))
-      .sort()
-      .map((entry) => join(input, entry));
-    if (found.length === 0) problems.push(`${input} holds no ${FLOW_FILE_SUFFIX} files`);
-    files.push(...found);
+    let entries: string[];
+    try {
+      entries = readdirSync(input, { recursive: true, encoding: "utf8" });
+    } catch {
+      problems.push(`cannot read directory ${input}`);
+      continue;
+    }
+    const found = entries.filter((entry) => isFlowFile(entry) && !isSkipped(entry)).sort();
+    if (found.length === 0) problems.push(`${input} holds no ${FLOW_FILE_SUFFIXES.join(" or ")} files`);
+    for (const entry of found) add(join(input, entry));
   }
   return { files, problems };
 }

@@ -1,3 +1,4 @@
-export { toDot } from "./dot";
-export { toMermaid } from "./mermaid";
-export { type GraphEdge, type GraphModel, type GraphNode, graphModel } from "./model";
+export { quoteDot, toDot } from "./dot";
+export { escapeMermaid, toMermaid } from "./mermaid";
+export { type EdgeStyle, type GraphEdge, type GraphModel, type GraphNode, graphModel } from "./model";
+export { type SurfaceBranch, type SurfaceMarks, type SurfaceNote, surfaceMarks } from "./surfaces";

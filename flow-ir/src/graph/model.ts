@@ -1,23 +1,26 @@
-import type { FlowIR } from "../ir/types";
-import { parseErrorHandlerConfig } from "../surfaces/error-handler";
-import { parseForEachConfig } from "../surfaces/for-each";
-import { parseIfConfig } from "../surfaces/if";
-import { parseRateLimitConfig } from "../surfaces/rate-limit";
-import { parseSwitchConfig } from "../surfaces/switch";
-import { parseTimeoutConfig } from "../surfaces/timeout";
+import type { EdgeIR, FlowIR } from "../ir/types";
+import { surfaceMarks } from "./surfaces";
 
 export interface GraphNode {
   readonly alias: string;
+  /** The node kind, or `unknown` for an alias an edge or surface names but no node declares. */
   readonly kind: string;
-  /** Surface notes shown with the node: timeouts, retries, rate limits. */
+  /** Surface facts shown with the node: selectors, timeouts, retries, rate limits. */
   readonly notes: readonly string[];
 }
+
+/**
+ * `solid` a plain edge, `bold` an exactly-once edge, `dashed` a route a surface declares with no
+ * edge under it (the validator reports it; the diagram still shows where it was meant to go).
+ */
+export type EdgeStyle = "solid" | "bold" | "dashed";
 
 export interface GraphEdge {
   readonly from: string;
   readonly to: string;
+  /** Branch labels (then, else, case values, for each) first, then the edge's own settings. */
   readonly labels: readonly string[];
-  readonly exactlyOnce: boolean;
+  readonly style: EdgeStyle;
 }
 
 export interface GraphModel {
@@ -26,88 +29,69 @@ export interface GraphModel {
   readonly edges: readonly GraphEdge[];
 }
 
-/**
- * What a diagram shows: nodes with their kind and surface notes, edges labelled with the
- * branch that takes them (if/switch), for-each fan-outs, delivery and budgets. Malformed
- * surface configs are simply not drawn; `validate` reports them.
- */
-export function graphModel(flow: FlowIR): GraphModel {
-  const notes = new Map<string, string[]>(flow.nodes.map((node) => [node.alias, []]));
-  const labels = new Map<string, string[]>();
-  const key = (from: string, to: string) => `${from}\u0000${to}`;
-  const label = (from: string, to: string, text: string) => {
-    const list = labels.get(key(from, to)) ?? [];
-    list.push(text);
-    labels.set(key(from, to), list);
-  };
-  const note = (alias: string, text: string) => notes.get(alias)?.push(text);
+const key = (from: string, to: string) => JSON.stringify([from, to]);
 
-  for (const surface of flow.control_surfaces) {
-    switch (surface.kind) {
-      case "if": {
-        const parsed = parseIfConfig(surface.config);
-        if (!parsed.ok) break;
-        const { source, then, selector_pointer: pointer } = parsed.config;
-        label(source, then, `${surface.id}: ${pointer} is true`);
-        if (parsed.config.else !== undefined) label(source, parsed.config.else, `${surface.id}: else`);
-        break;
-      }
-      case "switch": {
-        const parsed = parseSwitchConfig(surface.config);
-        if (!parsed.ok) break;
-        const { source, cases, selector_pointer: pointer } = parsed.config;
-        for (const [value, target] of Object.entries(cases))
-          label(source, target, `${surface.id}: ${pointer} = ${value}`);
-        if (parsed.config.default !== undefined) label(source, parsed.config.default, `${surface.id}: default`);
-        break;
-      }
-      case "for_each": {
-        const parsed = parseForEachConfig(surface.config);
-        if (!parsed.ok) break;
-        const { source, body, items_pointer: pointer, concurrency } = parsed.config;
-        label(source, body, `for each ${pointer === "" ? "item" : pointer} (×${concurrency})`);
-        break;
-      }
-      case "timeout": {
-        const parsed = parseTimeoutConfig(surface.config);
-        if (parsed.ok) for (const target of surface.targets) note(target, `timeout ${parsed.config.timeout_ms} ms`);
-        break;
-      }
-      case "error_handler": {
-        const parsed = parseErrorHandlerConfig(surface.config);
-        if (!parsed.ok) break;
-        const text =
-          parsed.config.strategy === "retry"
-            ? `retry ×${parsed.config.max_retries}, backoff ${parsed.config.backoff_ms} ms`
-            : `on error: ${parsed.config.strategy}`;
-        for (const target of surface.targets) note(target, text);
-        break;
-      }
-      case "rate_limit": {
-        const parsed = parseRateLimitConfig(surface.config);
-        if (!parsed.ok) break;
-        for (const target of surface.targets)
-          note(target, `≤ ${parsed.config.limit} per ${parsed.config.window_ms} ms`);
-        break;
-      }
-      default:
-        for (const target of surface.targets) note(target, surface.kind);
+function edgeSettings(edge: EdgeIR): string[] {
+  const settings: string[] = [];
+  if (edge.delivery !== "at_least_once") settings.push(edge.delivery.replaceAll("_", " "));
+  if (typeof edge.timeout_ms === "number") settings.push(`timeout ${edge.timeout_ms} ms`);
+  if (typeof edge.buffer.max_items === "number") settings.push(`buffer ${edge.buffer.max_items}`);
+  return settings;
+}
+
+/** What a diagram of the flow shows, independent of the diagram language. */
+export function graphModel(flow: FlowIR): GraphModel {
+  const nodes = new Map<string, { kind: string; notes: string[] }>();
+  for (const node of flow.nodes) if (!nodes.has(node.alias)) nodes.set(node.alias, { kind: node.kind, notes: [] });
+  const ensure = (alias: string) => {
+    let node = nodes.get(alias);
+    if (node === undefined) {
+      node = { kind: "unknown", notes: [] };
+      nodes.set(alias, node);
     }
+    return node;
+  };
+
+  const branchLabels = new Map<string, string[]>();
+  const branchOrder: { from: string; to: string }[] = [];
+  for (const surface of flow.control_surfaces) {
+    const { branches, notes } = surfaceMarks(surface);
+    for (const note of notes) nodes.get(note.alias)?.notes.push(note.text);
+    for (const branch of branches) {
+      const labels = branchLabels.get(key(branch.from, branch.to));
+      if (labels === undefined) {
+        branchLabels.set(key(branch.from, branch.to), [branch.label]);
+        branchOrder.push({ from: branch.from, to: branch.to });
+      } else if (!labels.includes(branch.label)) labels.push(branch.label);
+    }
+  }
+
+  const edges: GraphEdge[] = [];
+  const drawn = new Set<string>();
+  for (const edge of flow.edges) {
+    ensure(edge.from);
+    ensure(edge.to);
+    const id = key(edge.from, edge.to);
+    // A branch labels only the first of parallel edges, so it is not repeated.
+    const branches = drawn.has(id) ? [] : (branchLabels.get(id) ?? []);
+    drawn.add(id);
+    edges.push({
+      from: edge.from,
+      to: edge.to,
+      labels: [...branches, ...edgeSettings(edge)],
+      style: edge.delivery === "exactly_once" ? "bold" : "solid",
+    });
+  }
+  for (const { from, to } of branchOrder) {
+    if (drawn.has(key(from, to))) continue;
+    ensure(from);
+    ensure(to);
+    edges.push({ from, to, labels: branchLabels.get(key(from, to)) ?? [], style: "dashed" });
   }
 
   return {
     title: flow.name,
-    nodes: flow.nodes.map((node) => ({ alias: node.alias, kind: node.kind, notes: notes.get(node.alias) ?? [] })),
-    edges: flow.edges.map((edge) => {
-      const extra: string[] = [];
-      if (typeof edge.timeout_ms === "number") extra.push(`${edge.timeout_ms} ms`);
-      if (typeof edge.buffer.max_items === "number") extra.push(`buffer ${edge.buffer.max_items}`);
-      return {
-        from: edge.from,
-        to: edge.to,
-        labels: [...(labels.get(key(edge.from, edge.to)) ?? []), ...extra],
-        exactlyOnce: edge.delivery === "exactly_once",
-      };
-    }),
+    nodes: [...nodes].map(([alias, node]) => ({ alias, kind: node.kind, notes: node.notes })),
+    edges,
   };
 }

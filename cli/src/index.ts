@@ -1,0 +1,3 @@
+export type { CliIo } from "./io";
+export { type MemoryIo, type MemoryIoOptions, memoryIo } from "./memory-io";
+export { runCli } from "./run";
