@@ -8,47 +8,44 @@ import type { Check } from "../context";
 export const checkCycles: Check = ({ flow, edgeFrom, edgeTo, report }) => {
   // Vertices are positions in flow.nodes; duplicates of an alias never receive edges.
   const aliases = flow.nodes.map((node) => node.alias);
-  const successors: number[][] = aliases.map(() => []);
-  for (let index = 0; index < edgeFrom.length; index += 1) {
-    const from = edgeFrom[index] as number;
-    const to = edgeTo[index] as number;
-    if (from >= 0 && to >= 0) successors[from]?.push(to);
-  }
-
   const count = aliases.length;
+  const { offsets, targets } = successorTable(count, edgeFrom, edgeTo);
+
   const order = new Int32Array(count).fill(-1);
   const low = new Int32Array(count);
   const onStack = new Uint8Array(count);
   const component = new Int32Array(count).fill(-1);
   const stack: number[] = [];
-  const components: number[][] = [];
+  // Only components that form a cycle are kept: in a valid flow every component is a single
+  // node, and an array per node was most of this check's cost at 100k nodes.
+  const cyclic: { members: number[]; id: number }[] = [];
+  let components = 0;
   const workNode = new Int32Array(count);
   const workNext = new Int32Array(count);
   let counter = 0;
 
   for (let root = 0; root < count; root += 1) {
     if (order[root] !== -1) continue;
-    // The explicit call stack: node and position in its successor list, as two parallel arrays.
+    // The explicit call stack: node and position in `targets`, as two parallel arrays.
     let depth = 0;
     workNode[0] = root;
-    workNext[0] = 0;
+    workNext[0] = offsets[root] as number;
     order[root] = low[root] = counter++;
     stack.push(root);
     onStack[root] = 1;
     while (depth >= 0) {
       const node = workNode[depth] as number;
-      const edges = successors[node] as number[];
       const next = workNext[depth] as number;
-      if (next < edges.length) {
+      if (next < (offsets[node + 1] as number)) {
         workNext[depth] = next + 1;
-        const to = edges[next] as number;
+        const to = targets[next] as number;
         if (order[to] === -1) {
           order[to] = low[to] = counter++;
           stack.push(to);
           onStack[to] = 1;
           depth += 1;
           workNode[depth] = to;
-          workNext[depth] = 0;
+          workNext[depth] = offsets[to] as number;
         } else if (onStack[to]) {
           low[node] = Math.min(low[node] as number, order[to] as number);
         }
@@ -60,24 +57,29 @@ export const checkCycles: Check = ({ flow, edgeFrom, edgeTo, report }) => {
         low[parent] = Math.min(low[parent] as number, low[node] as number);
       }
       if (low[node] === order[node]) {
-        const members: number[] = [];
-        let member: number;
+        const id = components++;
+        let member = stack.pop() as number;
+        onStack[member] = 0;
+        component[member] = id;
+        if (member === node) {
+          if (hasSuccessor(offsets, targets, node, node)) cyclic.push({ members: [node], id });
+          continue;
+        }
+        const members = [member];
         do {
           member = stack.pop() as number;
           onStack[member] = 0;
-          component[member] = components.length;
+          component[member] = id;
           members.push(member);
         } while (member !== node);
-        components.push(members);
+        cyclic.push({ members, id });
       }
     }
   }
 
-  components.forEach((members, componentIndex) => {
+  for (const { members, id } of cyclic) {
     const start = members[members.length - 1] as number;
-    const selfLoop = (successors[start] ?? []).includes(start);
-    if (members.length === 1 && !selfLoop) return;
-    const cycle = shortestCycle(start, successors, component, componentIndex);
+    const cycle = shortestCycle(start, offsets, targets, component, id);
     const names = cycle.map((node) => aliases[node] as string);
     const from = names[0];
     const to = names[1 % names.length];
@@ -92,16 +94,59 @@ export const checkCycles: Check = ({ flow, edgeFrom, edgeTo, report }) => {
       path: `/edges/${edgeIndex}`,
       node: names[0] as string,
     });
-  });
+  }
 };
 
+/**
+ * Successors of every vertex in two flat arrays (compressed rows): those of `v` are
+ * `targets[offsets[v]]` up to `targets[offsets[v + 1]]`, in edge order.
+ */
+function successorTable(
+  count: number,
+  edgeFrom: Int32Array,
+  edgeTo: Int32Array,
+): { offsets: Int32Array; targets: Int32Array } {
+  const offsets = new Int32Array(count + 1);
+  for (let index = 0; index < edgeFrom.length; index += 1) {
+    const from = edgeFrom[index] as number;
+    if (from >= 0 && (edgeTo[index] as number) >= 0) offsets[from + 1] = (offsets[from + 1] as number) + 1;
+  }
+  for (let vertex = 0; vertex < count; vertex += 1) {
+    offsets[vertex + 1] = (offsets[vertex + 1] as number) + (offsets[vertex] as number);
+  }
+  const targets = new Int32Array(offsets[count] as number);
+  const fill = offsets.slice(0, count);
+  for (let index = 0; index < edgeFrom.length; index += 1) {
+    const from = edgeFrom[index] as number;
+    const to = edgeTo[index] as number;
+    if (from < 0 || to < 0) continue;
+    targets[fill[from] as number] = to;
+    fill[from] = (fill[from] as number) + 1;
+  }
+  return { offsets, targets };
+}
+
+function hasSuccessor(offsets: Int32Array, targets: Int32Array, from: number, to: number): boolean {
+  for (let at = offsets[from] as number; at < (offsets[from + 1] as number); at += 1) {
+    if (targets[at] === to) return true;
+  }
+  return false;
+}
+
 /** Breadth-first from `start` inside its component until an edge leads back to it. */
-function shortestCycle(start: number, successors: number[][], component: Int32Array, target: number): number[] {
+function shortestCycle(
+  start: number,
+  offsets: Int32Array,
+  targets: Int32Array,
+  component: Int32Array,
+  target: number,
+): number[] {
   const parent = new Map<number, number>([[start, -1]]);
   const queue = [start];
   for (let head = 0; head < queue.length; head += 1) {
     const node = queue[head] as number;
-    for (const next of successors[node] ?? []) {
+    for (let at = offsets[node] as number; at < (offsets[node + 1] as number); at += 1) {
+      const next = targets[at] as number;
       if (component[next] !== target) continue;
       if (next === start) {
         const path: number[] = [];
