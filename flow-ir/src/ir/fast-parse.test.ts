@@ -38,3 +38,26 @@ describe("fast structural path", () => {
     expect(fast?.({ id: "f", name: "f", version: "1", profile: "dev", policies: [] })).toEqual({ ok: false });
   });
 });
+
+describe("fast path for surface configs", () => {
+  it("handles record schemas inside pipes (switch cases) exactly as valibot does", async () => {
+    const { SwitchConfigSchema } = await import("../surfaces/switch");
+    const fast = createFastParser(SwitchConfigSchema);
+    expect(fast).toBeTypeOf("function");
+    const cases: unknown[] = [
+      { source: "a", selector_pointer: "/t", cases: { x: "b" } },
+      { source: "a", selector_pointer: "/t", cases: ["b"] },
+      { source: "a", selector_pointer: "/t", cases: { x: 1 } },
+      { source: "a", selector_pointer: "/t", cases: { x: "" } },
+      { source: "a", selector_pointer: "t", cases: {} },
+      { v: 2, source: "a", selector_pointer: "", cases: {} },
+      { source: "a", selector_pointer: "", cases: {}, default: "c", extra: true },
+    ];
+    for (const config of cases) {
+      const slow = v.safeParse(SwitchConfigSchema, config);
+      const quick = fast?.(config);
+      expect(quick?.ok, JSON.stringify(config)).toBe(slow.success);
+      if (slow.success && quick?.ok) expect(quick.value).toEqual(slow.output);
+    }
+  });
+});

@@ -14,14 +14,16 @@ type Step = (value: unknown) => unknown;
 const INVALID: unique symbol = Symbol("invalid");
 
 interface SchemaLike {
+  readonly kind?: string;
   readonly type: string;
   readonly pipe?: readonly SchemaLike[];
   readonly entries?: Record<string, SchemaLike>;
   readonly item?: SchemaLike;
+  readonly key?: SchemaLike | string;
+  readonly value?: SchemaLike;
   readonly wrapped?: SchemaLike;
   readonly options?: readonly unknown[];
   readonly literal?: unknown;
-  readonly key?: string;
   readonly default?: unknown;
   readonly requirement?: unknown;
   readonly refusesArrays?: boolean;
@@ -40,6 +42,10 @@ function compileAction(action: SchemaLike): ((value: unknown) => boolean) | unde
     case "min_value": {
       const minimum = action.requirement as number;
       return (value) => (value as number) >= minimum;
+    }
+    case "min_length": {
+      const minimum = action.requirement as number;
+      return (value) => (value as { length: number }).length >= minimum;
     }
     case "check": {
       const requirement = action.requirement as (value: unknown) => boolean;
@@ -132,6 +138,25 @@ function compileBase(schema: SchemaLike): Step {
         return wrapped(JSON.parse(JSON.stringify(fallback)));
       };
     }
+    case "record": {
+      const keyStep = compile(schema.key as SchemaLike);
+      const valueStep = compile(schema.value as SchemaLike);
+      return (value) => {
+        if (!isObject(value)) return INVALID;
+        let copy: Record<string, unknown> | undefined;
+        for (const key of Object.keys(value)) {
+          if (keyStep(key) === INVALID) return INVALID;
+          const input = value[key];
+          const output = valueStep(input);
+          if (output === INVALID) return INVALID;
+          if (output !== input) {
+            copy ??= { ...value };
+            copy[key] = output;
+          }
+        }
+        return copy ?? value;
+      };
+    }
     case "variant": {
       const key = schema.key as string;
       const options = (schema.options as SchemaLike[]).map((option) => ({
@@ -153,18 +178,25 @@ function compileBase(schema: SchemaLike): Step {
 
 function compile(schema: SchemaLike): Step {
   if (schema.pipe === undefined) return compileBase(schema);
-  const [root, ...actions] = schema.pipe as [SchemaLike, ...SchemaLike[]];
-  const base = compileBase(root);
-  const checks = actions.flatMap((action) => {
-    const check = compileAction(action);
-    return check === undefined ? [] : [check];
-  });
-  if (checks.length === 0) return base;
+  const [root, ...items] = schema.pipe as [SchemaLike, ...SchemaLike[]];
+  // A pipe runs its items in order: actions check the value, schemas inside it transform it.
+  const steps: Step[] = [compileBase(root)];
+  for (const item of items) {
+    if (item.kind === "schema") {
+      steps.push(compile(item));
+      continue;
+    }
+    const check = compileAction(item);
+    if (check !== undefined) steps.push((value) => (check(value) ? value : INVALID));
+  }
+  if (steps.length === 1) return steps[0] as Step;
   return (value) => {
-    const output = base(value);
-    if (output === INVALID) return INVALID;
-    for (const check of checks) if (!check(output)) return INVALID;
-    return output;
+    let current = value;
+    for (const step of steps) {
+      current = step(current);
+      if (current === INVALID) return INVALID;
+    }
+    return current;
   };
 }
 

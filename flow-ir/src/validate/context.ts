@@ -3,18 +3,13 @@ import type { HintRegistry } from "../hints/registry";
 import type { FlowIR, NodeIR } from "../ir/types";
 import type { ProjectManifest } from "../manifest/manifest";
 
-export interface IndexedNode {
-  readonly node: NodeIR;
-  readonly index: number;
-}
-
 /** What every check sees: the parsed flow, lookups built once, and a sink for findings. */
 export interface CheckContext {
   readonly flow: FlowIR;
   readonly registry: HintRegistry;
   readonly manifest: ProjectManifest | undefined;
-  /** First node declared under each alias (duplicates are reported by DAG205). */
-  readonly nodes: ReadonlyMap<string, IndexedNode>;
+  /** Alias → position in `flow.nodes` of the first node declared under it (duplicates: DAG205). */
+  readonly nodes: ReadonlyMap<string, number>;
   /**
    * For edge i, the position in `flow.nodes` of the node named by its `from` / `to`
    * (the first node with that alias), or -1 when no node has it. Resolved once for every check.

@@ -16,7 +16,7 @@ import { checkManifest } from "./checks/manifest";
 import { checkPorts } from "./checks/ports";
 import { checkReferences } from "./checks/references";
 import { checkSurfaces } from "./checks/surfaces";
-import type { Check, CheckContext, IndexedNode } from "./context";
+import type { Check, CheckContext } from "./context";
 import { checkStructure } from "./structure";
 
 export interface ValidateOptions {
@@ -65,15 +65,17 @@ export function validate(input: unknown, options: ValidateOptions = {}): Validat
 
   const flow = structure.flow;
   const diagnostics: Diagnostic[] = [];
-  const nodes = new Map<string, IndexedNode>();
-  flow.nodes.forEach((node, index) => {
-    if (!nodes.has(node.alias)) nodes.set(node.alias, { node, index });
-  });
+  // Alias → position of its first node: filled backwards so the first occurrence wins with one
+  // map operation per node.
+  const nodes = new Map<string, number>();
+  for (let index = flow.nodes.length - 1; index >= 0; index -= 1) {
+    nodes.set((flow.nodes[index] as (typeof flow.nodes)[number]).alias, index);
+  }
   const edgeFrom = new Int32Array(flow.edges.length);
   const edgeTo = new Int32Array(flow.edges.length);
   flow.edges.forEach((edge, index) => {
-    edgeFrom[index] = nodes.get(edge.from)?.index ?? -1;
-    edgeTo[index] = nodes.get(edge.to)?.index ?? -1;
+    edgeFrom[index] = nodes.get(edge.from) ?? -1;
+    edgeTo[index] = nodes.get(edge.to) ?? -1;
   });
   let successors: number[][] | undefined;
   const context: CheckContext = {
@@ -84,8 +86,8 @@ export function validate(input: unknown, options: ValidateOptions = {}): Validat
     manifest: readManifest(options.manifest, diagnostics),
     nodes,
     hasEdge: (from, to) => {
-      const source = nodes.get(from)?.index;
-      const target = nodes.get(to)?.index;
+      const source = nodes.get(from);
+      const target = nodes.get(to);
       if (source === undefined || target === undefined) return false;
       successors ??= successorLists(flow.nodes.length, edgeFrom, edgeTo);
       return (successors[source] as number[]).includes(target);

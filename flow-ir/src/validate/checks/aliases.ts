@@ -4,7 +4,7 @@ import type { Check } from "../context";
 export const checkAliases: Check = ({ flow, nodes, report }) => {
   flow.nodes.forEach((node, index) => {
     // `nodes` holds the first node of each alias; any other position is a duplicate.
-    if (nodes.get(node.alias)?.index !== index) {
+    if (nodes.get(node.alias) !== index) {
       report({
         code: "DAG205",
         severity: "error",

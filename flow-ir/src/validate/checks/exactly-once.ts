@@ -6,10 +6,10 @@ export const MIN_EXACTLY_ONCE_TTL_MS = 300_000;
 const DEDUPE_HINT = "resource::dedupe";
 
 /** EXACT001–003: an exactly_once edge needs a deduplicating, keyed, long-lived target. */
-export const checkExactlyOnce: Check = ({ flow, nodes, report }) => {
+export const checkExactlyOnce: Check = ({ flow, edgeTo, report }) => {
   flow.edges.forEach((edge, index) => {
     if (edge.delivery !== "exactly_once") return;
-    const target = nodes.get(edge.to)?.node;
+    const target = flow.nodes[edgeTo[index] as number];
     if (!target) return;
     const label = edgeLabel(edge.from, edge.to);
     const base = { severity: "error", path: `/edges/${index}/delivery`, edge: label, node: target.alias } as const;
