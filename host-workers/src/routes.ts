@@ -90,14 +90,27 @@ export function createRoutes<Env extends WorkerEnv>(
     ),
   );
 
+  /** The flow named in the path and the invocation built from the request, or the error answer. */
+  const flowCall = async (
+    request: IRequest,
+  ): Promise<{ ok: true; call: InvokeRequest } | { ok: false; response: Response }> => {
+    const flow = flowFor(request.params.flow ?? "");
+    if (!flow) {
+      return {
+        ok: false,
+        response: errorResponse({ code: "FLOW404", message: `no flow named "${request.params.flow}"` }),
+      };
+    }
+    const body = await readJson(request);
+    return body.ok ? { ok: true, call: invocation(request, flow, body.value) } : body;
+  };
+
   router.post(
     "/flows/:flow/invoke",
     guarded(async (request, env) => {
-      const flow = flowFor(request.params.flow ?? "");
-      if (!flow) return errorResponse({ code: "FLOW404", message: `no flow named "${request.params.flow}"` });
-      const body = await readJson(request);
-      if (!body.ok) return body.response;
-      const call = invocation(request, flow, body.value);
+      const parsed = await flowCall(request);
+      if (!parsed.ok) return parsed.response;
+      const { call } = parsed;
       const accept = request.headers.get("accept") ?? "";
       const answer = await runStub(env, call.runId).fetch(`${RUN_ORIGIN}/invoke`, {
         method: "POST",
@@ -113,11 +126,9 @@ export function createRoutes<Env extends WorkerEnv>(
   router.post(
     "/flows/:flow/runs",
     guarded(async (request, env) => {
-      const flow = flowFor(request.params.flow ?? "");
-      if (!flow) return errorResponse({ code: "FLOW404", message: `no flow named "${request.params.flow}"` });
-      const body = await readJson(request);
-      if (!body.ok) return body.response;
-      const call = invocation(request, flow, body.value);
+      const parsed = await flowCall(request);
+      if (!parsed.ok) return parsed.response;
+      const { call } = parsed;
       return runStub(env, call.runId).fetch(`${RUN_ORIGIN}/start`, { method: "POST", body: JSON.stringify(call) });
     }),
   );

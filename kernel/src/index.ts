@@ -12,6 +12,7 @@ export {
   type ResumeRequest,
   type RunStream,
   type RunSummary,
+  summarizeRun,
 } from "./kernel";
 export type { NodeContext, NodeImplementation, NodeRegistry, RunMetadata } from "./nodes";
 export type { RunEvent } from "./run-context";

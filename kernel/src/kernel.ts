@@ -382,15 +382,7 @@ export function createKernel(options: KernelOptions): Kernel {
     return { flow: flowId };
   };
 
-  const summary = (state: RunState): RunSummary => ({
-    runId: state.runId,
-    flow: state.started?.flow,
-    status: state.status,
-    startedAt: state.started?.at,
-    checkpoint: state.halt?.checkpoint,
-    history: state.history,
-    error: state.finished?.error,
-  });
+  const summary = summarizeRun;
 
   const kernel: Kernel = {
     preflight(flow) {
@@ -493,6 +485,19 @@ export function createKernel(options: KernelOptions): Kernel {
     },
   };
   return kernel;
+}
+
+/** What `status`, `runs` and `flows inspect` report about a run. */
+export function summarizeRun(state: RunState): RunSummary {
+  return {
+    runId: state.runId,
+    flow: state.started?.flow,
+    status: state.status,
+    startedAt: state.started?.at,
+    checkpoint: state.halt?.checkpoint,
+    history: state.history,
+    error: state.finished?.error,
+  };
 }
 
 function resumedInvocation(request: ResumeRequest, flow: string): Invocation {

@@ -1,5 +1,5 @@
 import { resolve } from "node:path";
-import { foldJournal, type RunSummary } from "@flows/kernel";
+import { foldJournal, summarizeRun } from "@flows/kernel";
 import { parseVerbArgs } from "../args";
 import { reportUsage, UsageError } from "../exit";
 import { createFsJournal } from "../local/journal";
@@ -45,21 +45,9 @@ async function summaries(stateDir: string, ids?: readonly string[]) {
   return Promise.all(
     runIds.map(async (id) => {
       const state = foldJournal(id, await journal.read(id));
-      return { state, summary: summarize(state) };
+      return { state, summary: summarizeRun(state) };
     }),
   );
-}
-
-function summarize(state: ReturnType<typeof foldJournal>): RunSummary {
-  return {
-    runId: state.runId,
-    flow: state.started?.flow,
-    status: state.status,
-    startedAt: state.started?.at,
-    checkpoint: state.halt?.checkpoint,
-    history: state.history,
-    error: state.finished?.error,
-  };
 }
 
 function table(rows: string[][]): string {
