@@ -13,6 +13,12 @@ export default defineConfig({
             miniflare: {
               compatibilityDate: "2026-04-26",
               compatibilityFlags: ["nodejs_compat"],
+              // Capability conformance and concurrency tests run against these real bindings.
+              kvNamespaces: ["CAPS_KV", "QUEUE_SINK"],
+              queueProducers: { CAPS_QUEUE: "flows-caps-queue" },
+              queueConsumers: { "flows-caps-queue": { maxBatchTimeout: 1, maxRetries: 3 } },
+              r2Buckets: ["CAPS_R2"],
+              durableObjects: { FLOW_STATE: { className: "FlowStateObject", useSQLite: true } },
             },
           }),
         ],

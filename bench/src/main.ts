@@ -2,10 +2,11 @@ import { cpus } from "node:os";
 import { fileURLToPath } from "node:url";
 import { findRepoRoot } from "./repo-root";
 import type { Suite, SuiteContext } from "./suite";
+import { capsSuite } from "./suites/caps.bench";
 import { validateSuite } from "./suites/validate.bench";
 
 /** Every suite, in the order `npm run bench` runs them. New suites are added here. */
-const SUITES: readonly Suite[] = [validateSuite];
+const SUITES: readonly Suite[] = [validateSuite, capsSuite];
 
 function select(names: readonly string[]): Suite[] | undefined {
   if (names.length === 0) return [...SUITES];

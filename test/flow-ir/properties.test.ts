@@ -1,79 +1,160 @@
-import { DIAGNOSTIC_CODES, type Diagnostic, parseJson, resolvePointer, validate } from "@flows/flow-ir";
+import { validate } from "@flows/flow-ir";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { mutate, validDocument } from "./support/generate";
+import { validDocument } from "./support/generate";
+import { MUTATION_KINDS, mutateAs } from "./support/mutate";
 import { seededRandom } from "./support/random";
+import { expectWellFormed } from "./support/well-formed";
 
 // Whatever the input, validate() returns diagnostics and never throws; every diagnostic has a
-// known code, a severity, a message and a path that resolves in the input.
-
-function checkDiagnostics(input: unknown, diagnostics: readonly Diagnostic[]) {
-  const document = typeof input === "string" ? parseJson(input) : { ok: true as const, value: input };
-  for (const diagnostic of diagnostics) {
-    expect(Object.keys(DIAGNOSTIC_CODES)).toContain(diagnostic.code);
-    expect(["error", "warning"]).toContain(diagnostic.severity);
-    expect(diagnostic.message.length).toBeGreaterThan(0);
-    if (diagnostic.code === "FLOW001") {
-      expect(diagnostic.path).toBe("");
-      continue;
-    }
-    expect(document.ok).toBe(true);
-    if (document.ok) expect(resolvePointer(document.value, diagnostic.path).found, diagnostic.path).toBe(true);
-  }
-}
+// known code, a severity, a message and a path that resolves in the input. Seeds are fixed so
+// a failure replays; fast-check prints the counterexample and the seed.
 
 const RUNS = 2_000;
+
+const check = (input: unknown) => {
+  const result = validate(input);
+  expectWellFormed(input, result);
+  return result;
+};
+
+/** A generated valid flow, then `changes` mutations of chosen kinds: a structured near-miss. */
+const mutatedFlow = fc
+  .tuple(fc.integer(), fc.array(fc.constantFrom(...MUTATION_KINDS), { minLength: 1, maxLength: 3 }))
+  .map(([seed, kinds]) => {
+    const random = seededRandom(seed);
+    let document = validDocument(random);
+    for (const kind of kinds) {
+      const next = mutateAs(random, document, kind)?.document;
+      if (next === null || typeof next !== "object" || Array.isArray(next)) return next ?? document;
+      document = next;
+    }
+    return document;
+  });
 
 describe("validate() on arbitrary input", () => {
   it("never throws on arbitrary JSON values", () => {
     fc.assert(
       fc.property(fc.jsonValue({ maxDepth: 6 }), (value) => {
-        const result = validate(value);
-        expect(result.ok).toBe(result.diagnostics.every((d) => d.severity !== "error"));
-        checkDiagnostics(value, result.diagnostics);
+        check(value);
       }),
       { numRuns: RUNS, seed: 1 },
     );
   });
 
-  it("never throws on arbitrary text", () => {
+  it("never throws on arbitrary JavaScript values (maps, sets, boxed values, null prototypes, sparse arrays)", () => {
+    const anything = fc.anything({
+      maxDepth: 4,
+      withBoxedValues: true,
+      withMap: true,
+      withSet: true,
+      withNullPrototype: true,
+      withObjectString: true,
+      withBigInt: true,
+      withDate: true,
+      withSparseArray: true,
+      withTypedArray: true,
+    });
+    // The same values placed where a flow expects its members, so they get past the top level.
+    const inFlow = fc.record({ member: fc.constantFrom("nodes", "edges", "policies", "metadata"), value: anything });
     fc.assert(
-      fc.property(fc.oneof(fc.string(), fc.json(), fc.string({ unit: "grapheme" })), (text) => {
-        checkDiagnostics(text, validate(text).diagnostics);
+      fc.property(fc.oneof(anything, inFlow), (input) => {
+        if (input !== null && typeof input === "object" && "member" in input && "value" in input) {
+          check({ id: "f", name: "f", version: "1", profile: "dev", [String(input.member)]: input.value });
+        } else {
+          check(input);
+        }
       }),
+      { numRuns: RUNS, seed: 5 },
+    );
+  });
+
+  it('never throws on arbitrary text, and locates syntax errors (FLOW001, path "")', () => {
+    fc.assert(
+      fc.property(
+        fc.oneof(fc.string(), fc.string({ unit: "binary" }), fc.json(), fc.string({ unit: "grapheme" })),
+        (text) => {
+          check(text);
+        },
+      ),
       { numRuns: RUNS, seed: 2 },
     );
   });
 
-  it("never throws on flows with random members replaced by arbitrary values", () => {
+  it("reports a syntax error inside a real flow's text at a position within the text", () => {
     fc.assert(
       fc.property(
         fc.integer(),
-        fc.array(fc.tuple(fc.nat(), fc.jsonValue({ maxDepth: 3 })), { maxLength: 4 }),
-        (seed, changes) => {
-          const random = seededRandom(seed);
-          const document = validDocument(random) as Record<string, unknown>;
-          const keys = Object.keys(document);
-          for (const [position, value] of changes) document[keys[position % keys.length] as string] = value;
-          const mutated = mutate(random, document as Parameters<typeof mutate>[1]);
-          checkDiagnostics(mutated, validate(mutated).diagnostics);
-          const text = JSON.stringify(mutated);
-          checkDiagnostics(text, validate(text).diagnostics);
+        fc.nat(),
+        fc.constantFrom("", "{", "}", "[", ",", '"', ":", "\\", "\u0000"),
+        (seed, at, insert) => {
+          const text = JSON.stringify(validDocument(seededRandom(seed)), null, 2);
+          const cut = at % (text.length + 1);
+          const broken = `${text.slice(0, cut)}${insert}${text.slice(cut + (insert === "" ? 1 : 0))}`;
+          const result = check(broken);
+          const position = result.diagnostics[0]?.position;
+          if (position !== undefined) {
+            const lines = broken.split("\n");
+            expect(position.line).toBeLessThanOrEqual(lines.length);
+            expect(position.column).toBeLessThanOrEqual((lines[position.line - 1]?.length ?? 0) + 1);
+          }
         },
       ),
+      { numRuns: RUNS, seed: 6 },
+    );
+  });
+
+  it("never throws on mutated valid flows, given as values and as text, and says the same of both", () => {
+    fc.assert(
+      fc.property(mutatedFlow, (document) => {
+        const before = JSON.stringify(document);
+        const fromValue = check(document);
+        // validate() reads its input and never writes to it.
+        expect(JSON.stringify(document)).toBe(before);
+        const fromText = check(before);
+        // A string value is itself read as text, so only non-strings have a separate text form.
+        if (typeof document === "string") return;
+        expect(fromText.diagnostics).toEqual(fromValue.diagnostics);
+        expect(fromText.flow).toEqual(fromValue.flow);
+      }),
       { numRuns: RUNS, seed: 3 },
     );
   });
 
-  it("never throws on graph-shaped flows with arbitrary edges and surfaces", () => {
-    const alias = fc.constantFrom("a", "b", "c", "d", "ghost", "");
+  it("keeps every member of a valid document in result.flow, adding only defaults", () => {
+    /** Where `output` differs from `input` other than by members `input` lacks, or undefined. */
+    const lost = (input: unknown, output: unknown, at: string): string | undefined => {
+      if (input === null || typeof input !== "object") return Object.is(input, output) ? undefined : at;
+      if (output === null || typeof output !== "object" || Array.isArray(input) !== Array.isArray(output)) return at;
+      if (Array.isArray(input) && input.length !== (output as unknown[]).length) return at;
+      for (const [key, value] of Object.entries(input)) {
+        if (!Object.hasOwn(output, key)) return `${at}/${key}`;
+        const found = lost(value, (output as Record<string, unknown>)[key], `${at}/${key}`);
+        if (found !== undefined) return found;
+      }
+      return undefined;
+    };
+    fc.assert(
+      fc.property(fc.integer(), (seed) => {
+        const document = validDocument(seededRandom(seed));
+        const result = validate(document);
+        expect(result.flow).toBeDefined();
+        expect(lost(document, result.flow, "")).toBeUndefined();
+      }),
+      { numRuns: RUNS, seed: 7 },
+    );
+  });
+
+  it("never throws on graph-shaped flows with arbitrary edges, surfaces and hints", () => {
+    const alias = fc.constantFrom("a", "b", "c", "d", "ghost", "", "a->b");
     const flow = fc.record({
       edges: fc.array(
         fc.record({
           from: alias,
           to: alias,
           delivery: fc.constantFrom("at_least_once", "exactly_once"),
-          timeout_ms: fc.option(fc.integer()),
+          timeout_ms: fc.option(fc.nat()),
+          buffer: fc.record({ max_items: fc.option(fc.nat(3)), spill_tier: fc.option(fc.constantFrom("r2", "disk")) }),
         }),
         { maxLength: 8 },
       ),
@@ -84,6 +165,7 @@ describe("validate() on arbitrary input", () => {
           config: fc.oneof(
             fc.jsonValue({ maxDepth: 3 }),
             fc.record({
+              v: fc.constant(1),
               source: alias,
               then: alias,
               else: alias,
@@ -95,13 +177,26 @@ describe("validate() on arbitrary input", () => {
         }),
         { maxLength: 4 },
       ),
+      kinds: fc.array(fc.constantFrom("trigger", "inline", "activity"), { minLength: 4, maxLength: 4 }),
       effects: fc.constantFrom("pure", "read_only", "effectful"),
-      hints: fc.array(fc.constantFrom("resource::kv::write", "resource::do", "resource::dedupe::x", "", "::"), {
-        maxLength: 3,
-      }),
+      determinism: fc.constantFrom("strict", "stable", "best_effort", "nondeterministic"),
+      key: fc.option(fc.constantFrom("", "id")),
+      hints: fc.array(
+        fc.constantFrom(
+          "resource::kv::write",
+          "resource::http",
+          "resource::dedupe::x",
+          "resource::clock",
+          "",
+          "::",
+          "*",
+        ),
+        { maxLength: 3 },
+      ),
+      allowMultipleTriggers: fc.option(fc.boolean()),
     });
     fc.assert(
-      fc.property(flow, ({ edges, surfaces, effects, hints }) => {
+      fc.property(flow, (shape) => {
         const document = {
           id: "p",
           name: "p",
@@ -109,20 +204,23 @@ describe("validate() on arbitrary input", () => {
           profile: "dev",
           nodes: ["a", "b", "c", "d"].map((name, index) => ({
             id: name,
-            alias: name,
+            alias: index === 3 ? "a" : name,
             identifier: name,
             name,
-            kind: index === 0 ? "trigger" : "inline",
+            kind: shape.kinds[index],
             in_schema: { kind: "named", name: "T" },
             out_schema: { kind: "named", name: index % 2 === 0 ? "T" : "U" },
-            effects,
-            determinism: "strict",
-            effectHints: hints,
+            effects: shape.effects,
+            determinism: shape.determinism,
+            idempotency: { key: shape.key, ttlMs: 1000 },
+            effectHints: shape.hints,
+            determinismHints: shape.hints.slice(1),
           })),
-          edges: edges.map((edge) => ({ ...edge, ordering: "ordered", buffer: { spill_tier: "r2" } })),
-          control_surfaces: surfaces.map((surface, index) => ({ id: `s${index}`, ...surface })),
+          edges: shape.edges.map((edge) => ({ ...edge, ordering: "ordered" })),
+          control_surfaces: shape.surfaces.map((surface, index) => ({ id: `s${index}`, ...surface })),
+          policies: { lint: { allow_multiple_triggers: shape.allowMultipleTriggers } },
         };
-        checkDiagnostics(document, validate(document).diagnostics);
+        check(document);
       }),
       { numRuns: RUNS, seed: 4 },
     );

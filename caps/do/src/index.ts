@@ -1,27 +1,7 @@
-import { type CapabilityDescriptor, capabilityHints } from "@flows/caps";
-
-export const doCapability: CapabilityDescriptor = {
-  name: "do",
-  summary: "Durable Objects: single-writer state, sequencers and the idempotency ledger",
-  hints: capabilityHints("do", [
-    {
-      hint: "resource::do::read",
-      minEffects: "read_only",
-      maxDeterminism: "stable",
-      guidance:
-        "a Durable Object read depends on its state: declare effects read_only or above and determinism stable or weaker",
-    },
-    {
-      hint: "resource::do::write",
-      minEffects: "effectful",
-      maxDeterminism: "best_effort",
-      guidance:
-        "a Durable Object write changes its state: declare effects effectful and determinism best_effort or weaker",
-    },
-    {
-      hint: "resource::dedupe::*",
-      minEffects: "effectful",
-      guidance: "deduplication reserves keys in a ledger: declare effects effectful",
-    },
-  ]),
-};
+export type { CasResult, DoApi, DoProvider, LedgerEntry, Reservation } from "./api";
+export { createDoApi } from "./bind";
+export { doCapability } from "./capability";
+export { DO_LIMITS } from "./limits";
+export { createTableDoProvider } from "./local/table-do";
+export { createMemoryDoProvider, doMemoryProvider } from "./memory";
+export { doOperations } from "./operations";

@@ -1,20 +1,19 @@
-import { type CapabilityDescriptor, capabilityHints } from "@flows/caps";
-
-export const queueCapability: CapabilityDescriptor = {
-  name: "queue",
-  summary: "Queues: publish messages and start runs from consumed batches",
-  hints: capabilityHints("queue", [
-    {
-      hint: "resource::queue::publish",
-      minEffects: "effectful",
-      maxDeterminism: "best_effort",
-      guidance:
-        "publishing sends a message others act on: declare effects effectful and determinism best_effort or weaker",
-    },
-    {
-      hint: "resource::queue::consume",
-      minEffects: "read_only",
-      guidance: "consuming reads delivered messages: declare effects read_only or above",
-    },
-  ]),
-};
+export type { QueueApi, QueueMessageInput, QueueProvider, QueueSendOptions } from "./api";
+export { createQueueApi } from "./bind";
+export { queueCapability } from "./capability";
+export {
+  type ConsumedMessage,
+  type ConsumeReport,
+  consumeBatch,
+  type DeliveredBatch,
+  type DeliveredMessage,
+  type MessageOutcome,
+  outcomeForRun,
+  type QueueTrigger,
+  retryDelaySeconds,
+} from "./consume";
+export { QUEUE_LIMITS } from "./limits";
+export { type PollOptions, pollQueue } from "./local/poll";
+export { createTableQueue, type LocalDelivery, type LocalQueue, type LocalQueueOptions } from "./local/table-queue";
+export { createMemoryQueue, queueMemoryProvider } from "./memory";
+export { queueOperations } from "./operations";

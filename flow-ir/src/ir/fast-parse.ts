@@ -131,18 +131,26 @@ function compileBase(schema: SchemaLike): Step {
       const wrapped = compile(schema.wrapped as SchemaLike);
       const fallback = schema.default;
       if (typeof fallback === "function") throw new Unsupported("computed default");
+      // The common defaults ([] and {}) are built directly; anything else is copied as JSON.
+      const fresh =
+        Array.isArray(fallback) && fallback.length === 0
+          ? () => []
+          : isObject(fallback) && !Array.isArray(fallback) && Object.keys(fallback).length === 0
+            ? () => ({})
+            : () => JSON.parse(JSON.stringify(fallback)) as unknown;
       return (value) => {
         if (value !== undefined) return wrapped(value);
         if (fallback === undefined) return undefined;
         // A fresh copy each time: two parsed flows must never share a default array.
-        return wrapped(JSON.parse(JSON.stringify(fallback)));
+        return wrapped(fresh());
       };
     }
     case "record": {
       const keyStep = compile(schema.key as SchemaLike);
       const valueStep = compile(schema.value as SchemaLike);
+      const refusesArrays = schema.refusesArrays === true;
       return (value) => {
-        if (!isObject(value)) return INVALID;
+        if (!isObject(value) || (refusesArrays && Array.isArray(value))) return INVALID;
         let copy: Record<string, unknown> | undefined;
         for (const key of Object.keys(value)) {
           if (keyStep(key) === INVALID) return INVALID;

@@ -9,32 +9,14 @@ import {
   OrderingSchema,
   ProfileSchema,
 } from "./enums";
+import { refuseArrays } from "./refuse-arrays";
 
 // Flow IR 0.1 as the Lattice JSON Schema defines it. Every object is loose: unknown
 // fields pass through untouched so documents from newer emitters still load.
 
-/**
- * A JSON object (never an array) whose unknown members are kept. valibot's object schemas
- * accept arrays (and copy them into an object before any pipe action could object), while
- * JSON Schema's "type": "object" does not, so arrays are refused before the object schema runs.
- */
-const record = <const E extends v.ObjectEntries>(entries: E, description: string) => {
-  const object = v.looseObject(entries);
-  const refusingArrays: typeof object & { readonly refusesArrays: true } = {
-    ...object,
-    refusesArrays: true,
-    "~run"(dataset, config) {
-      if (Array.isArray(dataset.value)) {
-        v._addIssue(this, "type", dataset, config, { received: "Array" });
-        // valibot marks a dataset that failed its type check this way.
-        (dataset as { typed: boolean }).typed = false;
-        return dataset as unknown as ReturnType<(typeof object)["~run"]>;
-      }
-      return object["~run"](dataset, config);
-    },
-  };
-  return v.pipe(refusingArrays, v.description(description));
-};
+/** A JSON object (never an array) whose unknown members are kept. */
+const record = <const E extends v.ObjectEntries>(entries: E, description: string) =>
+  v.pipe(refuseArrays(v.looseObject(entries)), v.description(description));
 
 const text = (what: string) => v.string(`${what} must be a string`);
 const optionalText = (what: string) => v.optional(v.nullable(text(what)));

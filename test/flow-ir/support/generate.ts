@@ -8,20 +8,58 @@ import {
   ORDERING,
   PROFILES,
 } from "@flows/flow-ir";
+import type { Json, JsonObject } from "./json";
 import type { Random } from "./random";
 
-type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
-type JsonObject = { [key: string]: Json };
+export { mutate } from "./mutate";
 
-const word = (random: Random) => random.pick(["a", "b", "order", "ünï", "x y", "", "node-1", "🚀"]);
+// Documents that the Flow IR 0.1 JSON Schema accepts, covering its optional members, nulls,
+// boundary numbers and unknown members (which must be accepted and kept) at every level.
+
+const WORDS = ["a", "b", "order", "ünï", "x y", "", "node-1", "🚀", "a/b~c", "a->b", "0"];
+const word = (random: Random) => random.pick(WORDS);
+const COUNTS = [0, 1, 299_999, 300_000, 2 ** 32, Number.MAX_SAFE_INTEGER];
+const count = (random: Random) => (random.chance(0.5) ? random.int(100_000) : random.pick(COUNTS));
+
 const maybe = (random: Random, object: JsonObject, key: string, value: () => Json, p = 0.5) => {
   if (random.chance(p)) object[key] = value();
 };
 const nullableText = (random: Random): Json => (random.chance(0.2) ? null : word(random));
-const nullableCount = (random: Random): Json => (random.chance(0.2) ? null : random.int(100_000));
+const nullableCount = (random: Random): Json => (random.chance(0.2) ? null : count(random));
+const list = <T>(random: Random, max: number, item: (index: number) => T): T[] =>
+  Array.from({ length: random.int(max + 1) }, (_, index) => item(index));
+
+/** Any small JSON value: what an unknown member or a surface config may hold. */
+export function anyJson(random: Random, depth = 2): Json {
+  switch (random.int(depth > 0 ? 7 : 5)) {
+    case 0:
+      return null;
+    case 1:
+      return random.chance(0.5);
+    case 2:
+      return random.chance(0.5) ? random.int(1000) - 500 : random.next() * 10;
+    case 3:
+      return word(random);
+    case 4:
+      return count(random);
+    case 5:
+      return list(random, 3, () => anyJson(random, depth - 1));
+    default: {
+      const object: JsonObject = {};
+      for (const key of list(random, 3, () => word(random))) object[key] = anyJson(random, depth - 1);
+      return object;
+    }
+  }
+}
+
+/** Adds an unknown member now and then: newer emitters write fields this version does not know. */
+function extend(random: Random, object: JsonObject): JsonObject {
+  if (random.chance(0.1)) object[`x_${word(random)}`] = anyJson(random);
+  return object;
+}
 
 function schemaRef(random: Random): JsonObject {
-  return random.chance(0.5) ? { kind: "opaque" } : { kind: "named", name: word(random) };
+  return extend(random, random.chance(0.5) ? { kind: "opaque" } : { kind: "named", name: word(random) });
 }
 
 function node(random: Random, index: number): JsonObject {
@@ -42,34 +80,55 @@ function node(random: Random, index: number): JsonObject {
     maybe(random, spec, "key", () => nullableText(random));
     maybe(random, spec, "scope", () => (random.chance(0.2) ? null : random.pick(IDEMPOTENCY_SCOPES)));
     maybe(random, spec, "ttlMs", () => nullableCount(random));
-    return spec;
+    return extend(random, spec);
   });
-  maybe(random, result, "effectHints", () => Array.from({ length: random.int(3) }, () => `resource::${word(random)}`));
-  maybe(random, result, "determinismHints", () => Array.from({ length: random.int(2) }, () => "resource::clock"));
-  return result;
+  maybe(random, result, "effectHints", () => list(random, 2, () => `resource::${word(random)}`));
+  maybe(random, result, "determinismHints", () => list(random, 1, () => "resource::clock"));
+  return extend(random, result);
 }
 
-function edge(random: Random, count: number): JsonObject {
+function edge(random: Random, nodes: number): JsonObject {
   const buffer: JsonObject = {};
   maybe(random, buffer, "max_items", () => nullableCount(random));
   maybe(random, buffer, "on_drop", () => nullableText(random));
   maybe(random, buffer, "spill_threshold_bytes", () => nullableCount(random));
   maybe(random, buffer, "spill_tier", () => nullableText(random));
   const result: JsonObject = {
-    from: `a${random.int(count)}`,
-    to: `a${random.int(count)}`,
+    from: `a${random.int(nodes)}`,
+    to: `a${random.int(nodes)}`,
     delivery: random.pick(DELIVERY),
     ordering: random.pick(ORDERING),
-    buffer,
+    buffer: extend(random, buffer),
   };
   maybe(random, result, "partition_key", () => nullableText(random));
   maybe(random, result, "timeout_ms", () => nullableCount(random));
-  return result;
+  return extend(random, result);
+}
+
+function surface(random: Random, index: number, nodes: number): JsonObject {
+  const result: JsonObject = {
+    id: `s${index}`,
+    kind: random.pick(CONTROL_SURFACE_KINDS),
+    targets: list(random, 2, () => `a${random.int(nodes)}`),
+  };
+  maybe(random, result, "config", () => anyJson(random));
+  return extend(random, result);
+}
+
+function policies(random: Random): JsonObject {
+  const result: JsonObject = {};
+  maybe(random, result, "lint", () => {
+    const lint: JsonObject = {};
+    maybe(random, lint, "allow_multiple_triggers", () => (random.chance(0.3) ? null : random.chance(0.5)));
+    maybe(random, lint, "require_control_hints", () => random.chance(0.5));
+    return extend(random, lint);
+  });
+  return extend(random, result);
 }
 
 /** A document the Flow IR 0.1 JSON Schema accepts, with random optional parts. */
 export function validDocument(random: Random): JsonObject {
-  const count = 1 + random.int(5);
+  const nodes = 1 + random.int(5);
   const document: JsonObject = {
     id: word(random),
     name: word(random),
@@ -77,92 +136,28 @@ export function validDocument(random: Random): JsonObject {
     profile: random.pick(PROFILES),
   };
   maybe(random, document, "summary", () => nullableText(random));
-  maybe(random, document, "nodes", () => Array.from({ length: count }, (_, index) => node(random, index)), 0.9);
-  maybe(random, document, "edges", () => Array.from({ length: random.int(4) }, () => edge(random, count)));
-  maybe(random, document, "control_surfaces", () =>
-    Array.from({ length: random.int(3) }, (_, index) => {
-      const surface: JsonObject = {
-        id: `s${index}`,
-        kind: random.pick(CONTROL_SURFACE_KINDS),
-        targets: [`a${random.int(count)}`],
-      };
-      maybe(random, surface, "config", () => random.pick<Json>([null, 1, "x", [1], { v: 1, source: "a0" }]));
-      return surface;
-    }),
-  );
+  maybe(random, document, "nodes", () => list(random, nodes - 1, (index) => node(random, index)), 0.9);
+  maybe(random, document, "edges", () => list(random, 3, () => edge(random, nodes)), 0.8);
+  maybe(random, document, "control_surfaces", () => list(random, 2, (index) => surface(random, index, nodes)));
   maybe(random, document, "checkpoints", () =>
-    Array.from({ length: random.int(2) }, () => {
+    list(random, 2, () => {
       const checkpoint: JsonObject = { id: word(random) };
       maybe(random, checkpoint, "summary", () => nullableText(random));
-      return checkpoint;
+      return extend(random, checkpoint);
     }),
   );
-  maybe(random, document, "policies", () => {
-    const policies: JsonObject = {};
-    maybe(random, policies, "lint", () => {
-      const lint: JsonObject = {};
-      maybe(random, lint, "allow_multiple_triggers", () => (random.chance(0.3) ? null : random.chance(0.5)));
-      maybe(random, lint, "require_control_hints", () => random.chance(0.5));
-      return lint;
-    });
-    return policies;
-  });
+  maybe(random, document, "policies", () => policies(random));
   maybe(random, document, "metadata", () => {
     const metadata: JsonObject = {};
-    maybe(random, metadata, "tags", () => ["example", word(random)]);
-    return metadata;
+    maybe(random, metadata, "tags", () => list(random, 2, () => word(random)));
+    return extend(random, metadata);
   });
-  maybe(random, document, "artifacts", () => [{ kind: "dot", path: "flow.dot", format: nullableText(random) }]);
-  return document;
-}
-
-/** Every path to a value inside `value`, so a mutation can strike anywhere. */
-function paths(value: Json, prefix: (string | number)[] = [], out: (string | number)[][] = []): (string | number)[][] {
-  out.push(prefix);
-  if (Array.isArray(value)) {
-    for (const [index, item] of value.entries()) paths(item, [...prefix, index], out);
-  } else if (value !== null && typeof value === "object") {
-    for (const [key, item] of Object.entries(value)) paths(item, [...prefix, key], out);
-  }
-  return out;
-}
-
-const REPLACEMENTS: Json[] = [null, true, 0, -1, 1.5, 2 ** 40, "", "text", "effectful", [], [1], {}, { kind: "named" }];
-
-/**
- * A random structural change somewhere in the document: drop a member, replace a value with one
- * of another type or an out-of-range number, wrap it in an array, add an unknown member.
- * Some mutations keep the document valid; the oracle decides which.
- */
-export function mutate(random: Random, document: JsonObject): Json {
-  const copy = structuredClone(document) as Json;
-  const all = paths(copy);
-  const path = random.pick(all);
-  if (path.length === 0) return random.pick<Json>([null, [], "flow", 1, [copy]]);
-  const parentPath = path.slice(0, -1);
-  const key = path[path.length - 1] as string | number;
-  let parent: Json = copy;
-  for (const segment of parentPath) parent = (parent as Record<string | number, Json>)[segment] as Json;
-  const container = parent as Record<string | number, Json>;
-  const current = container[key] as Json;
-  switch (random.int(5)) {
-    case 0:
-      if (Array.isArray(container)) container.splice(key as number, 1);
-      else delete container[key];
-      break;
-    case 1:
-      container[key] = random.pick(REPLACEMENTS);
-      break;
-    case 2:
-      container[key] = [current];
-      break;
-    case 3:
-      if (current !== null && typeof current === "object" && !Array.isArray(current)) current[`x_${word(random)}`] = 1;
-      else container[key] = random.pick(REPLACEMENTS);
-      break;
-    default:
-      container[key] =
-        typeof current === "number" ? random.pick([-current - 1, current + 0.5, -0.5]) : random.pick(REPLACEMENTS);
-  }
-  return copy;
+  maybe(random, document, "artifacts", () =>
+    list(random, 2, () => {
+      const artifact: JsonObject = { kind: "dot", path: `${word(random)}.dot` };
+      maybe(random, artifact, "format", () => nullableText(random));
+      return extend(random, artifact);
+    }),
+  );
+  return extend(random, document);
 }

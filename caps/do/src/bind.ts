@@ -1,0 +1,46 @@
+import { callOperation, type JsonValue } from "@flows/caps";
+import type { DoApi, DoProvider } from "./api";
+import { checkDedupeKey, checkOwner, checkSequence, checkStateKey, checkTtl, toStoredJson } from "./limits";
+import { updateByCompareAndSet } from "./update";
+
+const parse = <T>(text: string | undefined): T | undefined =>
+  text === undefined ? undefined : (JSON.parse(text) as T);
+
+/**
+ * The API nodes call over any Durable Object provider: checks keys, owners, TTLs and values
+ * once, turns values into canonical JSON text for the provider, and failures into CapErrors.
+ */
+export function createDoApi(provider: DoProvider): DoApi {
+  return {
+    get: <T extends JsonValue>(key: string) =>
+      callOperation("do.get", key, () => provider.get(checkStateKey(key)), parse<T>),
+    put: (key, value) => callOperation("do.put", key, () => provider.put(checkStateKey(key), toStoredJson(key, value))),
+    delete: (key) => callOperation("do.delete", key, () => provider.delete(checkStateKey(key))),
+    update: <T extends JsonValue>(key: string, change: (current: T | undefined) => T) =>
+      callOperation("do.update", key, async () => {
+        checkStateKey(key);
+        // A change that returns something JSON cannot hold throws here, before anything is written.
+        const apply = (text: string | undefined) => toStoredJson(key, change(parse<T>(text)));
+        const written = provider.update
+          ? await provider.update(key, apply)
+          : await updateByCompareAndSet(provider, key, apply);
+        return JSON.parse(written) as T;
+      }),
+    compareAndSet: (key, expected, next) =>
+      callOperation("do.compareAndSet", key, async () => {
+        checkStateKey(key);
+        const expectedText = expected === undefined ? undefined : toStoredJson(key, expected);
+        return (await provider.compareAndSet(key, expectedText, toStoredJson(key, next))).ok;
+      }),
+    next: (sequence) => callOperation("do.next", sequence, () => provider.next(checkSequence(sequence))),
+    reserve: (key, owner, ttlMs) =>
+      callOperation("do.reserve", key, () => provider.reserve(checkDedupeKey(key), checkOwner(owner), checkTtl(ttlMs))),
+    complete: (key, owner, result, ttlMs) =>
+      callOperation("do.complete", key, () =>
+        provider.complete(checkDedupeKey(key), checkOwner(owner), toStoredJson(key, result ?? null), checkTtl(ttlMs)),
+      ),
+    release: (key, owner) =>
+      callOperation("do.release", key, () => provider.release(checkDedupeKey(key), checkOwner(owner))),
+    lookup: (key) => callOperation("do.lookup", key, () => provider.lookup(checkDedupeKey(key))),
+  };
+}

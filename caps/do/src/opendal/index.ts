@@ -1,0 +1,1 @@
+export { createOpendalDoProvider, doOpendalFsProvider, doOpendalMemoryProvider } from "./provider";

@@ -1,0 +1,2 @@
+export type { FlowStateNamespaceLike, FlowStateStubLike } from "./binding";
+export { cloudflareDoProvider, createCloudflareDoProvider } from "./provider";

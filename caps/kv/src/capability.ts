@@ -1,0 +1,27 @@
+import { type Capability, capabilityHints } from "@flows/caps";
+import type { KvApi, KvProvider } from "./api";
+import { createKvApi } from "./bind";
+import { kvOperations } from "./operations";
+
+export const kvCapability: Capability<"kv", KvApi, typeof kvOperations, KvProvider> = {
+  name: "kv",
+  summary: "Workers KV: eventually consistent key-value reads and writes",
+  hints: capabilityHints("kv", [
+    {
+      hint: "resource::kv::read",
+      minEffects: "read_only",
+      maxDeterminism: "stable",
+      guidance:
+        "a KV read depends on stored state: declare effects read_only or above and determinism stable or weaker",
+    },
+    {
+      hint: "resource::kv::write",
+      minEffects: "effectful",
+      maxDeterminism: "best_effort",
+      guidance: "a KV write changes stored state: declare effects effectful and determinism best_effort or weaker",
+    },
+  ]),
+  operations: kvOperations,
+  providerKinds: ["cloudflare.kv", "opendal.memory", "opendal.fs", "memory"],
+  bind: createKvApi,
+};

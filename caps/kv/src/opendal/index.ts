@@ -1,0 +1,1 @@
+export { createOpendalKvProvider, kvOpendalFsProvider, kvOpendalMemoryProvider } from "./provider";

@@ -1,0 +1,2 @@
+export type { KvNamespaceLike } from "./binding";
+export { cloudflareKvProvider, createCloudflareKvProvider } from "./provider";

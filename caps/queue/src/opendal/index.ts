@@ -1,0 +1,1 @@
+export { createOpendalQueue, queueOpendalFsProvider, queueOpendalMemoryProvider } from "./provider";

@@ -1,0 +1,2 @@
+export type { MessageBatchLike, MessageLike, QueueProducerLike } from "./binding";
+export { cloudflareQueueProvider, createCloudflareQueueProvider, queueHandler } from "./provider";
