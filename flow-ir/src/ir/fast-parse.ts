@@ -56,10 +56,70 @@ function compileAction(action: SchemaLike): ((value: unknown) => boolean) | unde
   }
 }
 
+type Test = (value: unknown) => boolean;
+
+/**
+ * For schemas whose output is always their input (strings, numbers, enums, and optional or
+ * nullable ones without defaults), a plain test: objects check such members without calling
+ * a step and without comparing outputs. Undefined for everything else.
+ */
+function leafTest(schema: SchemaLike): Test | undefined {
+  if (schema.pipe !== undefined) {
+    const [root, ...items] = schema.pipe as [SchemaLike, ...SchemaLike[]];
+    const base = leafTest(root);
+    if (base === undefined || items.some((item) => item.kind === "schema")) return undefined;
+    const checks = items.flatMap((item) => {
+      const check = compileAction(item);
+      return check === undefined ? [] : [check];
+    });
+    if (checks.length === 0) return base;
+    return (value) => base(value) && checks.every((check) => check(value));
+  }
+  switch (schema.type) {
+    case "string":
+      return (value) => typeof value === "string";
+    case "number":
+      return (value) => typeof value === "number" && !Number.isNaN(value);
+    case "boolean":
+      return (value) => typeof value === "boolean";
+    case "unknown":
+      return () => true;
+    case "picklist": {
+      // Enums here have 2–12 options: comparing is cheaper than hashing into a Set.
+      const options = [...(schema.options ?? [])];
+      return (value) => {
+        for (let index = 0; index < options.length; index += 1) if (options[index] === value) return true;
+        return false;
+      };
+    }
+    case "literal": {
+      const literal = schema.literal;
+      return (value) => value === literal;
+    }
+    case "nullable":
+    case "optional": {
+      if (schema.default !== undefined) return undefined;
+      const inner = leafTest(schema.wrapped as SchemaLike);
+      if (inner === undefined) return undefined;
+      return schema.type === "nullable"
+        ? (value) => value === null || inner(value)
+        : (value) => value === undefined || inner(value);
+    }
+    default:
+      return undefined;
+  }
+}
+
 function compileObject(schema: SchemaLike): Step {
   const entries = Object.entries(schema.entries ?? {}).map(([key, entry]) => {
     const optional = entry.type === "optional";
-    return { key, step: compile(entry), optional, hasDefault: optional && entry.default !== undefined };
+    return {
+      key,
+      test: leafTest(entry),
+      step: compile(entry),
+      optional,
+      hasDefault: optional && entry.default !== undefined,
+    };
   });
   const refusesArrays = schema.refusesArrays === true;
   return (value) => {
@@ -68,6 +128,10 @@ function compileObject(schema: SchemaLike): Step {
     for (let position = 0; position < entries.length; position += 1) {
       const entry = entries[position] as (typeof entries)[number];
       const input = value[entry.key];
+      if (entry.test !== undefined) {
+        if (!entry.test(input)) return INVALID;
+        continue;
+      }
       // JSON never holds undefined, so undefined means absent (an own key set to undefined by
       // a JavaScript caller reads the same way valibot reads it).
       const present = input !== undefined;
@@ -185,6 +249,8 @@ function compileBase(schema: SchemaLike): Step {
 }
 
 function compile(schema: SchemaLike): Step {
+  const test = leafTest(schema);
+  if (test !== undefined) return (value) => (test(value) ? value : INVALID);
   if (schema.pipe === undefined) return compileBase(schema);
   const [root, ...items] = schema.pipe as [SchemaLike, ...SchemaLike[]];
   // A pipe runs its items in order: actions check the value, schemas inside it transform it.
