@@ -1,3 +1,4 @@
+import type { CapabilityRegistry, ManifestLike } from "@flows/caps";
 import type { NodeIR } from "@flows/flow-ir";
 import type { NodeRegistry } from "@flows/kernel";
 
@@ -9,7 +10,15 @@ export interface FlowWorkerConfig<Env extends WorkerEnv = WorkerEnv> {
   readonly flows: readonly unknown[];
   /** Node implementations by identifier, or a function of the environment returning them. */
   readonly nodes: NodeRegistry | ((env: Env) => NodeRegistry);
-  /** The capabilities a node may use, already scoped to what it declared. */
+  /**
+   * Installed capabilities with their providers (e.g. `cloudflareKvProvider`); with `manifest`,
+   * each node gets the operations its hints grant, and the first request checks every flow's
+   * capabilities (CAP101, DAG203) before any effect.
+   */
+  readonly caps?: CapabilityRegistry;
+  /** The project manifest: which provider and binding back each capability. */
+  readonly manifest?: ManifestLike;
+  /** Or hand nodes their capabilities yourself, already scoped to what each declared. */
   readonly capabilities?: (env: Env, node: NodeIR) => Readonly<Record<string, unknown>>;
   /** Names in `env`: the run Durable Object namespace and the two secrets. */
   readonly bindings?: {

@@ -1,3 +1,4 @@
+import { preflight as capabilityPreflight } from "@flows/caps";
 import { type FlowIR, validate } from "@flows/flow-ir";
 import { createKernel, createMemoryJournal, systemClock } from "@flows/kernel";
 import { bindingNames, type FlowWorkerConfig, type WorkerEnv } from "./config";
@@ -35,6 +36,26 @@ export function createFlowWorker<Env extends WorkerEnv>(config: FlowWorkerConfig
       host: { journal: createMemoryJournal(), clock: systemClock, newId: () => "preflight", logger: () => {} },
     });
     preflightResult = undefined;
+    // Capabilities first: a missing binding or secret must stop the Worker before any effect.
+    if (config.caps !== undefined && config.manifest !== undefined) {
+      for (const flow of flows) {
+        const checked = capabilityPreflight({
+          flow,
+          registry: config.caps,
+          manifest: config.manifest,
+          env: env0 ?? {},
+        });
+        const [first] = checked.diagnostics;
+        if (first !== undefined) {
+          preflightResult = errorResponse({
+            code: first.code,
+            message: `flow "${flow.id}": ${first.message}`,
+            details: { flow: flow.id, diagnostics: checked.diagnostics },
+          });
+          return preflightResult;
+        }
+      }
+    }
     for (const document of config.flows) {
       const id = (document as { id?: unknown } | null)?.id;
       const problem = probe.preflight(typeof id === "string" ? id : "");

@@ -1,4 +1,6 @@
 import { DurableObject } from "cloudflare:workers";
+import { resolveCapabilities, scopeCapabilities } from "@flows/caps";
+import type { NodeIR } from "@flows/flow-ir";
 import { createKernel, type Kernel, type LogRecord, systemClock } from "@flows/kernel";
 import type { FlowWorkerConfig, WorkerEnv } from "./config";
 import { errorResponse } from "./envelope";
@@ -20,14 +22,28 @@ function logLine(record: LogRecord): void {
  */
 export function createRunObjectClass<Env extends WorkerEnv>(config: FlowWorkerConfig<Env>) {
   return class FlowRunObject extends DurableObject<Env> {
-    #kernel: Kernel | undefined;
+    #kernel: Promise<Kernel> | undefined;
 
-    kernel(): Kernel {
-      if (this.#kernel) return this.#kernel;
+    kernel(): Promise<Kernel> {
+      this.#kernel ??= this.createKernel();
+      return this.#kernel;
+    }
+
+    /** Node capabilities: the caller's function, or the manifest's providers scoped per node. */
+    async nodeCapabilities(): Promise<((node: NodeIR) => Readonly<Record<string, unknown>>) | undefined> {
+      const env = this.env;
+      const own = config.capabilities;
+      if (own !== undefined) return (node) => own(env, node);
+      if (config.caps === undefined || config.manifest === undefined) return undefined;
+      const resolved = await resolveCapabilities({ registry: config.caps, manifest: config.manifest, env });
+      return (node) => scopeCapabilities(resolved, [...node.effectHints, ...node.determinismHints]);
+    }
+
+    async createKernel(): Promise<Kernel> {
       const env = this.env;
       const nodes = typeof config.nodes === "function" ? config.nodes(env) : config.nodes;
-      const capabilities = config.capabilities;
-      this.#kernel = createKernel({
+      const capabilities = await this.nodeCapabilities();
+      return createKernel({
         flows: config.flows,
         nodes,
         host: {
@@ -35,10 +51,9 @@ export function createRunObjectClass<Env extends WorkerEnv>(config: FlowWorkerCo
           clock: systemClock,
           newId: () => crypto.randomUUID(),
           logger: logLine,
-          ...(capabilities === undefined ? {} : { capabilities: (node) => capabilities(env, node) }),
+          ...(capabilities === undefined ? {} : { capabilities }),
         },
       });
-      return this.#kernel;
     }
 
     override async fetch(request: Request): Promise<Response> {
@@ -52,9 +67,11 @@ export function createRunObjectClass<Env extends WorkerEnv>(config: FlowWorkerCo
           case "POST /resume":
             return await this.resume((await request.json()) as ResumeRunRequest);
           case "POST /cancel":
-            return Response.json(await this.kernel().cancel(((await request.json()) as { runId: string }).runId));
+            return Response.json(
+              await (await this.kernel()).cancel(((await request.json()) as { runId: string }).runId),
+            );
           case "GET /status":
-            return Response.json(await this.kernel().status(url.searchParams.get("run") ?? ""));
+            return Response.json(await (await this.kernel()).status(url.searchParams.get("run") ?? ""));
           default:
             return errorResponse({ code: "ROUTE404", message: `no internal route ${url.pathname}` });
         }
@@ -64,7 +81,7 @@ export function createRunObjectClass<Env extends WorkerEnv>(config: FlowWorkerCo
     }
 
     async invoke(invocation: InvokeRequest, request: Request): Promise<Response> {
-      const kernel = this.kernel();
+      const kernel = await this.kernel();
       if ((request.headers.get("accept") ?? "").includes("text/event-stream")) {
         const controller = new AbortController();
         const stream = kernel.stream({ ...invocation, signal: controller.signal });
@@ -112,7 +129,7 @@ export function createRunObjectClass<Env extends WorkerEnv>(config: FlowWorkerCo
         // Re-invoking a run id continues it from the journal: a previous alarm cut short by an
         // evicted isolate loses nothing and repeats no completed node. Long retry backoffs
         // suspend the run and come back here through the next alarm instead of holding memory.
-        const outcome = await this.kernel().invoke({
+        const outcome = await (await this.kernel()).invoke({
           ...(JSON.parse(row.invocation) as InvokeRequest),
           suspendAfterMs: IN_MEMORY_WAIT_MS,
         });
@@ -123,7 +140,7 @@ export function createRunObjectClass<Env extends WorkerEnv>(config: FlowWorkerCo
     }
 
     async resume(request: ResumeRunRequest): Promise<Response> {
-      const outcome = await this.kernel().resume({
+      const outcome = await (await this.kernel()).resume({
         runId: request.runId,
         checkpoint: request.checkpoint,
         token: request.halt,

@@ -8,11 +8,11 @@ export const API_TOKEN = "test-token-7f3a";
 export const RESUME_SECRET = "resume-secret-91c2";
 
 /** Bundles the fixture Worker the way `flows publish` would: one ES module, cloudflare:* external. */
-export async function bundleFixture(): Promise<string> {
+export async function bundleFixture(entry = "worker.ts"): Promise<string> {
   const outdir = mkdtempSync(join(tmpdir(), "flows-worker-"));
   const outfile = join(outdir, "worker.mjs");
   await build({
-    entryPoints: [resolve(import.meta.dirname, "fixture/worker.ts")],
+    entryPoints: [resolve(import.meta.dirname, "fixture", entry)],
     outfile,
     bundle: true,
     format: "esm",
