@@ -28,6 +28,7 @@ const projects = [
   "cli",
   "test/workers",
   "test/host-workers/fixture",
+  "examples/order-approval/tsconfig.worker.json",
   "tsconfig.test.json",
 ];
 const tsc = join(dirname(createRequire(import.meta.url).resolve("typescript/package.json")), "bin", "tsc");

@@ -3,10 +3,11 @@ import { fileURLToPath } from "node:url";
 import { findRepoRoot } from "./repo-root";
 import type { Suite, SuiteContext } from "./suite";
 import { capsSuite } from "./suites/caps.bench";
+import { hostSuite } from "./suites/host.bench";
 import { validateSuite } from "./suites/validate.bench";
 
 /** Every suite, in the order `npm run bench` runs them. New suites are added here. */
-const SUITES: readonly Suite[] = [validateSuite, capsSuite];
+const SUITES: readonly Suite[] = [validateSuite, capsSuite, hostSuite];
 
 function select(names: readonly string[]): Suite[] | undefined {
   if (names.length === 0) return [...SUITES];

@@ -9,10 +9,16 @@ export const RESUME_SECRET = "resume-secret-91c2";
 
 /** Bundles the fixture Worker the way `flows publish` would: one ES module, cloudflare:* external. */
 export async function bundleFixture(entry = "worker.ts"): Promise<string> {
+  return bundleWorker(resolve(import.meta.dirname, "fixture", entry));
+}
+
+/** Bundles any Worker entry into a temporary directory; returns the module's path. */
+export async function bundleWorker(entryPoint: string, options: { minify?: boolean } = {}): Promise<string> {
   const outdir = mkdtempSync(join(tmpdir(), "flows-worker-"));
   const outfile = join(outdir, "worker.mjs");
   await build({
-    entryPoints: [resolve(import.meta.dirname, "fixture", entry)],
+    entryPoints: [entryPoint],
+    minify: options.minify ?? false,
     outfile,
     bundle: true,
     format: "esm",

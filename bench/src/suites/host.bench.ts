@@ -1,0 +1,113 @@
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { gzipSync } from "node:zlib";
+import { build } from "esbuild";
+import { Miniflare } from "miniflare";
+import { formatMs } from "../format";
+import type { Suite, SuiteContext } from "../suite";
+import { formatTable } from "../table";
+
+const ROUNDS = 5;
+
+async function bundle(entryPoint: string, outdir: string, name: string): Promise<string> {
+  const outfile = join(outdir, `${name}.mjs`);
+  await build({
+    entryPoints: [entryPoint],
+    outfile,
+    bundle: true,
+    minify: true,
+    format: "esm",
+    platform: "neutral",
+    target: "es2023",
+    mainFields: ["module", "main"],
+    conditions: ["workerd", "worker", "browser"],
+    external: ["cloudflare:*"],
+    logLevel: "warning",
+  });
+  return outfile;
+}
+
+function options(scriptPath: string): ConstructorParameters<typeof Miniflare>[0] {
+  return {
+    modules: true,
+    scriptPath,
+    modulesRoot: dirname(scriptPath),
+    compatibilityDate: "2026-04-26",
+    cf: false,
+    durableObjects: { FLOW_RUNS: { className: "FlowRunObject", useSQLite: true } },
+    kvNamespaces: ["SHIPMENTS"],
+    bindings: { FLOWS_API_TOKEN: "bench", FLOWS_RESUME_SECRET: "bench" },
+  };
+}
+
+/** Time to a ready workerd and to the first answered request, in one fresh instance. */
+async function startOnce(scriptPath: string): Promise<{ readyMs: number; firstMs: number }> {
+  const started = performance.now();
+  const mf = new Miniflare(options(scriptPath));
+  await mf.ready;
+  const ready = performance.now();
+  const response = await mf.dispatchFetch("http://bench.test/health");
+  await response.text();
+  const first = performance.now();
+  await mf.dispose();
+  return { readyMs: ready - started, firstMs: first - ready };
+}
+
+const median = (values: readonly number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? 0;
+
+/** The example Worker's bundle and start-up, against a minimal Worker measured in the same run. */
+export const hostSuite: Suite = {
+  name: "host",
+  summary: "example Worker bundle size and workerd start-up vs a minimal Worker",
+  async run(context: SuiteContext) {
+    const outdir = mkdtempSync(join(tmpdir(), "flows-bench-host-"));
+    const minimalEntry = join(outdir, "minimal.ts");
+    // The baseline: a Worker that answers /health and exports an empty Durable Object class.
+    writeFileSync(
+      minimalEntry,
+      'import { DurableObject } from "cloudflare:workers";\nexport class FlowRunObject extends DurableObject {}\nexport default { fetch: () => Response.json({ ok: true }) };\n',
+    );
+    const example = await bundle(join(context.repoRoot, "examples/order-approval/worker.ts"), outdir, "example");
+    const minimal = await bundle(minimalEntry, outdir, "minimal");
+    const size = (path: string) => {
+      const bytes = readFileSync(path);
+      return { raw: bytes.length, gzip: gzipSync(bytes).length };
+    };
+    const exampleSize = size(example);
+    const minimalSize = size(minimal);
+    context.log("== host: the order-approval example Worker (examples/order-approval/worker.ts)");
+    context.log(
+      `  bundle, minified: ${(exampleSize.raw / 1024).toFixed(1)} KiB, gzipped: ${(exampleSize.gzip / 1024).toFixed(1)} KiB` +
+        ` (flow, nodes, kernel, validator, caps, routes; the minimal Worker: ${minimalSize.raw} B / ${minimalSize.gzip} B)`,
+    );
+    const samples = {
+      example: [] as { readyMs: number; firstMs: number }[],
+      minimal: [] as { readyMs: number; firstMs: number }[],
+    };
+    // Interleaved, so load on the machine touches both alike.
+    for (let round = 0; round < ROUNDS; round += 1) {
+      samples.minimal.push(await startOnce(minimal));
+      samples.example.push(await startOnce(example));
+    }
+    const row = (name: string, list: { readyMs: number; firstMs: number }[]) => [
+      name,
+      formatMs(median(list.map((sample) => sample.readyMs))),
+      formatMs(median(list.map((sample) => sample.firstMs))),
+    ];
+    context.log(
+      formatTable(
+        [{ header: "Worker", align: "left" }, { header: "workerd ready ms" }, { header: "first request ms" }],
+        [row("minimal", samples.minimal), row("example", samples.example)],
+      )
+        .split("\n")
+        .map((line) => `  ${line}`)
+        .join("\n"),
+    );
+    // workerd compiles and evaluates the module while it starts, so the cost shows in "ready".
+    const extra = median(samples.example.map((s) => s.readyMs)) - median(samples.minimal.map((s) => s.readyMs));
+    context.log(
+      `  start-up cost of the example over the minimal Worker: ${formatMs(extra)} ms (workerd ready, median of ${ROUNDS} interleaved rounds)`,
+    );
+  },
+};

@@ -1,0 +1,41 @@
+import { type KvApi, kvCapability } from "@flows/cap-kv";
+import { cloudflareKvProvider } from "@flows/cap-kv/workers";
+import { createCapabilityRegistry } from "@flows/caps";
+import { createFlowWorker } from "@flows/host-workers";
+import flow from "./order-approval.flow.json";
+import { orderNodes } from "./order-nodes";
+
+// The order-approval flow as a Worker: `export` these from your entry and bind FLOW_RUNS
+// (SQLite Durable Object), SHIPMENTS (KV), FLOWS_API_TOKEN and FLOWS_RESUME_SECRET.
+
+// Shipments go to KV through the kv capability the ship nodes declare (read and write), keyed
+// by idempotency key so a repeated call returns the first result; the payment API the charge
+// node calls is simulated per isolate.
+const payments = new Map<string, Record<string, unknown>>();
+
+const nodes = orderNodes({
+  async once(ctx, effect, key, perform) {
+    const kv = (ctx.caps as { kv?: KvApi }).kv;
+    const id = `${effect}:${key}`;
+    if (effect === "charge" || kv === undefined) {
+      const known = payments.get(id) ?? perform();
+      payments.set(id, known);
+      return known;
+    }
+    const known = await kv.get<Record<string, unknown>>(id, "json");
+    if (known !== null) return known;
+    const result = perform();
+    await kv.put(id, JSON.stringify(result));
+    return result;
+  },
+});
+
+const app = createFlowWorker({
+  flows: [flow],
+  nodes,
+  caps: createCapabilityRegistry([kvCapability], { providers: [cloudflareKvProvider] }),
+  manifest: { capabilities: { kv: { provider: "cloudflare.kv", binding: "SHIPMENTS" } } },
+});
+
+export const FlowRunObject = app.FlowRunObject;
+export default { fetch: app.fetch, queue: app.queue, scheduled: app.scheduled };
