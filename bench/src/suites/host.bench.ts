@@ -7,8 +7,11 @@ import { Miniflare } from "miniflare";
 import { formatMs } from "../format";
 import type { Suite, SuiteContext } from "../suite";
 import { formatTable } from "../table";
+import { measureChains } from "./host/workflows";
 
 const ROUNDS = 5;
+/** Our durable chain should spend at least this many times less per step than a Workflow. */
+const TARGET_STEP_RATIO = 5;
 
 async function bundle(entryPoint: string, outdir: string, name: string): Promise<string> {
   const outfile = join(outdir, `${name}.mjs`);
@@ -103,6 +106,18 @@ export const hostSuite: Suite = {
         .split("\n")
         .map((line) => `  ${line}`)
         .join("\n"),
+    );
+    const chains = await measureChains(context.repoRoot, ROUNDS);
+    const oursPerStep = median(chains.ours);
+    const workflowPerStep = median(chains.workflows);
+    const ratio = workflowPerStep / oursPerStep;
+    context.log(
+      `\n  durable chain of ${chains.steps} steps, per step (median of ${ROUNDS} interleaved rounds, whole request timed from Node):`,
+    );
+    context.log(`    our run Durable Object (journal in SQLite): ${formatMs(oursPerStep)} ms/step`);
+    context.log(`    Cloudflare Workflows (Miniflare, step.do):  ${formatMs(workflowPerStep)} ms/step`);
+    context.log(
+      `    Workflows ÷ ours: ${ratio.toFixed(1)}× (target ≥ ${TARGET_STEP_RATIO}×: ${ratio >= TARGET_STEP_RATIO ? "pass" : "MISS"})`,
     );
     // workerd compiles and evaluates the module while it starts, so the cost shows in "ready".
     const extra = median(samples.example.map((s) => s.readyMs)) - median(samples.minimal.map((s) => s.readyMs));

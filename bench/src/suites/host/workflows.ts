@@ -1,0 +1,77 @@
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { build } from "esbuild";
+import { Miniflare } from "miniflare";
+
+const TOKEN = "bench-token";
+
+/** Per-step time of a 100-step durable chain: our run Durable Object vs a Cloudflare Workflow. */
+export async function measureChains(
+  repoRoot: string,
+  rounds: number,
+): Promise<{ ours: number[]; workflows: number[]; steps: number }> {
+  const outdir = mkdtempSync(join(tmpdir(), "flows-bench-chain-"));
+  const scriptPath = join(outdir, "chain.mjs");
+  await build({
+    entryPoints: [join(repoRoot, "bench/src/suites/host/chain-worker.ts")],
+    outfile: scriptPath,
+    bundle: true,
+    format: "esm",
+    platform: "neutral",
+    target: "es2023",
+    mainFields: ["module", "main"],
+    conditions: ["workerd", "worker", "browser"],
+    external: ["cloudflare:*"],
+    logLevel: "warning",
+  });
+  const mf = new Miniflare({
+    modules: true,
+    scriptPath,
+    modulesRoot: dirname(scriptPath),
+    compatibilityDate: "2026-04-26",
+    cf: false,
+    durableObjects: { FLOW_RUNS: { className: "FlowRunObject", useSQLite: true } },
+    workflows: { CHAIN: { name: "chain", className: "ChainWorkflow" } },
+    bindings: { FLOWS_API_TOKEN: TOKEN, FLOWS_RESUME_SECRET: TOKEN },
+    // Our per-node log lines are still written (their cost counts); they are just not printed.
+    handleRuntimeStdio: (stdout, stderr) => {
+      stdout.resume();
+      stderr.resume();
+    },
+  });
+  await mf.ready;
+  const steps = 100;
+  const ours: number[] = [];
+  const workflows: number[] = [];
+  const timeOurs = async () => {
+    const started = performance.now();
+    const response = await mf.dispatchFetch("http://bench.test/flows/chain/invoke", {
+      method: "POST",
+      body: "0",
+      headers: { authorization: `Bearer ${TOKEN}` },
+    });
+    const body = (await response.json()) as { output?: number };
+    if (body.output !== steps) throw new Error(`the flow chain answered ${JSON.stringify(body)}`);
+    return (performance.now() - started) / steps;
+  };
+  const timeWorkflow = async () => {
+    const started = performance.now();
+    const response = await mf.dispatchFetch("http://bench.test/workflow");
+    const body = (await response.json()) as { output?: number };
+    if (body.output !== steps) throw new Error(`the workflow answered ${JSON.stringify(body)}`);
+    return (performance.now() - started) / steps;
+  };
+  try {
+    // One of each to warm up, then interleaved rounds.
+    await timeOurs();
+    await timeWorkflow();
+    for (let round = 0; round < rounds; round += 1) {
+      ours.push(await timeOurs());
+      workflows.push(await timeWorkflow());
+    }
+  } finally {
+    await mf.dispose();
+  }
+  return { ours, workflows, steps };
+}
