@@ -18,7 +18,11 @@ export default defineConfig({
               queueProducers: { CAPS_QUEUE: "flows-caps-queue" },
               queueConsumers: { "flows-caps-queue": { maxBatchTimeout: 1, maxRetries: 3 } },
               r2Buckets: ["CAPS_R2"],
-              durableObjects: { FLOW_STATE: { className: "FlowStateObject", useSQLite: true } },
+              durableObjects: {
+                FLOW_STATE: { className: "FlowStateObject", useSQLite: true },
+                // The run journal's SQLite store, exercised by the JournalStore conformance suite.
+                JOURNAL: { className: "JournalObject", useSQLite: true },
+              },
             },
           }),
         ],

@@ -6,6 +6,9 @@ import { sinkTrigger } from "../caps/queue-sink";
 // configuration can bind it (FLOW_STATE).
 export { FlowStateObject } from "@flows/cap-do/durable-object";
 
+// An empty SQLite-backed Durable Object: the host-workers journal runs on its storage in tests.
+export { JournalObject } from "./journal-object";
+
 // A minimal Worker that proves the portable packages load in workerd unchanged.
 export default {
   async fetch(request: Request): Promise<Response> {
