@@ -8,6 +8,9 @@ import { outcomeResponse } from "./outcome-response";
 import { verifyResumeToken } from "./resume-token";
 import { type InvokeRequest, RUN_ORIGIN } from "./run-protocol";
 
+/** Client-chosen run ids (idempotent invocations): safe in URLs, logs and storage keys. */
+const RUN_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
 type Handler = (request: IRequest, env: WorkerEnv) => Promise<Response> | Response;
 
 /** The Worker's public HTTP API, in front of the run Durable Objects. */
@@ -53,7 +56,7 @@ export function createRoutes<Env extends WorkerEnv>(
     const timeout = Number(query.get("timeout_ms") ?? Number.NaN);
     return {
       flow: flow.id,
-      runId: crypto.randomUUID(),
+      runId: query.get("run_id") ?? crypto.randomUUID(),
       payload,
       ...(trigger === null ? {} : { trigger }),
       ...(capture === null ? {} : { capture }),
@@ -99,6 +102,16 @@ export function createRoutes<Env extends WorkerEnv>(
       return {
         ok: false,
         response: errorResponse({ code: "FLOW404", message: `no flow named "${request.params.flow}"` }),
+      };
+    }
+    const runId = new URL(request.url).searchParams.get("run_id");
+    if (runId !== null && !RUN_ID.test(runId)) {
+      return {
+        ok: false,
+        response: errorResponse({
+          code: "BAD_REQUEST",
+          message: "run_id must be 1–128 characters of letters, digits, '.', '_', ':' or '-'",
+        }),
       };
     }
     const body = await readJson(request);
@@ -177,7 +190,16 @@ export function createRoutes<Env extends WorkerEnv>(
     "/runs/:id/cancel",
     guarded(async (request, env) => {
       const runId = request.params.id ?? "";
-      const answer = await runStub(env, runId).fetch(`${RUN_ORIGIN}/cancel`, {
+      const stub = runStub(env, runId);
+      const before = (await (await stub.fetch(`${RUN_ORIGIN}/status?run=${encodeURIComponent(runId)}`)).json()) as {
+        flow?: string;
+        status?: string;
+      };
+      if (before.flow === undefined) return errorResponse({ code: "RUN404", message: `no run ${runId}` });
+      if (before.status === "completed" || before.status === "failed" || before.status === "cancelled") {
+        return errorResponse({ code: "RUN409", message: `run ${runId} already ${before.status}: nothing to cancel` });
+      }
+      const answer = await stub.fetch(`${RUN_ORIGIN}/cancel`, {
         method: "POST",
         body: JSON.stringify({ runId }),
       });

@@ -151,6 +151,38 @@ describe("routes", () => {
   });
 });
 
+describe("run ids, conflicts and cancellation", () => {
+  it("lets the client choose the run id: the same id answers from the journal without running again", async () => {
+    const first = await post("/flows/slow/invoke?run_id=order-42", { id: "idem-1" });
+    expect(first.status).toBe(200);
+    const again = await post("/flows/slow/invoke?run_id=order-42", { id: "ignored" });
+    expect(await again.json()).toMatchObject({ run_id: "order-42", status: "completed", output: "done" });
+    expect(await ledgerKeys("exec:step1:slow/step1/idem-1")).toHaveLength(1);
+    const bad = await post("/flows/slow/invoke?run_id=../../etc", {});
+    expect(bad.status).toBe(400);
+    expect(await bad.json()).toMatchObject({ code: "BAD_REQUEST" });
+  });
+
+  it("answers 409 when cancelling a run that already finished", async () => {
+    const cancelled = await post("/runs/order-42/cancel", {});
+    expect(cancelled.status).toBe(409);
+    expect(await cancelled.json()).toMatchObject({ code: "RUN409" });
+  });
+
+  it("answers 503 to a request whose run is cancelled while it waits", async () => {
+    const waiting = post("/flows/slow/invoke?run_id=cancel-sync-1", { id: "sync-cancel" });
+    await waitFor(
+      async () => ((await ledgerKeys("exec:step1:slow/step1/sync-cancel")).length > 0 ? true : undefined),
+      "step1 to start",
+    );
+    const cancelled = await post("/runs/cancel-sync-1/cancel", {});
+    expect(cancelled.status).toBe(200);
+    const response = await waiting;
+    expect(response.status).toBe(503);
+    expect(await response.json()).toMatchObject({ code: "RUN499" });
+  });
+});
+
 describe("human approval", () => {
   it("halts with a signed token, refuses forged and reused tokens, resumes once", async () => {
     const halted = await post("/flows/orders/invoke", { order_id: "A-1" });
