@@ -1,7 +1,5 @@
-import { type KvApi, kvCapability } from "@flows/cap-kv";
-import { cloudflareKvProvider } from "@flows/cap-kv/workers";
-import { createCapabilityRegistry } from "@flows/caps";
-import { createFlowWorker } from "@flows/host-workers";
+import type { KvApi } from "@flows/cap-kv";
+import { createProjectWorker } from "@flows/host-workers";
 import flow from "./order-approval.flow.json";
 import { orderNodes } from "./order-nodes";
 
@@ -30,10 +28,10 @@ const nodes = orderNodes({
   },
 });
 
-const app = createFlowWorker({
+// The whole project in one call: every bundled capability, served by the bindings the manifest names.
+const app = createProjectWorker({
   flows: [flow],
   nodes,
-  caps: createCapabilityRegistry([kvCapability], { providers: [cloudflareKvProvider] }),
   manifest: { capabilities: { kv: { provider: "cloudflare.kv", binding: "SHIPMENTS" } } },
 });
 

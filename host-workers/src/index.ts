@@ -2,5 +2,6 @@ export type { FlowWorkerConfig, WorkerEnv } from "./config";
 export { constantTimeEqual } from "./constant-time";
 export { createFlowWorker } from "./create-flow-worker";
 export { errorResponse, statusFor } from "./envelope";
+export { createProjectWorker, workersCapabilities } from "./project-worker";
 export { createResumeToken, type ResumeClaims, verifyResumeToken } from "./resume-token";
 export { createSqlJournal } from "./sql-journal";
