@@ -30,8 +30,22 @@ export interface FlowWorkerConfig<Env extends WorkerEnv = WorkerEnv> {
   readonly resumeTokenTtlMs?: number;
   /** Cron expression → flows started on that schedule. */
   readonly crons?: Readonly<Record<string, readonly string[]>>;
-  /** Queue name → the flow each message starts, and the retry delay for a failed run. */
-  readonly queues?: Readonly<Record<string, { readonly flow: string; readonly retryDelaySeconds?: number }>>;
+  /**
+   * Queue name → the flow each message starts. A failed run's message is retried after
+   * `retryDelaySeconds`; after `maxRetries` retries it goes to the `deadLetterQueue` producer
+   * binding (when named) and is acked.
+   */
+  readonly queues?: Readonly<
+    Record<
+      string,
+      {
+        readonly flow: string;
+        readonly retryDelaySeconds?: number;
+        readonly maxRetries?: number;
+        readonly deadLetterQueue?: string;
+      }
+    >
+  >;
 }
 
 export const DEFAULT_BINDINGS = {

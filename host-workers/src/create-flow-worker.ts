@@ -15,6 +15,9 @@ import { RUN_ORIGIN } from "./run-protocol";
  *   export const FlowRunObject = flows.FlowRunObject;
  *   export default { fetch: flows.fetch, queue: flows.queue, scheduled: flows.scheduled };
  */
+/** Retries of a failed queue message before it is dead-lettered. */
+const DEFAULT_QUEUE_RETRIES = 3;
+
 export function createFlowWorker<Env extends WorkerEnv>(config: FlowWorkerConfig<Env>) {
   const names = bindingNames(config as FlowWorkerConfig<never>);
   const flows: FlowIR[] = [];
@@ -110,8 +113,28 @@ export function createFlowWorker<Env extends WorkerEnv>(config: FlowWorkerConfig
             ...fields,
           }),
         );
-        if (outcome.status === "completed" || outcome.status === "halted") message.ack();
-        else message.retry({ delaySeconds: binding.retryDelaySeconds ?? 5 });
+        if (outcome.status === "completed" || outcome.status === "halted" || outcome.status === "suspended") {
+          message.ack();
+          continue;
+        }
+        const retries = binding.maxRetries ?? DEFAULT_QUEUE_RETRIES;
+        const deadLetter =
+          binding.deadLetterQueue === undefined ? undefined : (env[binding.deadLetterQueue] as Queue | undefined);
+        if (deadLetter !== undefined && message.attempts > retries) {
+          // Out of retries: keep the message for people to look at, and stop redelivering it.
+          await deadLetter.send(message.body);
+          console.log(
+            JSON.stringify({
+              level: "warn",
+              message: "queue message dead-lettered",
+              ...fields,
+              dead_letter_queue: binding.deadLetterQueue,
+            }),
+          );
+          message.ack();
+        } else {
+          message.retry({ delaySeconds: binding.retryDelaySeconds ?? 5 });
+        }
       }
     },
 

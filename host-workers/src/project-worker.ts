@@ -26,5 +26,33 @@ export const workersCapabilities = createCapabilityRegistry(
 export function createProjectWorker<Env extends WorkerEnv>(
   project: Omit<FlowWorkerConfig<Env>, "caps" | "capabilities" | "manifest"> & { readonly manifest: ManifestLike },
 ) {
-  return createFlowWorker<Env>({ ...project, caps: workersCapabilities });
+  const triggers = (project.manifest as { triggers?: ManifestTriggers }).triggers;
+  const queues =
+    project.queues ??
+    Object.fromEntries(
+      Object.entries(triggers?.queues ?? {}).map(([name, queue]) => [
+        name,
+        {
+          flow: queue.flow,
+          ...(queue.max_retries === undefined ? {} : { maxRetries: queue.max_retries }),
+          ...(queue.retry_delay_seconds === undefined ? {} : { retryDelaySeconds: queue.retry_delay_seconds }),
+          ...(queue.dead_letter_queue === undefined ? {} : { deadLetterQueue: queue.dead_letter_queue }),
+        },
+      ]),
+    );
+  const crons = project.crons ?? triggers?.crons;
+  return createFlowWorker<Env>({
+    ...project,
+    caps: workersCapabilities,
+    queues,
+    ...(crons === undefined ? {} : { crons }),
+  });
+}
+
+/** The `triggers` section of flows.config.json, as the manifest schema defines it. */
+interface ManifestTriggers {
+  readonly queues?: Readonly<
+    Record<string, { flow: string; dead_letter_queue?: string; max_retries?: number; retry_delay_seconds?: number }>
+  >;
+  readonly crons?: Readonly<Record<string, readonly string[]>>;
 }

@@ -43,9 +43,11 @@ export function workerOptions(scriptPath: string, extra: Partial<MiniflareOption
     durableObjects: { FLOW_RUNS: { className: "FlowRunObject", useSQLite: true } },
     kvNamespaces: ["LEDGER"],
     bindings: { FLOWS_API_TOKEN: API_TOKEN, FLOWS_RESUME_SECRET: RESUME_SECRET },
-    queueProducers: { EVENTS: "order-events" },
+    queueProducers: { EVENTS: "order-events", DEAD_ORDERS: "order-dlq" },
     queueConsumers: {
-      "order-events": { maxBatchTimeout: 0.05, maxRetries: 2, deadLetterQueue: "order-dlq", retryDelay: 0 },
+      // The Worker dead-letters by itself (its manifest names DEAD_ORDERS); the platform's own
+      // limit is set high so it never gets there first.
+      "order-events": { maxBatchTimeout: 0.05, maxRetries: 10, retryDelay: 0 },
       "order-dlq": { maxBatchTimeout: 0.05 },
     },
     ...extra,
