@@ -32,7 +32,15 @@ const nodes = orderNodes({
 const app = createProjectWorker({
   flows: [flow],
   nodes,
-  manifest: { capabilities: { kv: { provider: "cloudflare.kv", binding: "SHIPMENTS" } } },
+  manifest: {
+    capabilities: { kv: { provider: "cloudflare.kv", binding: "SHIPMENTS" } },
+    // Orders can also arrive on a queue; those that keep failing end up in DEAD_ORDERS.
+    triggers: {
+      queues: {
+        orders: { flow: "orders.approval", max_retries: 2, retry_delay_seconds: 0, dead_letter_queue: "DEAD_ORDERS" },
+      },
+    },
+  },
 });
 
 export const FlowRunObject = app.FlowRunObject;
