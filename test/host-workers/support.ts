@@ -1,8 +1,8 @@
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
-import { build } from "esbuild";
 import { Miniflare, type MiniflareOptions } from "miniflare";
+import { bundleWorkerModule } from "../../cli/src/workers/bundle-worker";
 
 export const API_TOKEN = "test-token-7f3a";
 export const RESUME_SECRET = "resume-secret-91c2";
@@ -15,21 +15,7 @@ export async function bundleFixture(entry = "worker.ts"): Promise<string> {
 /** Bundles any Worker entry into a temporary directory; returns the module's path. */
 export async function bundleWorker(entryPoint: string, options: { minify?: boolean } = {}): Promise<string> {
   const outdir = mkdtempSync(join(tmpdir(), "flows-worker-"));
-  const outfile = join(outdir, "worker.mjs");
-  await build({
-    entryPoints: [entryPoint],
-    minify: options.minify ?? false,
-    outfile,
-    bundle: true,
-    format: "esm",
-    platform: "neutral",
-    target: "es2023",
-    mainFields: ["module", "main"],
-    conditions: ["workerd", "worker", "browser"],
-    external: ["cloudflare:*"],
-    logLevel: "warning",
-  });
-  return outfile;
+  return bundleWorkerModule(entryPoint, join(outdir, "worker.mjs"), options);
 }
 
 export function workerOptions(scriptPath: string, extra: Partial<MiniflareOptions> = {}): MiniflareOptions {

@@ -2,8 +2,8 @@ import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { gzipSync } from "node:zlib";
-import { build } from "esbuild";
 import { Miniflare } from "miniflare";
+import { bundleWorkerModule } from "../../../cli/src/workers/bundle-worker";
 import { formatMs } from "../format";
 import type { Suite, SuiteContext } from "../suite";
 import { formatTable } from "../table";
@@ -13,23 +13,8 @@ const ROUNDS = 5;
 /** Our durable chain should spend at least this many times less per step than a Workflow. */
 const TARGET_STEP_RATIO = 5;
 
-async function bundle(entryPoint: string, outdir: string, name: string): Promise<string> {
-  const outfile = join(outdir, `${name}.mjs`);
-  await build({
-    entryPoints: [entryPoint],
-    outfile,
-    bundle: true,
-    minify: true,
-    format: "esm",
-    platform: "neutral",
-    target: "es2023",
-    mainFields: ["module", "main"],
-    conditions: ["workerd", "worker", "browser"],
-    external: ["cloudflare:*"],
-    logLevel: "warning",
-  });
-  return outfile;
-}
+const bundle = (entryPoint: string, outdir: string, name: string) =>
+  bundleWorkerModule(entryPoint, join(outdir, `${name}.mjs`), { minify: true });
 
 function options(scriptPath: string): ConstructorParameters<typeof Miniflare>[0] {
   return {

@@ -1,8 +1,8 @@
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
-import { build } from "esbuild";
 import { Miniflare } from "miniflare";
+import { bundleWorkerModule } from "../../../../cli/src/workers/bundle-worker";
 
 const TOKEN = "bench-token";
 
@@ -13,18 +13,7 @@ export async function measureChains(
 ): Promise<{ ours: number[]; workflows: number[]; steps: number }> {
   const outdir = mkdtempSync(join(tmpdir(), "flows-bench-chain-"));
   const scriptPath = join(outdir, "chain.mjs");
-  await build({
-    entryPoints: [join(repoRoot, "bench/src/suites/host/chain-worker.ts")],
-    outfile: scriptPath,
-    bundle: true,
-    format: "esm",
-    platform: "neutral",
-    target: "es2023",
-    mainFields: ["module", "main"],
-    conditions: ["workerd", "worker", "browser"],
-    external: ["cloudflare:*"],
-    logLevel: "warning",
-  });
+  await bundleWorkerModule(join(repoRoot, "bench/src/suites/host/chain-worker.ts"), scriptPath);
   const mf = new Miniflare({
     modules: true,
     scriptPath,
