@@ -22,6 +22,9 @@ Options:
   --flow <file>        flow file (default: the one the run was started with)
   --nodes <module>     node implementations (default: the ones the run was started with)
   --timeout <ms>       deadline for the rest of the run
+  --manifest <file>    project manifest: which provider backs each capability
+                       (default: flows.config.json beside the flow file). Local runs use
+                       memory and OpenDAL providers; opendal.fs data goes to <state>/caps/
   --state <dir>        state directory (default: .flows)
   --quiet              no per-node progress on stderr
   -h, --help           show this help
@@ -37,6 +40,7 @@ const OPTIONS = {
   nodes: { type: "string" },
   timeout: { type: "string" },
   state: { type: "string" },
+  manifest: { type: "string" },
   quiet: { type: "boolean" },
   help: { type: "boolean", short: "h" },
 } as const;
@@ -68,7 +72,7 @@ export async function resumeCommand(argv: readonly string[], io: RunIo): Promise
       throw new UsageError("USAGE", `run ${runId} has no recorded flow file or nodes module: pass --flow and --nodes`);
     }
     const token = values.token ?? state.halt?.token ?? "";
-    const { kernel } = await openLocalRun(flowFile, nodesModule, stateDir);
+    const { kernel } = await openLocalRun(flowFile, nodesModule, stateDir, values.manifest);
     const onEvent = progressFor(io, values.quiet);
     const stream = kernel.resumeStream({
       runId,

@@ -4,6 +4,7 @@ import { parseJson, validate } from "@flows/flow-ir";
 import type { Kernel, RunEvent, RunStream } from "@flows/kernel";
 import { parseVerbArgs } from "../args";
 import { reportUsage, UsageError } from "../exit";
+import { findManifest, localCapabilitiesFor, readManifestFile } from "../local/capabilities";
 import { createLocalKernel } from "../local/host";
 import { loadNodes } from "../local/load-nodes";
 import { progressPrinter } from "../local/progress";
@@ -25,6 +26,9 @@ Options:
   --capture <alias>    node whose output is the result (default: the flow's only sink)
   --run-id <id>        run id; re-using one continues that run from its journal
   --timeout <ms>       deadline for the whole invocation (TIME015 when exceeded)
+  --manifest <file>    project manifest: which provider backs each capability
+                       (default: flows.config.json beside the flow file). Local runs use
+                       memory and OpenDAL providers; opendal.fs data goes to <state>/caps/
   --state <dir>        state directory (default: .flows)
   --quiet              no per-node progress on stderr
   -h, --help           show this help
@@ -46,6 +50,7 @@ const OPTIONS = {
   "run-id": { type: "string" },
   timeout: { type: "string" },
   state: { type: "string" },
+  manifest: { type: "string" },
   quiet: { type: "boolean" },
   help: { type: "boolean", short: "h" },
 } as const;
@@ -57,7 +62,12 @@ export interface LocalSetup {
 }
 
 /** Reads and validates the flow file, loads the nodes, opens the local kernel. */
-export async function openLocalRun(flowFile: string, nodesModule: string, stateDir: string): Promise<LocalSetup> {
+export async function openLocalRun(
+  flowFile: string,
+  nodesModule: string,
+  stateDir: string,
+  manifestFile?: string,
+): Promise<LocalSetup> {
   let text: string;
   try {
     text = readFileSync(flowFile, "utf8");
@@ -74,8 +84,17 @@ export async function openLocalRun(flowFile: string, nodesModule: string, stateD
       `${flowFile} is not a valid flow:\n${first.map((d) => `  ${d.code} ${d.path} ${d.message}`).join("\n")}\nRun "flows validate ${flowFile}" for every finding.`,
     );
   }
+  const manifestPath = findManifest(flowFile, manifestFile);
+  const manifest = manifestPath === undefined ? undefined : readManifestFile(manifestPath);
+  // Capabilities are checked (CAP101, DAG203) before the node module is even loaded.
+  const capabilities = await localCapabilitiesFor(result.flow, manifest, stateDir);
   const nodes = await loadNodes(nodesModule, { stateDir });
-  const kernel = createLocalKernel({ root: stateDir, flows: [parsed.value], nodes });
+  const kernel = createLocalKernel({
+    root: stateDir,
+    flows: [parsed.value],
+    nodes,
+    ...(capabilities === undefined ? {} : { capabilities }),
+  });
   const problem = kernel.preflight(result.flow.id);
   if (problem) throw new UsageError(problem.code, problem.message);
   return { kernel, flowId: result.flow.id, stateDir };
@@ -113,7 +132,7 @@ export async function runCommand(argv: readonly string[], io: RunIo): Promise<nu
     }
     const payload = readJsonInput(values.input, "--input");
     const stateDir = resolve(values.state ?? ".flows");
-    const { kernel, flowId } = await openLocalRun(flowFile, values.nodes, stateDir);
+    const { kernel, flowId } = await openLocalRun(flowFile, values.nodes, stateDir, values.manifest);
     const onEvent = progressFor(io, values.quiet);
     const stream = kernel.stream({
       flow: flowId,
