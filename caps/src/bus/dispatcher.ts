@@ -1,0 +1,80 @@
+import { type BusResponse, busError, DEFAULT_MAX_FRAME_BYTES, encodeFrame } from "./frames";
+
+/** Capability name → operation name → implementation (usually a provider bound to the API). */
+export type BusHandlers = Readonly<Record<string, Readonly<Record<string, (params: unknown) => unknown>>>>;
+
+export interface BusDispatcherOptions {
+  readonly handlers: BusHandlers;
+  /** The capabilities the running flow declared: nothing else is served. */
+  readonly allowed: ReadonlySet<string>;
+  readonly maxFrameBytes?: number;
+}
+
+function reply(response: BusResponse, maxFrameBytes: number): string {
+  const encoded = encodeFrame(response, maxFrameBytes);
+  if (encoded.ok) return encoded.line;
+  return `${JSON.stringify({ id: response.id, error: encoded.error })}\n`;
+}
+
+/**
+ * The Worker side of the bus: one request line in, one response line out. Malformed frames,
+ * unknown methods, undeclared capabilities and duplicate ids get coded errors; a handler that
+ * throws answers with its own `{ code, message, retryable }` when it has one.
+ */
+export function createBusDispatcher(options: BusDispatcherOptions) {
+  const max = options.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES;
+  const inFlight = new Set<string>();
+  return {
+    async handle(line: string): Promise<string | undefined> {
+      let frame: unknown;
+      try {
+        frame = JSON.parse(line);
+      } catch {
+        return reply({ id: null, error: busError("BUS400", "the frame is not valid JSON") }, max);
+      }
+      const request = frame as { id?: unknown; method?: unknown; params?: unknown; cancel?: unknown };
+      if (frame === null || typeof frame !== "object" || typeof request.id !== "string") {
+        return reply({ id: null, error: busError("BUS400", 'a frame needs a string "id"') }, max);
+      }
+      const id = request.id;
+      // Cancellation of a call already answered or unknown needs no reply.
+      if (request.cancel === true) return undefined;
+      if (typeof request.method !== "string") {
+        return reply({ id, error: busError("BUS400", 'a request needs a string "method" like "kv.get"') }, max);
+      }
+      const [capability = "", operation = ""] = request.method.split(".", 2);
+      const handler = options.handlers[capability]?.[operation];
+      if (handler === undefined) {
+        return reply({ id, error: busError("BUS404", `unknown method "${request.method}"`) }, max);
+      }
+      if (!options.allowed.has(capability)) {
+        return reply(
+          { id, error: busError("CAP403", `capability "${capability}" is not declared by the running flow`) },
+          max,
+        );
+      }
+      if (inFlight.has(id)) {
+        return reply({ id, error: busError("BUS409", `a call with id "${id}" is already in flight`) }, max);
+      }
+      inFlight.add(id);
+      try {
+        return reply({ id, result: (await handler(request.params)) ?? null }, max);
+      } catch (error) {
+        const coded = error as { code?: unknown; message?: unknown; retryable?: unknown };
+        return reply(
+          {
+            id,
+            error: busError(
+              typeof coded.code === "string" ? coded.code : "BUS500",
+              typeof coded.message === "string" ? coded.message : String(error),
+              coded.retryable === true,
+            ),
+          },
+          max,
+        );
+      } finally {
+        inFlight.delete(id);
+      }
+    },
+  };
+}

@@ -1,0 +1,50 @@
+/** Host command bus frames: one JSON object per line, UTF-8 (DESIGN §6). */
+export interface BusRequest {
+  readonly id: string;
+  readonly method: string;
+  readonly params?: unknown;
+}
+
+export interface BusError {
+  readonly code: string;
+  readonly message: string;
+  readonly retryable: boolean;
+}
+
+export type BusResponse =
+  | { readonly id: string | null; readonly result: unknown }
+  | { readonly id: string | null; readonly error: BusError };
+
+/** Sent by a client that no longer wants the answer to `id`. */
+export interface BusCancel {
+  readonly id: string;
+  readonly cancel: true;
+}
+
+export const DEFAULT_MAX_FRAME_BYTES = 1024 * 1024;
+
+const encoder = new TextEncoder();
+
+/** One frame as a line, or an error when it would be larger than the peer accepts. */
+export function encodeFrame(
+  frame: BusRequest | BusResponse | BusCancel,
+  maxBytes = DEFAULT_MAX_FRAME_BYTES,
+): { ok: true; line: string } | { ok: false; error: BusError } {
+  const line = `${JSON.stringify(frame)}\n`;
+  // Cheap first: a string of n UTF-16 units is at most 3n bytes.
+  if (line.length * 3 > maxBytes && encoder.encode(line).length > maxBytes) {
+    return {
+      ok: false,
+      error: {
+        code: "BUS413",
+        message: `frame of ${encoder.encode(line).length} bytes exceeds the ${maxBytes}-byte limit: stream large bodies outside the frame`,
+        retryable: false,
+      },
+    };
+  }
+  return { ok: true, line };
+}
+
+export function busError(code: string, message: string, retryable = false): BusError {
+  return { code, message, retryable };
+}
