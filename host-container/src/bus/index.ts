@@ -1,0 +1,1 @@
+export { type LineChannel, openLineChannel } from "./stream-channel";
