@@ -36,6 +36,8 @@ declare function setTimeout(handler: () => void, ms?: number): unknown;
 declare function clearTimeout(id: unknown): void;
 declare function queueMicrotask(callback: () => void): void;
 declare function structuredClone<T>(value: T): T;
+declare function btoa(data: string): string;
+declare function atob(data: string): string;
 
 interface Crypto {
   randomUUID(): string;

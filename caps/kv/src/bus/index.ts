@@ -1,0 +1,1 @@
+export { type BusCaller, createBusKvProvider, kvBusHandlers } from "./provider";
