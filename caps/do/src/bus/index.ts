@@ -1,0 +1,1 @@
+export { type BusCaller, createBusDoProvider, doBusHandlers } from "./provider";

@@ -1,0 +1,72 @@
+import type { CasResult, DoProvider, LedgerEntry, Reservation } from "../api";
+
+/** What the do bus provider needs from a bus client. */
+export interface BusCaller {
+  call(method: string, params?: unknown): Promise<unknown>;
+}
+
+/**
+ * Durable Object state in a container: every operation crosses the host command bus to the
+ * Worker, which serves it from the real Durable Object (`doBusHandlers`). There is no native
+ * `update` (a function cannot cross the bus): the capability updates by compare-and-set.
+ */
+export function createBusDoProvider(bus: BusCaller, options: Pick<DoProvider, "clock"> = {}): DoProvider {
+  return {
+    ...(options.clock === undefined ? {} : { clock: options.clock }),
+    get: async (key) => ((await bus.call("do.get", { key })) as string | null) ?? undefined,
+    put: async (key, json) => {
+      await bus.call("do.put", { key, json });
+    },
+    delete: async (key) => (await bus.call("do.delete", { key })) as boolean,
+    compareAndSet: async (key, expected, next) =>
+      (await bus.call("do.compareAndSet", { key, expected: expected ?? null, next })) as CasResult,
+    next: async (sequence) => (await bus.call("do.next", { sequence })) as number,
+    reserve: async (key, owner, ttlMs) => (await bus.call("do.reserve", { key, owner, ttlMs })) as Reservation,
+    complete: async (key, owner, resultJson, ttlMs) => {
+      await bus.call("do.complete", { key, owner, resultJson, ttlMs });
+    },
+    release: async (key, owner) => {
+      await bus.call("do.release", { key, owner });
+    },
+    lookup: async (key) => ((await bus.call("do.lookup", { key })) as LedgerEntry | null) ?? undefined,
+  };
+}
+
+type Params = Record<string, unknown>;
+
+/** The Worker side: bus methods served by a real Durable Object provider. */
+export function doBusHandlers(provider: DoProvider): Readonly<Record<string, (params: unknown) => unknown>> {
+  const p = (params: unknown) => params as Params;
+  return {
+    get: async (params) => (await provider.get(p(params).key as string)) ?? null,
+    put: async (params) => {
+      await provider.put(p(params).key as string, p(params).json as string);
+      return null;
+    },
+    delete: (params) => provider.delete(p(params).key as string),
+    compareAndSet: (params) =>
+      provider.compareAndSet(
+        p(params).key as string,
+        (p(params).expected as string | null) ?? undefined,
+        p(params).next as string,
+      ),
+    next: (params) => provider.next(p(params).sequence as string),
+    reserve: (params) =>
+      provider.reserve(p(params).key as string, p(params).owner as string, p(params).ttlMs as number),
+    complete: async (params) => {
+      const { key, owner, resultJson, ttlMs } = p(params) as {
+        key: string;
+        owner: string;
+        resultJson: string;
+        ttlMs: number;
+      };
+      await provider.complete(key, owner, resultJson, ttlMs);
+      return null;
+    },
+    release: async (params) => {
+      await provider.release(p(params).key as string, p(params).owner as string);
+      return null;
+    },
+    lookup: async (params) => (await provider.lookup(p(params).key as string)) ?? null,
+  };
+}
