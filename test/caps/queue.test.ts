@@ -2,9 +2,11 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createMemoryQueue, createQueueApi, type LocalQueue, outcomeForRun, pollQueue } from "@flows/cap-queue";
+import { createBusQueueProvider, queueBusHandlers } from "@flows/cap-queue/bus";
 import { createOpendalQueue } from "@flows/cap-queue/opendal";
 import { Operator } from "opendal";
 import { afterAll, describe, expect, it } from "vitest";
+import { busPair } from "./bus-pair";
 import { queueConformance } from "./queue.conformance";
 import { type Delivery, sinkTrigger } from "./queue-sink";
 import { steppedClock } from "./support";
@@ -42,6 +44,14 @@ function localTarget(queue: LocalQueue, advance: (ms: number) => void) {
 queueConformance("memory", () => {
   const { clock, advance } = steppedClock();
   return localTarget(createMemoryQueue({ clock }), advance);
+});
+// Publishing from a container: the bus provider sends through the Worker-side handlers to a
+// memory queue, which the consumer then drains.
+queueConformance("bus → memory", () => {
+  const { clock, advance } = steppedClock();
+  const queue = createMemoryQueue({ clock });
+  const provider = createBusQueueProvider(busPair("queue", queueBusHandlers(queue.provider)));
+  return { ...localTarget(queue, advance), provider };
 });
 queueConformance("opendal.fs", () => {
   const { clock, advance } = steppedClock();

@@ -1,0 +1,1 @@
+export { type BusCaller, createBusQueueProvider, queueBusHandlers } from "./provider";
