@@ -1,4 +1,4 @@
-import { constantTimeEqual } from "./constant-time";
+import { constantTimeEqual } from "@flows/kernel";
 import { errorResponse } from "./envelope";
 
 /**

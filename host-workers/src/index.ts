@@ -1,5 +1,4 @@
 export type { FlowWorkerConfig, WorkerEnv } from "./config";
-export { constantTimeEqual } from "./constant-time";
 export { createFlowWorker } from "./create-flow-worker";
 export { errorResponse, statusFor } from "./envelope";
 export { createProjectWorker, workersCapabilities } from "./project-worker";

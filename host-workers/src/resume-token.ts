@@ -1,4 +1,4 @@
-import { constantTimeEqual } from "./constant-time";
+import { constantTimeEqual } from "@flows/kernel";
 
 /**
  * Resume tokens handed out when a run halts: the run, checkpoint and the kernel's own halt

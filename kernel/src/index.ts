@@ -1,5 +1,6 @@
 export { backoffDelay, type RetryPolicy } from "./backoff";
 export { type Channel, createChannel } from "./channel";
+export { constantTimeEqual } from "./constant-time";
 export { createMemoryDedupe, type DedupeStore, type Reservation } from "./dedupe";
 export { type FlowError, KERNEL_ERROR_CODES, KernelError, type KernelErrorCode, toFlowError } from "./errors";
 export { type Clock, type Host, type Logger, type LogRecord, silentLogger, systemClock } from "./host";

@@ -1,5 +1,6 @@
-import { type FlowIR, validate } from "@flows/flow-ir";
+import { type FlowIR, parseJson, validate } from "@flows/flow-ir";
 import { createChannel } from "./channel";
+import { constantTimeEqual } from "./constant-time";
 import { createMemoryDedupe, type DedupeStore } from "./dedupe";
 import { type FlowError, KernelError, toFlowError } from "./errors";
 import type { Host } from "./host";
@@ -12,7 +13,7 @@ import { foldJournal, type RunState, type RunStatus } from "./run-state";
 import { type RunOutcome, schedule } from "./scheduler";
 
 export interface KernelOptions {
-  /** Flow IR documents (parsed JSON or text); each is validated once, before its first run. */
+  /** Flow IR documents (parsed JSON or text); each is validated once, on its first use. */
   readonly flows: readonly unknown[];
   readonly nodes: NodeRegistry;
   readonly host: Host;
@@ -101,30 +102,59 @@ export function createKernel(options: KernelOptions): Kernel {
   const { host, nodes } = options;
   const dedupe = options.dedupe ?? createMemoryDedupe(host.clock);
   const limiters = new Map<string, RateLimiter>();
-  const documents = new Map<string, FlowIR>();
-  const invalid = new Map<string, FlowError>();
+  // Documents by id and by name. Each is validated on its first use, not here: a host that
+  // builds a kernel per run (a run Durable Object) pays only for the flow it runs.
+  const sources = new Map<string, unknown>();
+  const unreadable = new Map<string, FlowError>();
   options.flows.forEach((document, index) => {
-    const result = validate(document);
-    if (result.ok && result.flow) {
-      documents.set(result.flow.id, result.flow);
-      documents.set(result.flow.name, result.flow);
-      return;
+    let value = document;
+    if (typeof document === "string") {
+      const parsed = parseJson(document);
+      if (!parsed.ok) {
+        unreadable.set(
+          `#${index}`,
+          new KernelError("VALID400", `flow #${index} is not valid: FLOW001 ${parsed.diagnostic.message}`, {
+            flow: `#${index}`,
+            diagnostics: [parsed.diagnostic],
+          }).toJSON(),
+        );
+        return;
+      }
+      value = parsed.value;
     }
-    const named = document as { id?: unknown; name?: unknown } | null;
-    const id = typeof named?.id === "string" ? named.id : `#${index}`;
-    const error = new KernelError(
-      "VALID400",
-      `flow ${id} is not valid: ${result.diagnostics
-        .filter((d) => d.severity === "error")
-        .slice(0, 3)
-        .map((d) => `${d.code} ${d.message}`)
-        .join("; ")}`,
-      { flow: id, diagnostics: result.diagnostics },
-    ).toJSON();
-    invalid.set(id, error);
-    if (typeof named?.name === "string") invalid.set(named.name, error);
+    const named = value as { id?: unknown; name?: unknown } | null;
+    sources.set(typeof named?.id === "string" ? named.id : `#${index}`, value);
+    if (typeof named?.name === "string") sources.set(named.name, value);
   });
-  const isFlow = (identifier: string) => documents.has(identifier);
+  const validated = new Map<unknown, { flow: FlowIR } | { error: FlowError }>();
+  /** The validated flow behind an id or name, validated once per document. */
+  const flowNamed = (name: string): { flow: FlowIR } | { error: FlowError } | undefined => {
+    const source = sources.get(name);
+    if (source === undefined) {
+      const error = unreadable.get(name);
+      return error === undefined ? undefined : { error };
+    }
+    const cached = validated.get(source);
+    if (cached !== undefined) return cached;
+    const result = validate(source);
+    const outcome: { flow: FlowIR } | { error: FlowError } =
+      result.ok && result.flow
+        ? { flow: result.flow }
+        : {
+            error: new KernelError(
+              "VALID400",
+              `flow ${name} is not valid: ${result.diagnostics
+                .filter((d) => d.severity === "error")
+                .slice(0, 3)
+                .map((d) => `${d.code} ${d.message}`)
+                .join("; ")}`,
+              { flow: name, diagnostics: result.diagnostics },
+            ).toJSON(),
+          };
+    validated.set(source, outcome);
+    return outcome;
+  };
+  const isFlow = (identifier: string) => sources.has(identifier);
   const loaded = new Map<string, LoadedFlow | FlowError>();
   /** Executions running in this kernel, by run id, so `cancel` can reach them. */
   const executions = new Map<string, { abort(reason: unknown): void; done: Promise<void> }>();
@@ -132,15 +162,17 @@ export function createKernel(options: KernelOptions): Kernel {
   const load = (name: string): LoadedFlow | FlowError => {
     const cached = loaded.get(name);
     if (cached) return cached;
-    const flow = documents.get(name);
+    const found = flowNamed(name);
     let result: LoadedFlow | FlowError;
-    if (flow === undefined) {
-      result =
-        invalid.get(name) ??
-        new KernelError("FLOW404", `no flow named "${name}": register it with the kernel`, { flow: name }).toJSON();
+    if (found === undefined) {
+      result = new KernelError("FLOW404", `no flow named "${name}": register it with the kernel`, {
+        flow: name,
+      }).toJSON();
+    } else if ("error" in found) {
+      result = found.error;
     } else {
-      const planned = planFlow(flow, nodes, isFlow);
-      result = planned.ok ? { flow, plan: planned.plan } : planned.error;
+      const planned = planFlow(found.flow, nodes, isFlow);
+      result = planned.ok ? { flow: found.flow, plan: planned.plan } : planned.error;
     }
     loaded.set(name, result);
     return result;
@@ -520,12 +552,4 @@ function streamCapacity(plan: FlowPlan, capture: string): number {
     }
   }
   return capacity !== undefined && capacity > 0 ? capacity : DEFAULT_STREAM_BUFFER;
-}
-
-function constantTimeEqual(a: string, b: string): boolean {
-  let difference = a.length ^ b.length;
-  for (let index = 0; index < Math.max(a.length, b.length); index += 1) {
-    difference |= (a.charCodeAt(index) || 0) ^ (b.charCodeAt(index) || 0);
-  }
-  return difference === 0;
 }
