@@ -6,7 +6,7 @@ import { createFsJournal } from "../local/journal";
 import { readRunMeta } from "../local/run-meta";
 import { openLocalStore } from "../local/store";
 import { openLocalRun, printStream, progressFor } from "./run";
-import { type RunIo, readJsonInput, reportOutcome } from "./run-io";
+import { type RunIo, readJsonInput, readTimeout, reportOutcome } from "./run-io";
 
 export const RESUME_HELP = `Usage: flows resume <run-id> --checkpoint <id> [--input <json|@file>] [options]
 
@@ -56,10 +56,7 @@ export async function resumeCommand(argv: readonly string[], io: RunIo): Promise
     if (runId === undefined) throw new UsageError("USAGE", "name the run id to resume");
     if (extra.length > 0) throw new UsageError("USAGE", `unexpected arguments: ${extra.join(" ")}`);
     if (values.checkpoint === undefined) throw new UsageError("USAGE", "--checkpoint <id> is required");
-    const timeoutMs = values.timeout === undefined ? undefined : Number(values.timeout);
-    if (timeoutMs !== undefined && !(Number.isInteger(timeoutMs) && timeoutMs > 0)) {
-      throw new UsageError("USAGE", "--timeout must be a positive whole number of milliseconds");
-    }
+    const timeoutMs = readTimeout(values.timeout);
     const payload = readJsonInput(values.input, "--input");
     const stateDir = resolve(values.state ?? ".flows");
     const operator = openLocalStore(stateDir);

@@ -5,6 +5,16 @@ import type { CliIo } from "../io";
 
 export type RunIo = CliIo;
 
+/** `--timeout <ms>`: a positive whole number of milliseconds, or absent. */
+export function readTimeout(raw: string | undefined): number | undefined {
+  if (raw === undefined) return undefined;
+  const timeoutMs = Number(raw);
+  if (!(Number.isInteger(timeoutMs) && timeoutMs > 0)) {
+    throw new UsageError("USAGE", "--timeout must be a positive whole number of milliseconds");
+  }
+  return timeoutMs;
+}
+
 /** `--input` takes inline JSON or `@file`. */
 export function readJsonInput(raw: string | undefined, what: string): unknown {
   if (raw === undefined) return null;

@@ -10,7 +10,7 @@ import { loadNodes } from "../local/load-nodes";
 import { progressPrinter } from "../local/progress";
 import { writeRunMeta } from "../local/run-meta";
 import { openLocalStore } from "../local/store";
-import { type RunIo, readJsonInput, reportOutcome } from "./run-io";
+import { type RunIo, readJsonInput, readTimeout, reportOutcome } from "./run-io";
 
 export const RUN_HELP = `Usage: flows run <flow.json> --nodes <module> [options]
 
@@ -126,10 +126,7 @@ export async function runCommand(argv: readonly string[], io: RunIo): Promise<nu
     if (flowFile === undefined) throw new UsageError("USAGE", "name the flow file to run");
     if (extra.length > 0) throw new UsageError("USAGE", `unexpected arguments: ${extra.join(" ")}`);
     if (values.nodes === undefined) throw new UsageError("USAGE", "--nodes <module> is required");
-    const timeoutMs = values.timeout === undefined ? undefined : Number(values.timeout);
-    if (timeoutMs !== undefined && !(Number.isInteger(timeoutMs) && timeoutMs > 0)) {
-      throw new UsageError("USAGE", "--timeout must be a positive whole number of milliseconds");
-    }
+    const timeoutMs = readTimeout(values.timeout);
     const payload = readJsonInput(values.input, "--input");
     const stateDir = resolve(values.state ?? ".flows");
     const { kernel, flowId } = await openLocalRun(flowFile, values.nodes, stateDir, values.manifest);
