@@ -1,8 +1,8 @@
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join, resolve } from "node:path";
+import { join, resolve } from "node:path";
 import { Miniflare, type MiniflareOptions } from "miniflare";
-import { bundleWorkerModule } from "../../cli/src/workers/bundle-worker";
+import { bundleWorkerModule, workerdModuleOptions } from "../../cli/src/workers/bundle-worker";
 
 export const API_TOKEN = "test-token-7f3a";
 export const RESUME_SECRET = "resume-secret-91c2";
@@ -20,13 +20,7 @@ export async function bundleWorker(entryPoint: string, options: { minify?: boole
 
 export function workerOptions(scriptPath: string, extra: Partial<MiniflareOptions> = {}): MiniflareOptions {
   return {
-    modules: true,
-    scriptPath,
-    // Module names are relative to this root; the bundle lives in a temp directory.
-    modulesRoot: dirname(scriptPath),
-    compatibilityDate: "2026-04-26",
-    cf: false,
-    durableObjects: { FLOW_RUNS: { className: "FlowRunObject", useSQLite: true } },
+    ...workerdModuleOptions(scriptPath),
     kvNamespaces: ["LEDGER"],
     bindings: { FLOWS_API_TOKEN: API_TOKEN, FLOWS_RESUME_SECRET: RESUME_SECRET },
     queueProducers: { EVENTS: "order-events", DEAD_ORDERS: "order-dlq" },

@@ -1,9 +1,9 @@
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
+import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import { Miniflare } from "miniflare";
-import { bundleWorkerModule } from "../../../cli/src/workers/bundle-worker";
+import { bundleWorkerModule, workerdModuleOptions } from "../../../cli/src/workers/bundle-worker";
 import { formatMs } from "../format";
 import type { Suite, SuiteContext } from "../suite";
 import { formatTable } from "../table";
@@ -18,12 +18,7 @@ const bundle = (entryPoint: string, outdir: string, name: string) =>
 
 function options(scriptPath: string): ConstructorParameters<typeof Miniflare>[0] {
   return {
-    modules: true,
-    scriptPath,
-    modulesRoot: dirname(scriptPath),
-    compatibilityDate: "2026-04-26",
-    cf: false,
-    durableObjects: { FLOW_RUNS: { className: "FlowRunObject", useSQLite: true } },
+    ...workerdModuleOptions(scriptPath),
     kvNamespaces: ["SHIPMENTS"],
     bindings: { FLOWS_API_TOKEN: "bench", FLOWS_RESUME_SECRET: "bench" },
   };

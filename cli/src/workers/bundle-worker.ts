@@ -1,3 +1,4 @@
+import { dirname } from "node:path";
 import { build } from "esbuild";
 
 /**
@@ -20,4 +21,19 @@ export async function bundleWorkerModule(entryPoint: string, outfile: string, op
     logLevel: "warning",
   });
   return outfile;
+}
+
+/**
+ * Miniflare options for a bundled Worker module with the run Durable Object bound as
+ * FLOW_RUNS. Module names resolve from the bundle's own folder (often a temp directory).
+ */
+export function workerdModuleOptions(scriptPath: string) {
+  return {
+    modules: true,
+    scriptPath,
+    modulesRoot: dirname(scriptPath),
+    compatibilityDate: "2026-04-26",
+    cf: false,
+    durableObjects: { FLOW_RUNS: { className: "FlowRunObject", useSQLite: true } },
+  } as const;
 }

@@ -1,8 +1,8 @@
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
+import { join } from "node:path";
 import { Miniflare } from "miniflare";
-import { bundleWorkerModule } from "../../../../cli/src/workers/bundle-worker";
+import { bundleWorkerModule, workerdModuleOptions } from "../../../../cli/src/workers/bundle-worker";
 
 const TOKEN = "bench-token";
 
@@ -15,12 +15,7 @@ export async function measureChains(
   const scriptPath = join(outdir, "chain.mjs");
   await bundleWorkerModule(join(repoRoot, "bench/src/suites/host/chain-worker.ts"), scriptPath);
   const mf = new Miniflare({
-    modules: true,
-    scriptPath,
-    modulesRoot: dirname(scriptPath),
-    compatibilityDate: "2026-04-26",
-    cf: false,
-    durableObjects: { FLOW_RUNS: { className: "FlowRunObject", useSQLite: true } },
+    ...workerdModuleOptions(scriptPath),
     workflows: { CHAIN: { name: "chain", className: "ChainWorkflow" } },
     bindings: { FLOWS_API_TOKEN: TOKEN, FLOWS_RESUME_SECRET: TOKEN },
     // Our per-node log lines are still written (their cost counts); they are just not printed.
