@@ -2,6 +2,7 @@ import type { Diagnostic } from "../diagnostics/diagnostic";
 import type { HintRegistry } from "../hints/registry";
 import type { FlowIR, NodeIR } from "../ir/types";
 import type { ProjectManifest } from "../manifest/manifest";
+import type { SuccessorTable } from "./successors";
 
 /** What every check sees: the parsed flow, lookups built once, and a sink for findings. */
 export interface CheckContext {
@@ -16,6 +17,8 @@ export interface CheckContext {
    */
   readonly edgeFrom: Int32Array;
   readonly edgeTo: Int32Array;
+  /** Successors of every node position, built on first use and shared by the checks. */
+  successors(): SuccessorTable;
   /** Whether an edge from → to exists (the index behind it is built on first use). */
   hasEdge(from: string, to: string): boolean;
   report(diagnostic: Diagnostic): void;

@@ -18,6 +18,7 @@ import { checkReferences } from "./checks/references";
 import { checkSurfaces } from "./checks/surfaces";
 import type { Check, CheckContext } from "./context";
 import { checkStructure } from "./structure";
+import { hasSuccessor, type SuccessorTable, successorTable } from "./successors";
 
 export interface ValidateOptions {
   /** Hint constraints to enforce; defaults to the built-in hints only. */
@@ -77,7 +78,11 @@ export function validate(input: unknown, options: ValidateOptions = {}): Validat
     edgeFrom[index] = nodes.get(edge.from) ?? -1;
     edgeTo[index] = nodes.get(edge.to) ?? -1;
   });
-  let successors: number[][] | undefined;
+  let table: SuccessorTable | undefined;
+  const successors = () => {
+    table ??= successorTable(flow.nodes.length, edgeFrom, edgeTo);
+    return table;
+  };
   const context: CheckContext = {
     edgeFrom,
     edgeTo,
@@ -89,9 +94,10 @@ export function validate(input: unknown, options: ValidateOptions = {}): Validat
       const source = nodes.get(from);
       const target = nodes.get(to);
       if (source === undefined || target === undefined) return false;
-      successors ??= successorLists(flow.nodes.length, edgeFrom, edgeTo);
-      return (successors[source] as number[]).includes(target);
+      const { offsets, targets } = successors();
+      return hasSuccessor(offsets, targets, source, target);
     },
+    successors,
     report: (diagnostic) => diagnostics.push(diagnostic),
   };
   for (const check of CHECKS) check(context);
@@ -102,17 +108,6 @@ export function validate(input: unknown, options: ValidateOptions = {}): Validat
     flow,
     diagnostics: anchored,
   };
-}
-
-/** Successor positions of every node, from the resolved edge ends. */
-function successorLists(count: number, edgeFrom: Int32Array, edgeTo: Int32Array): number[][] {
-  const lists: number[][] = Array.from({ length: count }, () => []);
-  for (let index = 0; index < edgeFrom.length; index += 1) {
-    const from = edgeFrom[index] as number;
-    const to = edgeTo[index] as number;
-    if (from >= 0 && to >= 0) lists[from]?.push(to);
-  }
-  return lists;
 }
 
 function readManifest(manifest: ValidateOptions["manifest"], diagnostics: Diagnostic[]): ProjectManifest | undefined {

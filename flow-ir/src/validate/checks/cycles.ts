@@ -1,15 +1,16 @@
 import type { Check } from "../context";
+import { hasSuccessor } from "../successors";
 
 /**
  * DAG200: one diagnostic per strongly connected component that forms a cycle, naming the
  * nodes on a shortest cycle through it. Iterative Tarjan, so 100k-node chains cannot
  * overflow the stack.
  */
-export const checkCycles: Check = ({ flow, edgeFrom, edgeTo, report }) => {
+export const checkCycles: Check = ({ flow, successors, report }) => {
   // Vertices are positions in flow.nodes; duplicates of an alias never receive edges.
   const aliases = flow.nodes.map((node) => node.alias);
   const count = aliases.length;
-  const { offsets, targets } = successorTable(count, edgeFrom, edgeTo);
+  const { offsets, targets } = successors();
 
   const order = new Int32Array(count).fill(-1);
   const low = new Int32Array(count);
@@ -96,42 +97,6 @@ export const checkCycles: Check = ({ flow, edgeFrom, edgeTo, report }) => {
     });
   }
 };
-
-/**
- * Successors of every vertex in two flat arrays (compressed rows): those of `v` are
- * `targets[offsets[v]]` up to `targets[offsets[v + 1]]`, in edge order.
- */
-function successorTable(
-  count: number,
-  edgeFrom: Int32Array,
-  edgeTo: Int32Array,
-): { offsets: Int32Array; targets: Int32Array } {
-  const offsets = new Int32Array(count + 1);
-  for (let index = 0; index < edgeFrom.length; index += 1) {
-    const from = edgeFrom[index] as number;
-    if (from >= 0 && (edgeTo[index] as number) >= 0) offsets[from + 1] = (offsets[from + 1] as number) + 1;
-  }
-  for (let vertex = 0; vertex < count; vertex += 1) {
-    offsets[vertex + 1] = (offsets[vertex + 1] as number) + (offsets[vertex] as number);
-  }
-  const targets = new Int32Array(offsets[count] as number);
-  const fill = offsets.slice(0, count);
-  for (let index = 0; index < edgeFrom.length; index += 1) {
-    const from = edgeFrom[index] as number;
-    const to = edgeTo[index] as number;
-    if (from < 0 || to < 0) continue;
-    targets[fill[from] as number] = to;
-    fill[from] = (fill[from] as number) + 1;
-  }
-  return { offsets, targets };
-}
-
-function hasSuccessor(offsets: Int32Array, targets: Int32Array, from: number, to: number): boolean {
-  for (let at = offsets[from] as number; at < (offsets[from + 1] as number); at += 1) {
-    if (targets[at] === to) return true;
-  }
-  return false;
-}
 
 /** Breadth-first from `start` inside its component until an edge leads back to it. */
 function shortestCycle(
