@@ -8,7 +8,6 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 /** A field of the input, or of one of the values when the input is keyed by predecessor. */
 function lookup(input: unknown, field: string, keyedByPredecessor: boolean): unknown {
   if (!isRecord(input)) return undefined;
-  if (field in input && !keyedByPredecessor) return input[field];
   if (keyedByPredecessor) {
     for (const value of Object.values(input)) {
       if (isRecord(value) && field in value) return value[field];
