@@ -9,4 +9,15 @@ export {
   DEFAULT_MAX_FRAME_BYTES,
   encodeFrame,
 } from "./frames";
+export {
+  BUS_HOST,
+  createHttpBusChannel,
+  DEFAULT_BUS_URL,
+  type HttpBusChannel,
+  type HttpBusChannelOptions,
+  type HttpBusOptions,
+  type LineDispatcher,
+  serveBusOverHttp,
+} from "./http";
 export { createLineReader, type LineReaderOptions } from "./line-reader";
+export { FLOWS_META_HEADER, type FlowsMeta, parseFlowsMeta } from "./meta";
