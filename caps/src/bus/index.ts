@@ -19,5 +19,11 @@ export {
   type LineDispatcher,
   serveBusOverHttp,
 } from "./http";
+export {
+  createBusJournal,
+  JOURNAL_IDEMPOTENT_METHODS,
+  type JournalBusCaller,
+  journalBusHandlers,
+} from "./journal";
 export { createLineReader, type LineReaderOptions } from "./line-reader";
 export { FLOWS_META_HEADER, type FlowsMeta, parseFlowsMeta } from "./meta";
