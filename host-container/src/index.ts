@@ -1,1 +1,2 @@
 export { type LineChannel, openLineChannel } from "./bus/index";
+export { type FetchHandler, type ServedFetch, type ServeFetchOptions, serveFetch } from "./http/serve-fetch";
