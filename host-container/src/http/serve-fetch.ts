@@ -100,6 +100,8 @@ export async function serveFetch(handler: FetchHandler, options: ServeFetchOptio
       new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeIdleConnections();
+        // A keep-alive connection that sends nothing more must not hold the process open.
+        setTimeout(() => server.closeAllConnections(), 1_000).unref();
       }),
   };
 }
