@@ -339,7 +339,11 @@ export function createContainerClass(settings: ContainerSettings, busOutbound: O
         last_exit:
           view.lastExit === undefined
             ? null
-            : { code: view.lastExit.exitCode, at: new Date(view.lastExit.at).toISOString(), crash: view.lastExit.crash },
+            : {
+                code: view.lastExit.exitCode,
+                at: new Date(view.lastExit.at).toISOString(),
+                crash: view.lastExit.crash,
+              },
       };
     }
   }
