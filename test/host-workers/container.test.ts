@@ -94,7 +94,6 @@ describe("container placement (restart policy on_failure)", () => {
       { id: "m1" },
       { "cf-connecting-ip": "203.0.113.7" },
     );
-    if (response.status !== 200) console.log("DEBUG", await response.clone().text(), app.output.join("\n"));
     expect(response.status).toBe(200);
     const body = (await response.json()) as { status: string; output: Record<string, unknown> };
     expect(body.status).toBe("completed");
