@@ -23,7 +23,7 @@ export interface StreamTableOptions {
  */
 export function createStreamTable(options: StreamTableOptions) {
   // A Map keeps insertion order: re-inserting on use makes its first entry the least recently used.
-  const live = new Map<string, { held: HeldStream; timer: unknown }>();
+  const live = new Map<string, { held: HeldStream; timer: ReturnType<typeof setTimeout> }>();
   const finished = new Map<string, Outcome>();
   const prefix = crypto.randomUUID().slice(0, 8);
   let counter = 0;
