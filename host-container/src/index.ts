@@ -1,1 +1,7 @@
-export { type LineChannel, openLineChannel } from "./bus/index";
+export {
+  type LineChannel,
+  type LineDispatcher,
+  openLineChannel,
+  type ServeOptions,
+  serveBusOnStreams,
+} from "./bus/index";
