@@ -37,6 +37,7 @@ async function boot(entry: string): Promise<Booted> {
       FLOW_STATE: { className: "FlowStateObject", useSQLite: true },
     },
     kvNamespaces: ["LEDGER"],
+    r2Buckets: ["BLOBS"],
     queueProducers: { EVENTS: "container-events" },
     queueConsumers: { "container-events": { maxBatchTimeout: 0.05 } },
     bindings: { FLOWS_API_TOKEN: API_TOKEN, FLOWS_RESUME_SECRET: RESUME_SECRET, CONTAINER_SUPERVISOR: supervisor.url },
@@ -107,6 +108,9 @@ describe("container placement (restart policy on_failure)", () => {
     });
     // The container's kv writes went over the bus into the Worker's real KV namespace.
     expect(await app.ledger("effect:enrich:")).toEqual(["effect:enrich:mixed/enrich/m1"]);
+    // And its r2 write into the real bucket.
+    const blob = await (await app.mf.getR2Bucket("BLOBS")).get("enriched/m1");
+    expect(JSON.parse((await blob?.text()) ?? "null")).toMatchObject({ id: "m1", prepared_in: "worker" });
     const run = (await (await app.call("/runs/mixed-1")).json()) as {
       status: string;
       history: { node: string; status: string }[];

@@ -5,6 +5,8 @@ import type { KvProvider } from "@flows/cap-kv";
 import { kvBusHandlers } from "@flows/cap-kv/bus";
 import type { QueueProvider } from "@flows/cap-queue";
 import { queueBusHandlers } from "@flows/cap-queue/bus";
+import type { R2Provider } from "@flows/cap-r2";
+import { r2BusHandlers } from "@flows/cap-r2/bus";
 import { boundCapabilities, type CapabilityRegistry, type ManifestLike, resolveProviders } from "@flows/caps";
 import {
   type BusHandlers,
@@ -31,7 +33,10 @@ const HANDLERS: Readonly<Record<string, (provider: never) => BusHandlers[string]
   kv: (provider: KvProvider) => kvBusHandlers(provider),
   do: (provider: DoProvider) => doBusHandlers(provider),
   queue: (provider: QueueProvider) => queueBusHandlers(provider),
+  r2: (provider: R2Provider) => r2BusHandlers(provider),
 };
+/** Capabilities whose handlers hold state across bus POSTs (r2 body streams): one set per container. */
+const PER_CONTAINER: ReadonlySet<string> = new Set(["r2"]);
 
 const refused = (message: string) =>
   Object.assign(new Error(message), { code: "CAP403", retryable: false }) as Error & { code: string };
@@ -70,26 +75,51 @@ export interface BusOutboundOptions {
  * its journal when the whole flow runs there. The container never holds a credential.
  */
 export function createBusOutbound(options: BusOutboundOptions): OutboundHandler<WorkerEnv> {
-  const handlersByEnv = new WeakMap<object, Promise<BusHandlers>>();
-  const capabilityHandlers = (env: WorkerEnv): Promise<BusHandlers> => {
-    let handlers = handlersByEnv.get(env);
-    if (handlers === undefined) {
-      handlers = resolveProviders({
+  const providersByEnv = new WeakMap<object, Promise<ReadonlyMap<string, { readonly provider: unknown }>>>();
+  const sharedByEnv = new WeakMap<object, Promise<BusHandlers>>();
+  // Body streams span several POSTs, so their handlers live as long as the isolate does,
+  // keyed by container: stream ids of one container never meet another's.
+  const perContainer = new Map<string, BusHandlers>();
+
+  const providers = (env: WorkerEnv) => {
+    let resolved = providersByEnv.get(env);
+    if (resolved === undefined) {
+      resolved = resolveProviders({
         registry: options.registry,
         manifest: options.manifest,
         env,
         only: boundCapabilities(options.manifest).filter((name) => HANDLERS[name] !== undefined),
-      }).then((providers) => {
-        const served: Record<string, BusHandlers[string]> = {};
-        for (const [name, { provider }] of providers) {
-          const handlersFor = HANDLERS[name];
-          if (handlersFor !== undefined) served[name] = handlersFor(provider as never);
-        }
-        return served;
+      }).catch((error: unknown) => {
+        // A binding fixed by the next deploy or a transient failure must not stick.
+        providersByEnv.delete(env);
+        sharedByEnv.delete(env);
+        throw error;
       });
-      handlersByEnv.set(env, handlers);
+      providersByEnv.set(env, resolved);
     }
-    return handlers;
+    return resolved;
+  };
+  const handlersOf = (found: ReadonlyMap<string, { readonly provider: unknown }>, stateful: boolean) => {
+    const served: Record<string, BusHandlers[string]> = {};
+    for (const [name, { provider }] of found) {
+      const handlersFor = HANDLERS[name];
+      if (handlersFor !== undefined && PER_CONTAINER.has(name) === stateful)
+        served[name] = handlersFor(provider as never);
+    }
+    return served;
+  };
+  const capabilityHandlers = async (env: WorkerEnv, containerId: string): Promise<BusHandlers> => {
+    let shared = sharedByEnv.get(env);
+    if (shared === undefined) {
+      shared = providers(env).then((found) => handlersOf(found, false));
+      sharedByEnv.set(env, shared);
+    }
+    let own = perContainer.get(containerId);
+    if (own === undefined) {
+      own = handlersOf(await providers(env), true);
+      perContainer.set(containerId, own);
+    }
+    return { ...(await shared), ...own };
   };
 
   return async (request: Request, env: WorkerEnv, context: OutboundHandlerContext) => {
@@ -110,7 +140,7 @@ export function createBusOutbound(options: BusOutboundOptions): OutboundHandler<
     }
     let handlers: BusHandlers;
     try {
-      handlers = await capabilityHandlers(env);
+      handlers = await capabilityHandlers(env, context.containerId);
     } catch (error) {
       const coded = error as { code?: unknown; message?: unknown };
       return errorResponse({

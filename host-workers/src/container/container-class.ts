@@ -100,6 +100,7 @@ export function createContainerClass(settings: ContainerSettings, busOutbound: O
         for (let attempt = 1; attempt <= settings.crashLoop.maxCrashes + 1; attempt += 1) {
           const refused = await this.#ensureRunning();
           if (refused) return { status: 503, body: refused };
+          const servedBy = (await this.getState()).lastChange;
           const response = await this.containerFetch(
             new Request(`http://container${call.path}`, {
               method: "POST",
@@ -112,7 +113,7 @@ export function createContainerClass(settings: ContainerSettings, busOutbound: O
             return { status: response.status, body: await response.json() };
           }
           const reason = await response.text();
-          const stopped = await this.#settledStop(STOP_SETTLE_MS);
+          const stopped = await this.#settledStop(STOP_SETTLE_MS, servedBy);
           if (stopped === undefined) {
             return {
               status: 503,
@@ -126,7 +127,7 @@ export function createContainerClass(settings: ContainerSettings, busOutbound: O
               body: containerFailure(
                 CONTAINER_ERROR_CODES.lost,
                 `the container process exited while serving ${call.path} and the call is not safe to repeat`,
-                { instance: this.#name(), exit_code: stopped.status === "stopped_with_code" ? stopped.exitCode : null },
+                { instance: this.#name(), exit_code: this.#ledger.view(Date.now()).lastExit?.exitCode ?? null },
               ),
             };
           }
@@ -266,14 +267,16 @@ export function createContainerClass(settings: ContainerSettings, busOutbound: O
       return outcome;
     }
 
-    /** Waits until a process that stopped answering is reported stopped; undefined if it still runs. */
-    async #settledStop(limitMs: number): Promise<State | undefined> {
+    /**
+     * Waits until a process that stopped answering is reported stopped, or was already replaced
+     * (its state changed since `since`, e.g. the alarm restarted it); undefined if it still runs.
+     */
+    async #settledStop(limitMs: number, since?: number): Promise<State | undefined> {
       const until = Date.now() + limitMs;
       for (;;) {
-        if (!this.#running()) {
-          const state = await this.getState();
-          if (state.status !== "running" && state.status !== "healthy") return state;
-        }
+        const state = await this.getState();
+        if (!this.#running() && state.status !== "running" && state.status !== "healthy") return state;
+        if (since !== undefined && state.lastChange !== since) return state;
         if (Date.now() > until) return undefined;
         await sleep(25);
       }

@@ -1,6 +1,9 @@
 import type { DoApi } from "@flows/cap-do";
 import type { KvApi } from "@flows/cap-kv";
 import type { QueueApi } from "@flows/cap-queue";
+import { createR2Api } from "@flows/cap-r2";
+import { createBusR2Provider } from "@flows/cap-r2/bus";
+import { createBusClient, createHttpBusChannel, FLOWS_META_HEADER } from "@flows/caps/bus";
 import type { NodeContext, NodeRegistry } from "@flows/kernel";
 import { boxed, crashy, mixed } from "../fixture/container-project";
 
@@ -23,12 +26,31 @@ const inTheWorker = (identifier: string) => () => {
   throw Object.assign(new Error(`${identifier} runs in the Worker`), { code: "IMPL001" });
 };
 
+/**
+ * r2 over the bus, as the container's own client: the runtime serves kv, queue and do to nodes,
+ * and this node reaches r2 through the same bus URL and header the runtime uses.
+ */
+async function putBlob(ctx: NodeContext, key: string, value: string): Promise<void> {
+  const meta = JSON.stringify({ run_id: ctx.run.run_id, flow_id: ctx.run.flow_id });
+  const channel = createHttpBusChannel(
+    { url: process.env.FLOWS_BUS_URL ?? "", headers: { [FLOWS_META_HEADER]: meta } },
+    (line) => client.receive(line),
+  );
+  const client = createBusClient({ send: (line) => channel.send(line) });
+  try {
+    await createR2Api(createBusR2Provider(client)).put(key, value);
+  } finally {
+    channel.close();
+  }
+}
+
 const nodes: NodeRegistry = {
   "mixed::start": inTheWorker("mixed::start"),
   "mixed::prepare": inTheWorker("mixed::prepare"),
   "mixed::finish": inTheWorker("mixed::finish"),
   "mixed::enrich": async (input, ctx) => {
     await step(ctx, "enrich");
+    await putBlob(ctx, `enriched/${(input as { id: string }).id}`, JSON.stringify(input));
     return {
       ...(input as object),
       enriched_in: "container",
