@@ -197,7 +197,23 @@ export function createRunObjectClass<Env extends WorkerEnv>(config: FlowWorkerCo
     }
 
     async resume(request: ResumeRunRequest): Promise<Response> {
-      const outcome = await (await this.kernel()).resume({
+      const kernel = await this.kernel();
+      const { flow } = await kernel.status(request.runId);
+      if (flow !== undefined && remote?.handles(flow)) {
+        // The container runtime serves /run and /node only: a halt inside it cannot be resumed yet.
+        return Response.json({
+          status: "failed",
+          runId: request.runId,
+          flow,
+          error: {
+            code: "RESUME501",
+            message: `flow "${flow}" runs whole in the container, whose runtime cannot resume a halted run yet`,
+            retryable: false,
+            details: {},
+          },
+        });
+      }
+      const outcome = await kernel.resume({
         runId: request.runId,
         checkpoint: request.checkpoint,
         token: request.halt,

@@ -140,6 +140,35 @@ describe("container placement (restart policy on_failure)", () => {
     expect(await app.ledger("exec:step3:")).toHaveLength(1);
   });
 
+  it("serves a container flow as SSE and as an async run carried by the run object's alarm", async () => {
+    const stream = await app.call("/flows/boxed/invoke?run_id=boxed-sse&container_key=whole", {
+      method: "POST",
+      body: JSON.stringify({ id: "s1" }),
+      headers: { accept: "text/event-stream" },
+    });
+    const events = (await stream.text()).split("\n\n").filter(Boolean);
+    expect(events[0]).toBe('event: run\ndata: {"run_id":"boxed-sse"}');
+    expect(JSON.parse(events[1]?.replace("data: ", "") ?? "null")).toMatchObject({ id: "s1", receipt: 1 });
+    expect(events[2]).toMatch(/^event: end\n/);
+
+    const started = await app.post("/flows/boxed/runs?container_key=whole", { id: "a1" });
+    expect(started.status).toBe(202);
+    const { run_id: runId } = (await started.json()) as { run_id: string };
+    const run = await waitFor(async () => {
+      const body = (await (await app.call(`/runs/${runId}`)).json()) as { status: string; history: unknown[] };
+      return body.status === "completed" ? body : undefined;
+    }, "the async run to complete in the container");
+    expect(run.history).toHaveLength(4);
+  });
+
+  it("answers malformed container names and keys with BAD_REQUEST", async () => {
+    const status = await app.call("/containers/bad%20name");
+    expect(status.status).toBe(400);
+    expect(((await status.json()) as { code: string }).code).toBe("BAD_REQUEST");
+    const invoke = await app.post("/flows/boxed/invoke?container_key=../x", { id: "x" });
+    expect(invoke.status).toBe(400);
+  });
+
   it("kill -9 mid-run: the process is restarted, the run resumes from its journal, no effect repeats", async () => {
     const id = await app.containerId("kill");
     const pending = app.post("/flows/boxed/invoke?run_id=kill-1&container_key=kill", { id: "k1", holdMs: 1_500 });

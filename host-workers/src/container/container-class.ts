@@ -2,7 +2,8 @@ import { Container, type OutboundHandler, type State, type StopParams } from "@c
 import { BUS_HOST, DEFAULT_BUS_URL, FLOWS_META_HEADER, type FlowsMeta } from "@flows/caps/bus";
 import type { WorkerEnv } from "../config";
 import { CONTAINER_ERROR_CODES, type ContainerFailure, containerFailure, crashLoopDetected } from "./errors";
-import { createContainerLedger, restartsAfter } from "./ledger";
+import { createContainerLedger } from "./ledger";
+import { restartsAfter } from "./restart-policy";
 import type { ContainerSettings } from "./settings";
 
 /** Work for the container: `/run` a whole flow or one `/node`, for one run. */

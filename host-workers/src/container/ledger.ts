@@ -1,5 +1,3 @@
-import type { RestartPolicy } from "./settings";
-
 /** One observed stop of the container process. */
 export interface StopRecord {
   readonly at: number;
@@ -110,14 +108,3 @@ export function createContainerLedger(sql: SqlStorage, crashLoop: { maxCrashes: 
 }
 
 export type ContainerLedger = ReturnType<typeof createContainerLedger>;
-
-/** Whether a stop is followed by a restart without waiting for the next request. */
-export function restartsAfter(
-  policy: RestartPolicy,
-  stop: { crash: boolean; requested: boolean; tripped: boolean },
-): boolean {
-  if (stop.tripped || stop.requested) return false;
-  if (policy === "always") return true;
-  if (policy === "on_failure") return stop.crash;
-  return false;
-}
