@@ -112,25 +112,17 @@ export function createRoutes<Env extends WorkerEnv>(
       };
     }
     const query = new URL(request.url).searchParams;
-    const runId = query.get("run_id");
-    const containerKey = query.get("container_key");
-    if (containerKey !== null && !RUN_ID.test(containerKey)) {
-      return {
-        ok: false,
-        response: errorResponse({
-          code: "BAD_REQUEST",
-          message: "container_key must be 1–128 characters of letters, digits, '.', '_', ':' or '-'",
-        }),
-      };
-    }
-    if (runId !== null && !RUN_ID.test(runId)) {
-      return {
-        ok: false,
-        response: errorResponse({
-          code: "BAD_REQUEST",
-          message: "run_id must be 1–128 characters of letters, digits, '.', '_', ':' or '-'",
-        }),
-      };
+    for (const name of ["run_id", "container_key"]) {
+      const value = query.get(name);
+      if (value !== null && !RUN_ID.test(value)) {
+        return {
+          ok: false,
+          response: errorResponse({
+            code: "BAD_REQUEST",
+            message: `${name} must be 1–128 characters of letters, digits, '.', '_', ':' or '-'`,
+          }),
+        };
+      }
     }
     const body = await readJson(request);
     return body.ok ? { ok: true, call: invocation(request, flow, body.value) } : body;
