@@ -74,6 +74,19 @@ describe("flows-container over the HTTP bus", () => {
     expect(await keys(stores, "executions/run-2/")).toEqual([]);
   });
 
+  it("writes an R2 object larger than a bus frame through the bus, into the host's bucket", async () => {
+    const size = 3 * 1024 * 1024 + 17;
+    const outcome = await post(container.base, "/run", meta("run-r2", "files"), {
+      flow: "files",
+      payload: { id: "big", size },
+    });
+    expect(outcome.body).toMatchObject({ status: "completed", output: { key: "files/big", size } });
+    const stored = await stores.r2.get("files/big");
+    const bytes = (await stored?.bytes()) ?? new Uint8Array();
+    expect(bytes.byteLength).toBe(size);
+    expect(bytes.every((byte, index) => byte === index % 251)).toBe(true);
+  });
+
   it("runs a single node with /node, its capabilities scoped to its hints", async () => {
     const saved = await post(container.base, "/node", meta("run-3", "orders"), {
       flow: "orders",
