@@ -13,6 +13,7 @@ import { createOpendalR2Provider } from "@flows/cap-r2/opendal";
 import { createBusDispatcher, journalBusHandlers, serveBusOverHttp } from "@flows/caps/bus";
 import { createOperator } from "@flows/caps/opendal";
 import { openLineChannel, type ServedFetch, serveFetch } from "@flows/host-container";
+import { afterEach, beforeAll } from "vitest";
 import { createFsJournal } from "../../cli/src/local/journal";
 import { openLocalStore } from "../../cli/src/local/store";
 
@@ -28,6 +29,21 @@ export function buildContainerBin(): void {
     encoding: "utf8",
   });
   if (result.status !== 0) throw new Error(`host-container build failed: ${result.stderr}`);
+}
+
+/**
+ * Per-test cleanups, run after each test in reverse order (child processes are killed before
+ * the stores they use are removed), and the binary built once for the file.
+ */
+export function containerTestFile(): (cleanup: () => Promise<void> | void) => void {
+  const cleanups: (() => Promise<void> | void)[] = [];
+  afterEach(async () => {
+    for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+  });
+  beforeAll(() => buildContainerBin(), 60_000);
+  return (cleanup) => {
+    cleanups.push(cleanup);
+  };
 }
 
 /** The stores a Worker would hold: kv, r2 and do on OpenDAL fs, the run journal on OpenDAL fs. */

@@ -1,7 +1,7 @@
-import { afterEach, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import {
-  buildContainerBin,
   type Container,
+  containerTestFile,
   type HostStores,
   hostStores,
   keys,
@@ -15,26 +15,20 @@ import {
 // finishes (or, at the grace deadline, is interrupted with what it completed journaled on the
 // host), and the process exits 0. The run's `wait` node holds it until the test opens a gate.
 
-const cleanups: (() => Promise<void> | void)[] = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
-beforeAll(() => buildContainerBin(), 60_000);
+const cleanup = containerTestFile();
 
 async function setup(graceMs: number) {
   const stores = hostStores();
   const bus = await serveBus(stores);
-  cleanups.push(
-    () => stores.remove(),
-    () => bus.close(),
-  );
+  cleanup(() => stores.remove());
+  cleanup(() => bus.close());
   const container = await start(bus.url, graceMs);
   return { stores, bus, container };
 }
 
 async function start(busUrl: string, graceMs: number): Promise<Container> {
   const container = await startContainerProcess({ FLOWS_BUS_URL: busUrl, FLOWS_SHUTDOWN_GRACE_MS: String(graceMs) });
-  cleanups.push(() => {
+  cleanup(() => {
     container.child.kill("SIGKILL");
   });
   return container;

@@ -1,9 +1,9 @@
 import { createServer, type Server } from "node:net";
 import { join } from "node:path";
-import { afterEach, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import {
-  buildContainerBin,
   type Container,
+  containerTestFile,
   type HostStores,
   hostStores,
   keys,
@@ -17,19 +17,13 @@ import {
 // stdio (FLOWS_BUS_URL=unix:/path | stdio), real OpenDAL fs stores on the host side. Its HTTP
 // API still listens on PORT.
 
-const cleanups: (() => Promise<void> | void)[] = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
-beforeAll(() => buildContainerBin(), 60_000);
+const cleanup = containerTestFile();
 
 function track(container: Container, stores: HostStores) {
-  cleanups.push(
-    () => stores.remove(),
-    () => {
-      container.child.kill("SIGKILL");
-    },
-  );
+  cleanup(() => stores.remove());
+  cleanup(() => {
+    container.child.kill("SIGKILL");
+  });
 }
 
 async function runsOrders(container: Container, stores: HostStores, runId: string) {
@@ -51,7 +45,7 @@ describe("flows-container bus transports", () => {
       serveLines(socket, socket, stores.dispatcher);
     });
     await new Promise<void>((ready) => server.listen(socketPath, ready));
-    cleanups.push(() => new Promise<void>((closed) => server.close(() => closed())));
+    cleanup(() => new Promise<void>((closed) => server.close(() => closed())));
     const container = await startContainerProcess({ FLOWS_BUS_URL: `unix:${socketPath}` });
     track(container, stores);
     await runsOrders(container, stores, "unix-run");
@@ -69,7 +63,7 @@ describe("flows-container bus transports", () => {
 
   it("refuses to start on a bus socket that does not exist, with a code", async () => {
     const stores = hostStores();
-    cleanups.push(() => stores.remove());
+    cleanup(() => stores.remove());
     await expect(startContainerProcess({ FLOWS_BUS_URL: `unix:${join(stores.root, "missing.sock")}` })).rejects.toThrow(
       /"code":"BUS503"/,
     );

@@ -2,6 +2,7 @@ import { spawn, spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { buildFlow } from "../../../test/support/flow-builder";
 import { formatMs, formatRatio } from "../format";
 import { median } from "../harness";
 import type { Suite, SuiteContext } from "../suite";
@@ -15,30 +16,7 @@ s.listen(0, "127.0.0.1", () => process.stderr.write(JSON.stringify({ "port": s.a
 
 /** The app the container loads: one small flow, as a user's prebuilt .mjs would be. */
 function appSource(): string {
-  const node = (alias: string, kind: string) => ({
-    id: `ping::${alias}`,
-    alias,
-    identifier: `ping::${alias}`,
-    name: alias,
-    kind,
-    in_schema: { kind: "opaque" },
-    out_schema: { kind: "opaque" },
-    effects: "pure",
-    determinism: "strict",
-    idempotency: {},
-    effectHints: [],
-    determinismHints: [],
-  });
-  const flow = {
-    id: "ping",
-    name: "ping",
-    version: "1.0.0",
-    profile: "dev",
-    nodes: [node("start", "trigger"), node("echo", "inline")],
-    edges: [{ from: "start", to: "echo", delivery: "at_least_once", ordering: "ordered", buffer: {} }],
-    control_surfaces: [],
-    checkpoints: [],
-  };
+  const flow = buildFlow("ping", { nodes: { start: {}, echo: {} }, edges: [["start", "echo"]] });
   return `export default { flows: [${JSON.stringify(flow)}], nodes: { "ping::start": (i) => i, "ping::echo": (i) => i } };\n`;
 }
 
