@@ -1,6 +1,8 @@
+import { writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:net";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { buildFlow } from "../support/flow-builder";
 import {
   type Container,
   containerTestFile,
@@ -61,7 +63,7 @@ describe("flows-container bus transports", () => {
     await runsOrders(container, stores, "stdio-run");
   });
 
-  it("refuses to start on a bus socket that does not exist, with a code", async () => {
+  it("refuses to start with a code: unreachable bus socket, bad settings, invalid or unimplemented flows, bad app module", async () => {
     const stores = hostStores();
     cleanup(() => stores.remove());
     await expect(startContainerProcess({ FLOWS_BUS_URL: `unix:${join(stores.root, "missing.sock")}` })).rejects.toThrow(
@@ -69,5 +71,22 @@ describe("flows-container bus transports", () => {
     );
     await expect(startContainerProcess({ FLOWS_BUS_URL: "ftp://nope" })).rejects.toThrow(/"code":"CONF400"/);
     await expect(startContainerProcess({ FLOWS_SHUTDOWN_GRACE_MS: "soon" })).rejects.toThrow(/"code":"CONF400"/);
+    const app = (name: string, source: string) => {
+      const path = join(stores.root, name);
+      writeFileSync(path, source);
+      return path;
+    };
+    const flow = JSON.stringify(buildFlow("lonely", { nodes: { start: {} } }));
+    const apps: [string, RegExp][] = [
+      [app("invalid.mjs", 'export default { flows: [{ "id": 1 }], nodes: {} };'), /"code":"VALID400"/],
+      [app("unimplemented.mjs", `export default { flows: [${flow}], nodes: {} };`), /"code":"IMPL001"/],
+      [app("shapeless.mjs", "export default 42;"), /"code":"APP400"/],
+      [join(stores.root, "missing.mjs"), /"code":"APP400"/],
+    ];
+    for (const [path, code] of apps) {
+      await expect(startContainerProcess({ FLOWS_BUS_URL: "http://127.0.0.1:9/bus" }, { app: path })).rejects.toThrow(
+        code,
+      );
+    }
   });
 });
