@@ -12,7 +12,7 @@ import { createR2BusService } from "@flows/cap-r2/bus";
 import { createOpendalR2Provider } from "@flows/cap-r2/opendal";
 import { createBusDispatcher, journalBusHandlers, serveBusOverHttp } from "@flows/caps/bus";
 import { createOperator } from "@flows/caps/opendal";
-import { openLineChannel, type ServedFetch, serveFetch } from "@flows/host-container";
+import { type ServedFetch, serveFetch } from "@flows/host-container";
 import { afterEach, beforeAll } from "vitest";
 import { createFsJournal } from "../../cli/src/local/journal";
 import { openLocalStore } from "../../cli/src/local/store";
@@ -132,19 +132,4 @@ export async function post(base: string, path: string, headers: Record<string, s
 /** Host-side KV keys under a prefix. */
 export async function keys(stores: HostStores, prefix: string): Promise<string[]> {
   return (await stores.kv.list({ prefix })).keys.map((key) => key.name);
-}
-
-/** Serves a dispatcher over a pair of streams (a Unix socket, a child's stdio), one answer per line. */
-export function serveLines(
-  input: NodeJS.ReadableStream,
-  output: NodeJS.WritableStream & { destroyed?: boolean },
-  dispatcher: HostStores["dispatcher"],
-): void {
-  const channel = openLineChannel(input as never, output as never, {
-    onLine: (line) => {
-      void dispatcher.handle(line).then((answer) => {
-        if (answer !== undefined && output.destroyed !== true) channel.send(answer);
-      });
-    },
-  });
 }

@@ -1,6 +1,7 @@
 import { writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:net";
 import { join } from "node:path";
+import { serveBusOnStreams } from "@flows/host-container";
 import { describe, expect, it } from "vitest";
 import { buildFlow } from "../support/flow-builder";
 import {
@@ -11,7 +12,6 @@ import {
   keys,
   meta,
   post,
-  serveLines,
   startContainerProcess,
 } from "./container-harness";
 
@@ -44,7 +44,7 @@ describe("flows-container bus transports", () => {
     const socketPath = join(stores.root, "bus.sock");
     const server: Server = createServer((socket) => {
       socket.on("error", () => {});
-      serveLines(socket, socket, stores.dispatcher);
+      serveBusOnStreams(socket, socket, stores.dispatcher);
     });
     await new Promise<void>((ready) => server.listen(socketPath, ready));
     cleanup(() => new Promise<void>((closed) => server.close(() => closed())));
@@ -59,7 +59,7 @@ describe("flows-container bus transports", () => {
     track(container, stores);
     const { stdout, stdin } = container.child;
     if (stdout === null || stdin === null) throw new Error("the child has no stdio pipes");
-    serveLines(stdout, stdin, stores.dispatcher);
+    serveBusOnStreams(stdout, stdin, stores.dispatcher);
     await runsOrders(container, stores, "stdio-run");
   });
 
