@@ -7,9 +7,13 @@ import { createOpendalDoProvider } from "@flows/cap-do/opendal";
 import { createKvApi } from "@flows/cap-kv";
 import { kvBusHandlers } from "@flows/cap-kv/bus";
 import { createOpendalKvProvider } from "@flows/cap-kv/opendal";
+import { createR2Api } from "@flows/cap-r2";
+import { createR2BusService } from "@flows/cap-r2/bus";
+import { createOpendalR2Provider } from "@flows/cap-r2/opendal";
 import { createBusDispatcher, journalBusHandlers, serveBusOverHttp } from "@flows/caps/bus";
 import { createOperator } from "@flows/caps/opendal";
-import { openLineChannel, type ServedFetch, serveFetch } from "@flows/host-container";
+import { type ServedFetch, serveFetch } from "@flows/host-container";
+import { afterEach, beforeAll } from "vitest";
 import { createFsJournal } from "../../cli/src/local/journal";
 import { openLocalStore } from "../../cli/src/local/store";
 
@@ -27,22 +31,41 @@ export function buildContainerBin(): void {
   if (result.status !== 0) throw new Error(`host-container build failed: ${result.stderr}`);
 }
 
-/** The stores a Worker would hold: kv and do on OpenDAL fs, the run journal on OpenDAL fs. */
+/**
+ * Per-test cleanups, run after each test in reverse order (child processes are killed before
+ * the stores they use are removed), and the binary built once for the file.
+ */
+export function containerTestFile(): (cleanup: () => Promise<void> | void) => void {
+  const cleanups: (() => Promise<void> | void)[] = [];
+  afterEach(async () => {
+    for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+  });
+  beforeAll(() => buildContainerBin(), 60_000);
+  return (cleanup) => {
+    cleanups.push(cleanup);
+  };
+}
+
+/** The stores a Worker would hold: kv, r2 and do on OpenDAL fs, the run journal on OpenDAL fs. */
 export function hostStores() {
   const root = mkdtempSync(join(tmpdir(), "flows-container-host-"));
   const kvProvider = createOpendalKvProvider(createOperator("fs", { root: join(root, "kv") }));
+  const r2Provider = createOpendalR2Provider(createOperator("fs", { root: join(root, "r2") }));
   const journal = createFsJournal(openLocalStore(join(root, "journal")));
   const dispatcher = createBusDispatcher({
     handlers: {
       kv: kvBusHandlers(kvProvider),
+      // One service for the container's lifetime: it holds the body streams between POSTs.
+      r2: createR2BusService(r2Provider).handlers,
       do: doBusHandlers(createOpendalDoProvider(createOperator("fs", { root: join(root, "do") }))),
       journal: journalBusHandlers(journal),
     },
-    allowed: new Set(["kv", "do", "journal"]),
+    allowed: new Set(["kv", "r2", "do", "journal"]),
   });
   return {
     root,
     kv: createKvApi(kvProvider),
+    r2: createR2Api(r2Provider),
     journal,
     dispatcher,
     remove: () => rmSync(root, { recursive: true, force: true }),
@@ -109,19 +132,4 @@ export async function post(base: string, path: string, headers: Record<string, s
 /** Host-side KV keys under a prefix. */
 export async function keys(stores: HostStores, prefix: string): Promise<string[]> {
   return (await stores.kv.list({ prefix })).keys.map((key) => key.name);
-}
-
-/** Serves a dispatcher over a pair of streams (a Unix socket, a child's stdio), one answer per line. */
-export function serveLines(
-  input: NodeJS.ReadableStream,
-  output: NodeJS.WritableStream & { destroyed?: boolean },
-  dispatcher: HostStores["dispatcher"],
-): void {
-  const channel = openLineChannel(input as never, output as never, {
-    onLine: (line) => {
-      void dispatcher.handle(line).then((answer) => {
-        if (answer !== undefined && output.destroyed !== true) channel.send(answer);
-      });
-    },
-  });
 }

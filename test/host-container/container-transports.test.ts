@@ -1,15 +1,17 @@
+import { writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:net";
 import { join } from "node:path";
-import { afterEach, beforeAll, describe, expect, it } from "vitest";
+import { serveBusOnStreams } from "@flows/host-container";
+import { describe, expect, it } from "vitest";
+import { buildFlow } from "../support/flow-builder";
 import {
-  buildContainerBin,
   type Container,
+  containerTestFile,
   type HostStores,
   hostStores,
   keys,
   meta,
   post,
-  serveLines,
   startContainerProcess,
 } from "./container-harness";
 
@@ -17,19 +19,13 @@ import {
 // stdio (FLOWS_BUS_URL=unix:/path | stdio), real OpenDAL fs stores on the host side. Its HTTP
 // API still listens on PORT.
 
-const cleanups: (() => Promise<void> | void)[] = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
-beforeAll(() => buildContainerBin(), 60_000);
+const cleanup = containerTestFile();
 
 function track(container: Container, stores: HostStores) {
-  cleanups.push(
-    () => stores.remove(),
-    () => {
-      container.child.kill("SIGKILL");
-    },
-  );
+  cleanup(() => stores.remove());
+  cleanup(() => {
+    container.child.kill("SIGKILL");
+  });
 }
 
 async function runsOrders(container: Container, stores: HostStores, runId: string) {
@@ -48,10 +44,10 @@ describe("flows-container bus transports", () => {
     const socketPath = join(stores.root, "bus.sock");
     const server: Server = createServer((socket) => {
       socket.on("error", () => {});
-      serveLines(socket, socket, stores.dispatcher);
+      serveBusOnStreams(socket, socket, stores.dispatcher);
     });
     await new Promise<void>((ready) => server.listen(socketPath, ready));
-    cleanups.push(() => new Promise<void>((closed) => server.close(() => closed())));
+    cleanup(() => new Promise<void>((closed) => server.close(() => closed())));
     const container = await startContainerProcess({ FLOWS_BUS_URL: `unix:${socketPath}` });
     track(container, stores);
     await runsOrders(container, stores, "unix-run");
@@ -63,17 +59,34 @@ describe("flows-container bus transports", () => {
     track(container, stores);
     const { stdout, stdin } = container.child;
     if (stdout === null || stdin === null) throw new Error("the child has no stdio pipes");
-    serveLines(stdout, stdin, stores.dispatcher);
+    serveBusOnStreams(stdout, stdin, stores.dispatcher);
     await runsOrders(container, stores, "stdio-run");
   });
 
-  it("refuses to start on a bus socket that does not exist, with a code", async () => {
+  it("refuses to start with a code: unreachable bus socket, bad settings, invalid or unimplemented flows, bad app module", async () => {
     const stores = hostStores();
-    cleanups.push(() => stores.remove());
+    cleanup(() => stores.remove());
     await expect(startContainerProcess({ FLOWS_BUS_URL: `unix:${join(stores.root, "missing.sock")}` })).rejects.toThrow(
       /"code":"BUS503"/,
     );
     await expect(startContainerProcess({ FLOWS_BUS_URL: "ftp://nope" })).rejects.toThrow(/"code":"CONF400"/);
     await expect(startContainerProcess({ FLOWS_SHUTDOWN_GRACE_MS: "soon" })).rejects.toThrow(/"code":"CONF400"/);
+    const app = (name: string, source: string) => {
+      const path = join(stores.root, name);
+      writeFileSync(path, source);
+      return path;
+    };
+    const flow = JSON.stringify(buildFlow("lonely", { nodes: { start: {} } }));
+    const apps: [string, RegExp][] = [
+      [app("invalid.mjs", 'export default { flows: [{ "id": 1 }], nodes: {} };'), /"code":"VALID400"/],
+      [app("unimplemented.mjs", `export default { flows: [${flow}], nodes: {} };`), /"code":"IMPL001"/],
+      [app("shapeless.mjs", "export default 42;"), /"code":"APP400"/],
+      [join(stores.root, "missing.mjs"), /"code":"APP400"/],
+    ];
+    for (const [path, code] of apps) {
+      await expect(startContainerProcess({ FLOWS_BUS_URL: "http://127.0.0.1:9/bus" }, { app: path })).rejects.toThrow(
+        code,
+      );
+    }
   });
 });

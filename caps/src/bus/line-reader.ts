@@ -8,11 +8,14 @@ export interface LineReaderOptions {
 }
 
 const NEWLINE = 0x0a;
+const CR = 13;
+const VISIBLE = /\S/;
 
 /**
  * Splits a byte stream into lines without ever holding more than `maxLineBytes` of one line:
  * an oversized line is dropped as it streams in (memory stays bounded whatever its length),
- * reported once, and reading resynchronises at the next newline.
+ * reported once, and reading resynchronises at the next newline. Lines that lie whole inside
+ * one chunk are decoded straight from it, with no copy.
  */
 export function createLineReader(options: LineReaderOptions) {
   const max = options.maxLineBytes ?? DEFAULT_MAX_FRAME_BYTES;
@@ -21,6 +24,12 @@ export function createLineReader(options: LineReaderOptions) {
   let held = 0;
   let dropping = false;
   let dropped = 0;
+
+  const emit = (bytes: Uint8Array) => {
+    let text = decoder.decode(bytes);
+    if (text.charCodeAt(text.length - 1) === CR) text = text.slice(0, -1);
+    if (VISIBLE.test(text)) options.onLine(text);
+  };
 
   const finishLine = (tail: Uint8Array) => {
     if (dropping) {
@@ -31,6 +40,8 @@ export function createLineReader(options: LineReaderOptions) {
     }
     if (held + tail.length > max) {
       options.onOversize(held + tail.length);
+    } else if (held === 0) {
+      emit(tail);
     } else {
       const bytes = new Uint8Array(held + tail.length);
       let offset = 0;
@@ -39,8 +50,7 @@ export function createLineReader(options: LineReaderOptions) {
         offset += part.length;
       }
       bytes.set(tail, offset);
-      const text = decoder.decode(bytes).replace(/\r$/, "");
-      if (text.trim() !== "") options.onLine(text);
+      emit(bytes);
     }
     parts = [];
     held = 0;

@@ -8,7 +8,11 @@ export interface LineChannel {
 
 /**
  * A bus channel over a pair of Node streams (stdio, a TCP or Unix socket): lines in through the
- * bounded reader, lines out as written. An oversized incoming line is reported, not buffered.
+ * bounded reader, lines out batched per tick: with many calls in flight one write carries every
+ * line sent while handling the last read (and the promise continuations it set off), instead
+ * of one syscall per line; a lone call is written as soon as the current callback and its
+ * microtasks are done, without waiting for the event loop. An oversized incoming line is
+ * reported, not buffered.
  */
 export function openLineChannel(
   input: Readable,
@@ -27,11 +31,24 @@ export function openLineChannel(
   });
   input.on("data", (chunk: Buffer) => reader.push(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength)));
   input.on("end", () => handlers.onClose?.());
+  let queued: string[] = [];
+  let scheduled = false;
+  const flush = () => {
+    scheduled = false;
+    const lines = queued;
+    queued = [];
+    if (lines.length === 0 || output.destroyed || output.writableEnded) return;
+    output.write(lines.length === 1 ? (lines[0] ?? "") : lines.join(""));
+  };
   return {
     send: (line) => {
-      output.write(line);
+      queued.push(line);
+      if (scheduled) return;
+      scheduled = true;
+      process.nextTick(flush);
     },
     close: () => {
+      flush();
       output.end();
     },
   };

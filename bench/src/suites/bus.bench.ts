@@ -1,0 +1,110 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { build } from "esbuild";
+import { formatCount, formatMicros, formatRatio, mark } from "../format";
+import { median } from "../harness";
+import type { Suite, SuiteContext } from "../suite";
+import { formatTable } from "../table";
+import { drive, type Mode, type Peer, type Sample, startPeer, type Transport } from "./bus/drivers";
+
+/** The bus should keep at least this share of the raw echo's throughput at 64 calls in flight. */
+const TARGET_SHARE = 0.7;
+const ROUNDS = 7;
+const CASES = [
+  { inFlight: 1, calls: 3_000 },
+  { inFlight: 64, calls: 30_000 },
+] as const;
+
+function percentile(samples: readonly Sample[], fraction: number): number {
+  const all = Float64Array.from(samples.flatMap((sample) => [...sample.latencies])).sort();
+  return all[Math.min(all.length - 1, Math.floor(all.length * fraction))] ?? Number.NaN;
+}
+
+/**
+ * Bus calls (client → stream transport → a child's dispatcher → a trivial handler → back)
+ * against the floor: the same NDJSON lines echoed by the child with no bus, over the same
+ * transport, in interleaved rounds.
+ */
+export const busSuite: Suite = {
+  name: "bus",
+  summary: "host command bus calls/s and round trips over stdio and a Unix socket vs a raw NDJSON echo",
+  async run(context: SuiteContext) {
+    const scratch = mkdtempSync(join(tmpdir(), "flows-bench-bus-"));
+    const script = join(scratch, "peer.mjs");
+    await build({
+      entryPoints: [join(context.repoRoot, "bench/src/suites/bus/peer.ts")],
+      outfile: script,
+      bundle: true,
+      platform: "node",
+      format: "esm",
+      target: "node20",
+      logLevel: "warning",
+    });
+    const rows: string[][] = [];
+    const verdicts: string[] = [];
+    try {
+      for (const transport of ["stdio", "socket"] as const satisfies readonly Transport[]) {
+        const peers: Record<Mode, Peer> = {
+          bus: await startPeer(script, "bus", transport, scratch),
+          raw: await startPeer(script, "raw", transport, scratch),
+        };
+        try {
+          for (const { inFlight, calls } of CASES) {
+            const samples: Record<Mode, Sample[]> = { bus: [], raw: [] };
+            // Warm-up, untimed, then rounds that alternate which one goes first.
+            await drive(peers.bus.call, calls, inFlight);
+            await drive(peers.raw.call, calls, inFlight);
+            for (let round = 0; round < ROUNDS; round += 1) {
+              const order: Mode[] = round % 2 === 0 ? ["bus", "raw"] : ["raw", "bus"];
+              for (const mode of order) samples[mode].push(await drive(peers[mode].call, calls, inFlight));
+            }
+            const share = median(
+              samples.bus.map((sample, round) => sample.callsPerSecond / (samples.raw[round]?.callsPerSecond ?? 1)),
+            );
+            for (const mode of ["bus", "raw"] as const) {
+              rows.push([
+                transport,
+                String(inFlight),
+                mode === "bus" ? "bus (echo.echo)" : "raw NDJSON echo",
+                formatCount(Math.round(median(samples[mode].map((sample) => sample.callsPerSecond)))),
+                formatMicros(percentile(samples[mode], 0.5) * 1000),
+                formatMicros(percentile(samples[mode], 0.99) * 1000),
+                mode === "bus" ? formatRatio(share) : "",
+              ]);
+            }
+            if (inFlight === 64) {
+              verdicts.push(
+                `  ${transport}, 64 in flight: bus ÷ raw throughput ${(share * 100).toFixed(0)} % (target ≥ ${TARGET_SHARE * 100} %: ${mark(share >= TARGET_SHARE)})`,
+              );
+            }
+          }
+        } finally {
+          await peers.bus.close();
+          await peers.raw.close();
+        }
+      }
+    } finally {
+      rmSync(scratch, { recursive: true, force: true });
+    }
+    context.log(
+      `  median of ${ROUNDS} interleaved rounds per row; p50/p99 over every call of those rounds\n` +
+        formatTable(
+          [
+            { header: "transport", align: "left" },
+            { header: "in flight" },
+            { header: "calls", align: "left" },
+            { header: "calls/s" },
+            { header: "p50 µs" },
+            { header: "p99 µs" },
+            { header: "bus/raw" },
+          ],
+          rows,
+        )
+          .split("\n")
+          .map((line) => `  ${line}`)
+          .join("\n"),
+    );
+    for (const verdict of verdicts) context.log(verdict);
+  },
+};

@@ -1,0 +1,120 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { createServer, type Server } from "node:net";
+import { join } from "node:path";
+import { createBusClient } from "@flows/caps/bus";
+import { openLineChannel } from "@flows/host-container";
+
+export type Transport = "stdio" | "socket";
+export type Mode = "bus" | "raw";
+
+/** One call: resolves when its answer is back. */
+export type Call = () => Promise<unknown>;
+
+export interface Peer {
+  readonly call: Call;
+  close(): Promise<void>;
+}
+
+const PARAMS = { key: "orders/1234", value: "a small payload of the size kv.get returns" };
+
+/** Streams to a fresh peer process over stdio, or over a Unix socket it connects to. */
+async function connectPeer(
+  script: string,
+  mode: Mode,
+  transport: Transport,
+  scratch: string,
+  nodeFlags: readonly string[],
+): Promise<{ input: NodeJS.ReadableStream; output: NodeJS.WritableStream; child: ChildProcess; server?: Server }> {
+  if (transport === "stdio") {
+    const child = spawn(process.execPath, [...nodeFlags, script, mode], { stdio: ["pipe", "pipe", "inherit"] });
+    if (child.stdout === null || child.stdin === null) throw new Error("the peer has no stdio pipes");
+    return { input: child.stdout, output: child.stdin, child };
+  }
+  const path = join(scratch, `${mode}.sock`);
+  const server = createServer();
+  await new Promise<void>((ready) => server.listen(path, ready));
+  const child = spawn(process.execPath, [...nodeFlags, script, mode, path], { stdio: ["ignore", "ignore", "inherit"] });
+  const socket = await new Promise<import("node:net").Socket>((resolve) => server.once("connection", resolve));
+  return { input: socket, output: socket, child, server };
+}
+
+/** The bus: a client over the stream transport calling `echo.echo` on the peer's dispatcher. */
+function busCall(input: NodeJS.ReadableStream, output: NodeJS.WritableStream): Call {
+  const channel = openLineChannel(input as never, output as never, { onLine: (line) => client.receive(line) });
+  const client = createBusClient({ send: (line) => channel.send(line), maxInFlight: 256, timeoutMs: 60_000 });
+  return () => client.call("echo.echo", PARAMS);
+}
+
+/** The floor: the same request lines written and matched by id, echoed back with no bus. */
+function rawCall(input: NodeJS.ReadableStream, output: NodeJS.WritableStream): Call {
+  const waiting = new Map<string, () => void>();
+  let counter = 0;
+  let pending = "";
+  input.on("data", (chunk: Buffer) => {
+    const text = pending + chunk.toString("utf8");
+    let start = 0;
+    for (let end = text.indexOf("\n"); end !== -1; end = text.indexOf("\n", start)) {
+      const { id } = JSON.parse(text.slice(start, end)) as { id: string };
+      start = end + 1;
+      const done = waiting.get(id);
+      waiting.delete(id);
+      done?.();
+    }
+    pending = text.slice(start);
+  });
+  return () =>
+    new Promise<void>((resolve) => {
+      const id = `r${++counter}`;
+      waiting.set(id, resolve);
+      output.write(`${JSON.stringify({ id, method: "echo.echo", params: PARAMS })}\n`);
+    });
+}
+
+/** A peer process and a way to call it; `nodeFlags` go to its Node (e.g. --cpu-prof). */
+export async function startPeer(
+  script: string,
+  mode: Mode,
+  transport: Transport,
+  scratch: string,
+  nodeFlags: readonly string[] = [],
+): Promise<Peer> {
+  const { input, output, child, server } = await connectPeer(script, mode, transport, scratch, nodeFlags);
+  const call = mode === "bus" ? busCall(input, output) : rawCall(input, output);
+  return {
+    call,
+    async close() {
+      output.end();
+      // The peer exits when its input ends (writing its profile, when asked for one).
+      const exited = new Promise((done) => (child.exitCode === null ? child.once("exit", done) : done(undefined)));
+      const timer = setTimeout(() => child.kill(), 2_000);
+      await exited;
+      clearTimeout(timer);
+      if (server !== undefined) await new Promise((closed) => server.close(closed));
+    },
+  };
+}
+
+export interface Sample {
+  readonly callsPerSecond: number;
+  /** Round-trip milliseconds, one per call. */
+  readonly latencies: Float64Array;
+}
+
+/** `total` calls, `inFlight` of them at a time; the throughput and every call's round trip. */
+export async function drive(call: Call, total: number, inFlight: number): Promise<Sample> {
+  const latencies = new Float64Array(total);
+  let next = 0;
+  const lane = async () => {
+    while (next < total) {
+      const index = next;
+      next += 1;
+      const started = performance.now();
+      await call();
+      latencies[index] = performance.now() - started;
+    }
+  };
+  const started = performance.now();
+  await Promise.all(Array.from({ length: inFlight }, lane));
+  const elapsed = performance.now() - started;
+  return { callsPerSecond: (total / elapsed) * 1000, latencies };
+}

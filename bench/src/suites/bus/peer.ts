@@ -1,0 +1,39 @@
+import { connect } from "node:net";
+import { createBusDispatcher } from "@flows/caps/bus";
+import { serveBusOnStreams } from "@flows/host-container";
+
+// The far end of the bus benchmark, run as its own process: `bus` serves an `echo.echo`
+// method through the real dispatcher and stream transport; `raw` echoes each NDJSON line back
+// as it came, with no bus at all (the floor). argv: mode, then a Unix socket path or nothing
+// for stdio.
+
+const [mode, socketPath] = process.argv.slice(2);
+
+const streams =
+  socketPath === undefined
+    ? Promise.resolve({ input: process.stdin, output: process.stdout })
+    : new Promise<{ input: NodeJS.ReadableStream; output: NodeJS.WritableStream }>((resolve) => {
+        const socket = connect(socketPath, () => resolve({ input: socket, output: socket }));
+      });
+
+const { input, output } = await streams;
+if (mode === "bus") {
+  const dispatcher = createBusDispatcher({
+    handlers: { echo: { echo: (params) => params } },
+    allowed: new Set(["echo"]),
+  });
+  serveBusOnStreams(input, output, dispatcher, { onClose: () => process.exit(0) });
+} else {
+  // The floor: split on newlines, write each line straight back.
+  let pending = "";
+  input.on("data", (chunk: Buffer) => {
+    const text = pending + chunk.toString("utf8");
+    let start = 0;
+    for (let end = text.indexOf("\n"); end !== -1; end = text.indexOf("\n", start)) {
+      output.write(text.slice(start, end + 1));
+      start = end + 1;
+    }
+    pending = text.slice(start);
+  });
+  input.on("end", () => process.exit(0));
+}
