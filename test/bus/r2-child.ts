@@ -1,8 +1,8 @@
-import { connect } from "node:net";
 import { createR2Api } from "@flows/cap-r2";
 import { createBusR2Provider } from "@flows/cap-r2/bus";
 import { createBusClient } from "@flows/caps/bus";
 import { openLineChannel } from "@flows/host-container";
+import { childBusStreams } from "./child-streams";
 
 // The container side of r2 on the bus, as a real child process with no storage of its own:
 // it writes an 8 MiB object through the host and reads it back, whole and in a range, then
@@ -31,13 +31,7 @@ function matches(bytes: Uint8Array, from: number): boolean {
   return true;
 }
 
-const socketPath = process.argv[2];
-const [input, output] =
-  socketPath === undefined
-    ? [process.stdin, process.stdout]
-    : await new Promise<[NodeJS.ReadableStream, NodeJS.WritableStream]>((resolve) => {
-        const socket = connect(socketPath, () => resolve([socket, socket]));
-      });
+const [input, output] = await childBusStreams(process.argv[2]);
 
 let receive: (line: string) => void = () => {};
 let largestAnswer = 0;

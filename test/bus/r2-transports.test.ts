@@ -8,8 +8,8 @@ import { createOpendalR2Provider } from "@flows/cap-r2/opendal";
 import { createBusDispatcher, DEFAULT_MAX_FRAME_BYTES } from "@flows/caps/bus";
 import { createOperator } from "@flows/caps/opendal";
 import { openLineChannel } from "@flows/host-container";
-import { build } from "esbuild";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { bundleNodeScript } from "./child-process";
 
 // R2 bodies of 8 MiB (eight times the frame cap) between a real child process (the container
 // side) and the host, which serves r2 from a real OpenDAL fs operator — over stdio and over a
@@ -25,17 +25,7 @@ afterEach(async () => {
 });
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
-beforeAll(async () => {
-  await build({
-    entryPoints: [resolve(import.meta.dirname, "r2-child.ts")],
-    outfile: child,
-    bundle: true,
-    platform: "node",
-    format: "esm",
-    target: "node20",
-    logLevel: "warning",
-  });
-}, 60_000);
+beforeAll(() => bundleNodeScript(resolve(import.meta.dirname, "r2-child.ts"), child), 60_000);
 
 /** The host: r2 on OpenDAL fs behind a dispatcher, fed by one channel's lines. */
 function host(root: string) {

@@ -4,22 +4,10 @@ import { createOpendalR2Provider } from "@flows/cap-r2/opendal";
 import { createBusClient, createBusDispatcher, DEFAULT_MAX_FRAME_BYTES } from "@flows/caps/bus";
 import { Operator } from "opendal";
 import { describe, expect, it } from "vitest";
-import { r2Conformance } from "./r2.conformance";
+import { pattern, r2Conformance, sameBytes } from "./r2.conformance";
 import { sleep } from "./support";
 
 const MiB = 1024 * 1024;
-
-function pattern(total: number, from = 0): Uint8Array {
-  const out = new Uint8Array(total);
-  for (let i = 0; i < total; i += 1) out[i] = (from + i) % 251;
-  return out;
-}
-
-function sameBytes(a: Uint8Array | undefined, b: Uint8Array): boolean {
-  if (a === undefined || a.byteLength !== b.byteLength) return false;
-  for (let i = 0; i < a.byteLength; i += 1) if (a[i] !== b[i]) return false;
-  return true;
-}
 
 /** A stream of `total` pattern bytes in `chunk` pieces; `fail` after that many bytes, if set. */
 function source(total: number, chunk: number, fail?: number): ReadableStream<Uint8Array> {

@@ -20,14 +20,15 @@ function patternStream(total: number, chunk: number): ReadableStream<Uint8Array>
   });
 }
 
-function pattern(total: number, from = 0): Uint8Array {
+/** `total` bytes of a pattern that repeats every 251 bytes, starting at position `from`. */
+export function pattern(total: number, from = 0): Uint8Array {
   const out = new Uint8Array(total);
   for (let i = 0; i < total; i += 1) out[i] = (from + i) % 251;
   return out;
 }
 
 /** Byte-wise equality; deep equality of megabyte arrays is far too slow in expect(). */
-function sameBytes(a: Uint8Array | undefined, b: Uint8Array): boolean {
+export function sameBytes(a: Uint8Array | undefined, b: Uint8Array): boolean {
   if (a === undefined || a.byteLength !== b.byteLength) return false;
   for (let i = 0; i < a.byteLength; i += 1) if (a[i] !== b[i]) return false;
   return true;

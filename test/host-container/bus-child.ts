@@ -1,17 +1,11 @@
-import { connect } from "node:net";
 import { createBusClient } from "@flows/caps/bus";
 import { openLineChannel } from "@flows/host-container";
+import { childBusStreams } from "../bus/child-streams";
 
 // The container side of the bus, as a real child process: it has no credentials and no
 // storage, only the bus. It writes and reads KV through the host, then reports what it saw.
 
-const socketPath = process.argv[2];
-const [input, output] =
-  socketPath === undefined
-    ? [process.stdin, process.stdout]
-    : await new Promise<[NodeJS.ReadableStream, NodeJS.WritableStream]>((resolve) => {
-        const socket = connect(socketPath, () => resolve([socket, socket]));
-      });
+const [input, output] = await childBusStreams(process.argv[2]);
 
 let receive: (line: string) => void = () => {};
 const channel = openLineChannel(input as never, output as never, { onLine: (line) => receive(line) });

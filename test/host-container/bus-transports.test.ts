@@ -8,8 +8,8 @@ import { createOpendalKvProvider } from "@flows/cap-kv/opendal";
 import { createBusDispatcher } from "@flows/caps/bus";
 import { createOperator } from "@flows/caps/opendal";
 import { openLineChannel } from "@flows/host-container";
-import { build } from "esbuild";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { bundleNodeScript } from "../bus/child-process";
 
 // The host command bus between a real child process (the container side) and the host, which
 // serves kv from a real OpenDAL fs operator — over stdio and over a Unix socket.
@@ -18,17 +18,7 @@ const scratch = mkdtempSync(join(tmpdir(), "flows-bus-"));
 const child = join(scratch, "bus-child.mjs");
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
-beforeAll(async () => {
-  await build({
-    entryPoints: [resolve(import.meta.dirname, "bus-child.ts")],
-    outfile: child,
-    bundle: true,
-    platform: "node",
-    format: "esm",
-    target: "node20",
-    logLevel: "warning",
-  });
-}, 60_000);
+beforeAll(() => bundleNodeScript(resolve(import.meta.dirname, "bus-child.ts"), child), 60_000);
 
 /** The host's dispatcher: kv on OpenDAL fs, and only kv (the flow declared nothing else). */
 function hostDispatcher(root: string) {

@@ -13,6 +13,11 @@ export async function readAll(stream: ReadableStream<Uint8Array>): Promise<Uint8
     chunks.push(value);
     total += value.byteLength;
   }
+  return joinBytes(chunks, total);
+}
+
+/** Pieces of `total` bytes as one array (the piece itself when there is only one). */
+export function joinBytes(chunks: readonly Uint8Array[], total: number): Uint8Array {
   if (chunks.length === 1 && chunks[0] !== undefined) return chunks[0];
   const out = new Uint8Array(total);
   let offset = 0;

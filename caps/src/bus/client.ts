@@ -59,6 +59,13 @@ function peerError(error: unknown): BusError {
     : failure;
 }
 
+/** What a call failed with; anything without a code (a bug, not the peer) is BUS500. */
+function asBusError(error: unknown): BusError {
+  const coded = error as Partial<BusError> | null;
+  if (coded !== null && typeof coded === "object" && typeof coded.code === "string") return coded as BusError;
+  return busError("BUS500", `the call failed: ${String(error)}`);
+}
+
 /**
  * Many calls in flight on one channel, answered in any order and matched by id. Every call
  * ends: with its result, the peer's error, or a code of ours (BUS408 timeout, BUS429 busy,
@@ -105,38 +112,42 @@ export function createBusClient(options: BusClientOptions) {
     else active -= 1;
   };
 
-  const once = async (method: string, params: unknown, call: CallOptions): Promise<unknown> => {
-    if (call.signal?.aborted) throw busError("BUS499", "the call was cancelled");
-    await acquire(call.signal);
-    if (call.signal?.aborted) {
-      release();
-      throw busError("BUS499", "the call was cancelled");
-    }
+  const maxFrameBytes = options.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES;
+  /** Cancels travel best-effort: a channel that cannot write has no call left to cancel. */
+  const sendCancel = (id: string) => {
+    try {
+      options.send(`{"id":${JSON.stringify(id)},"cancel":true}\n`);
+    } catch {}
+  };
+
+  /** One call on the wire: its entry settles it exactly once, by answer, timeout or abort. */
+  const start = (method: string, params: unknown, call: CallOptions): Promise<unknown> => {
     const id = newId();
-    const encoded = encodeFrame({ id, method, params }, options.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES);
+    const encoded = encodeFrame({ id, method, params }, maxFrameBytes);
     if (!encoded.ok) {
       release();
-      throw encoded.error;
+      return Promise.reject(encoded.error);
     }
     return new Promise<unknown>((resolve, reject) => {
+      const signal = call.signal;
       const settle = () => {
         pending.delete(id);
         clearTimeout(timer);
-        call.signal?.removeEventListener("abort", onAbort);
+        if (signal !== undefined) signal.removeEventListener("abort", onAbort);
         release();
       };
       const onAbort = () => {
         settle();
-        options.send(`${JSON.stringify({ id, cancel: true })}\n`);
+        sendCancel(id);
         reject(busError("BUS499", `call ${method} was cancelled`));
       };
       const timeoutMs = call.timeoutMs ?? options.timeoutMs ?? 30_000;
       const timer = setTimeout(() => {
         settle();
-        options.send(`${JSON.stringify({ id, cancel: true })}\n`);
+        sendCancel(id);
         reject(busError("BUS408", `call ${method} got no answer within ${timeoutMs} ms`, true));
       }, timeoutMs);
-      call.signal?.addEventListener("abort", onAbort, { once: true });
+      if (signal !== undefined) signal.addEventListener("abort", onAbort, { once: true });
       const entry: Pending = {
         resolve: (value) => {
           settle();
@@ -157,17 +168,38 @@ export function createBusClient(options: BusClientOptions) {
     });
   };
 
+  const cancelled = () => Promise.reject(busError("BUS499", "the call was cancelled"));
+  const once = (method: string, params: unknown, call: CallOptions): Promise<unknown> => {
+    if (call.signal?.aborted) return cancelled();
+    // A free slot is taken at once: no promise, no turn of the microtask queue.
+    if (active < maxInFlight && waiting.length === 0) {
+      active += 1;
+      return start(method, params, call);
+    }
+    return acquire(call.signal).then(() => {
+      if (!call.signal?.aborted) return start(method, params, call);
+      release();
+      return cancelled();
+    });
+  };
+  const fail = (error: unknown): never => {
+    throw new BusCallError(asBusError(error));
+  };
+
   return {
-    async call(method: string, params?: unknown, call: CallOptions = {}): Promise<unknown> {
+    call(method: string, params?: unknown, call: CallOptions = {}): Promise<unknown> {
       const retries = options.idempotent?.has(method) ? (options.retries ?? 2) : 0;
-      for (let attempt = 0; ; attempt += 1) {
-        try {
-          return await once(method, params, call);
-        } catch (error) {
-          const failure = error as BusError;
-          if (attempt >= retries || !failure.retryable || call.signal?.aborted) throw new BusCallError(failure);
+      if (retries === 0) return once(method, params, call).catch(fail);
+      return (async () => {
+        for (let attempt = 0; ; attempt += 1) {
+          try {
+            return await once(method, params, call);
+          } catch (error) {
+            const failure = asBusError(error);
+            if (attempt >= retries || !failure.retryable || call.signal?.aborted) throw new BusCallError(failure);
+          }
         }
-      }
+      })();
     },
     /** Feeds one line from the peer. Answers to unknown ids (late, cancelled) are ignored. */
     receive(line: string): void {

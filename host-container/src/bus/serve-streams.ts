@@ -22,13 +22,14 @@ export interface ServeOptions {
  */
 export function serveBusOnStreams(
   input: Readable | NodeJS.ReadableStream,
-  output: (Writable | NodeJS.WritableStream) & { readonly destroyed?: boolean },
+  output: Writable | NodeJS.WritableStream,
   dispatcher: LineDispatcher,
   options: ServeOptions = {},
 ): LineChannel {
   const maxLineBytes = options.maxLineBytes ?? DEFAULT_MAX_FRAME_BYTES;
   const answer = (line: string) => {
-    if (output.destroyed === true) return;
+    const writable = output as { destroyed?: boolean; writableEnded?: boolean };
+    if (writable.destroyed === true || writable.writableEnded === true) return;
     options.onAnswer?.(line);
     channel.send(line);
   };

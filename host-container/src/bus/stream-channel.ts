@@ -34,7 +34,6 @@ export function openLineChannel(
   let queued: string[] = [];
   let scheduled = false;
   const flush = () => {
-    scheduled = false;
     const lines = queued;
     queued = [];
     if (lines.length === 0 || output.destroyed || output.writableEnded) return;
@@ -42,10 +41,15 @@ export function openLineChannel(
   };
   return {
     send: (line) => {
+      // The bus client turns this into BUS503 for the call, at once rather than at its timeout.
+      if (output.destroyed || output.writableEnded) throw new Error("the bus channel is closed");
       queued.push(line);
       if (scheduled) return;
       scheduled = true;
-      process.nextTick(flush);
+      process.nextTick(() => {
+        scheduled = false;
+        flush();
+      });
     },
     close: () => {
       flush();

@@ -1,4 +1,5 @@
 import { type ChildProcess, spawn } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { createServer, type Server } from "node:net";
 import { join } from "node:path";
 import { createBusClient } from "@flows/caps/bus";
@@ -12,7 +13,20 @@ export type Call = () => Promise<unknown>;
 
 export interface Peer {
   readonly call: Call;
+  /** CPU milliseconds the peer process has used so far (Linux /proc), or undefined. */
+  cpuMs(): number | undefined;
   close(): Promise<void>;
+}
+
+/** utime + stime of a process from /proc/<pid>/stat, in milliseconds (clock ticks of 10 ms). */
+function processCpuMs(pid: number | undefined): number | undefined {
+  if (pid === undefined) return undefined;
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]?.split(" ") ?? [];
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return undefined;
+  }
 }
 
 const PARAMS = { key: "orders/1234", value: "a small payload of the size kv.get returns" };
@@ -82,6 +96,7 @@ export async function startPeer(
   const call = mode === "bus" ? busCall(input, output) : rawCall(input, output);
   return {
     call,
+    cpuMs: () => processCpuMs(child.pid),
     async close() {
       output.end();
       // The peer exits when its input ends (writing its profile, when asked for one).
@@ -96,12 +111,15 @@ export async function startPeer(
 
 export interface Sample {
   readonly callsPerSecond: number;
+  /** CPU time per call of this process and the peer, in µs, when the peer's is known. */
+  readonly cpuMicrosPerCall: number | undefined;
   /** Round-trip milliseconds, one per call. */
   readonly latencies: Float64Array;
 }
 
 /** `total` calls, `inFlight` of them at a time; the throughput and every call's round trip. */
-export async function drive(call: Call, total: number, inFlight: number): Promise<Sample> {
+export async function drive(peer: Peer, total: number, inFlight: number): Promise<Sample> {
+  const call = peer.call;
   const latencies = new Float64Array(total);
   let next = 0;
   const lane = async () => {
@@ -113,8 +131,20 @@ export async function drive(call: Call, total: number, inFlight: number): Promis
       latencies[index] = performance.now() - started;
     }
   };
+  const peerBefore = peer.cpuMs();
+  const hostBefore = process.cpuUsage();
   const started = performance.now();
   await Promise.all(Array.from({ length: inFlight }, lane));
   const elapsed = performance.now() - started;
-  return { callsPerSecond: (total / elapsed) * 1000, latencies };
+  const host = process.cpuUsage(hostBefore);
+  const peerAfter = peer.cpuMs();
+  const cpuMicros =
+    peerBefore === undefined || peerAfter === undefined
+      ? undefined
+      : host.user + host.system + (peerAfter - peerBefore) * 1000;
+  return {
+    callsPerSecond: (total / elapsed) * 1000,
+    cpuMicrosPerCall: cpuMicros === undefined ? undefined : cpuMicros / total,
+    latencies,
+  };
 }

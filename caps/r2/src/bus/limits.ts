@@ -13,8 +13,11 @@ export interface R2BusBodyOptions {
 export const DEFAULT_CHUNK_BYTES = 256 * 1024;
 export const DEFAULT_INLINE_BYTES = 64 * 1024;
 export const DEFAULT_WINDOW = 4;
-/** How far ahead of the next expected chunk the Worker accepts one; covers any sender's window. */
-export const MAX_WINDOW = 32;
+/**
+ * How far ahead of the next expected chunk (or read) the Worker accepts one: room for the
+ * sender's window, and the bound on what one upload can make the Worker hold (8 frames).
+ */
+export const MAX_WINDOW = 8;
 
 /** A chunk's frame: base64 grows 4/3, plus the JSON around it (a key and metadata, for inline bodies). */
 const framed = (bytes: number) => Math.ceil(bytes / 3) * 4 + 4096;
@@ -30,6 +33,7 @@ export function bodyLimits(options: R2BusBodyOptions, maxFrameBytes = DEFAULT_MA
   if (!Number.isInteger(inlineBytes) || inlineBytes < 0 || framed(inlineBytes) > maxFrameBytes) {
     throw new RangeError(`inlineBytes must be whole and its frame fit in ${maxFrameBytes} bytes`);
   }
-  if (!wholeNumber(window) || window > MAX_WINDOW) throw new RangeError(`window must be 1 to ${MAX_WINDOW}`);
+  // The end marker travels outside the window, so a window of MAX_WINDOW would need one more.
+  if (!wholeNumber(window) || window >= MAX_WINDOW) throw new RangeError(`window must be 1 to ${MAX_WINDOW - 1}`);
   return { chunkBytes, inlineBytes, window };
 }

@@ -1,21 +1,11 @@
 import { CapError, toCapError } from "@flows/caps";
+import { joinBytes } from "../body";
 import type { HeldStream } from "./stream-table";
 
 export interface OutboundChunk {
   readonly data: Uint8Array;
   /** True with the last bytes: the Worker has let go of the body. */
   readonly done: boolean;
-}
-
-function concat(parts: readonly Uint8Array[], size: number): Uint8Array {
-  if (parts.length === 1 && parts[0] !== undefined) return parts[0];
-  const out = new Uint8Array(size);
-  let offset = 0;
-  for (const part of parts) {
-    out.set(part, offset);
-    offset += part.byteLength;
-  }
-  return out;
 }
 
 /**
@@ -65,7 +55,7 @@ export function createOutbound(
     served += size;
     const done = ended || served >= length;
     if (done) void reader.cancel().catch(() => {});
-    return { data: concat(parts, size), done };
+    return { data: joinBytes(parts, size), done };
   };
 
   const held = {

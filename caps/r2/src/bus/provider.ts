@@ -33,25 +33,31 @@ export function createBusR2Provider(bus: BusCaller, options: R2BusBodyOptions = 
   const call = callerOf(bus);
   const limits = bodyLimits(options);
 
-  /** Inline when the value is small bytes; otherwise a body stream opened with `open`. */
-  const upload = (value: BlobInput, inline: Record<string, unknown>, method: string, open: Record<string, unknown>) => {
+  /**
+   * Inline when the value is small bytes; otherwise a body stream opened with `open`, told the
+   * length of bytes already in memory (so the Workers provider can stream them into R2 rather
+   * than buffer them: R2 needs a stream's length up front).
+   */
+  const upload = (
+    value: BlobInput,
+    inline: Record<string, unknown>,
+    method: string,
+    open: (knownSize: number | undefined) => Record<string, unknown>,
+  ) => {
     const bytes = memoryBytes(value);
     if (bytes !== undefined && bytes.byteLength <= limits.inlineBytes) {
       return call(method, { ...inline, data: encodeBytes(bytes) });
     }
-    return sendBody(call, open, value, limits);
+    return sendBody(call, open(bytes?.byteLength), value, limits);
   };
 
   const handle = (key: string, uploadId: string): MultipartUpload => ({
     key,
     uploadId,
     uploadPart: async (partNumber, value, partOptions) =>
-      (await upload(value, { key, uploadId, partNumber }, "uploadPart", {
-        op: "uploadPart",
-        key,
-        uploadId,
-        partNumber,
-        ...(partOptions?.size === undefined ? {} : { size: partOptions.size }),
+      (await upload(value, { key, uploadId, partNumber }, "uploadPart", (knownSize) => {
+        const size = partOptions?.size ?? knownSize;
+        return { op: "uploadPart", key, uploadId, partNumber, ...(size === undefined ? {} : { size }) };
       })) as UploadedPart,
     complete: async (parts) =>
       objectFromWire(await call<WireObject>("completeMultipartUpload", { key, uploadId, parts })),
@@ -84,11 +90,12 @@ export function createBusR2Provider(bus: BusCaller, options: R2BusBodyOptions = 
       return withBody(object, makeBody, found.range, () => readAll(makeBody()));
     },
     put: async (key, value, putOptions) => {
-      const stored = (await upload(value, { key, options: putOptions }, "put", {
+      const stored = (await upload(value, { key, options: putOptions }, "put", (knownSize) => ({
         op: "put",
         key,
-        options: putOptions,
-      })) as WireObject | null;
+        options:
+          putOptions.size === undefined && knownSize !== undefined ? { ...putOptions, size: knownSize } : putOptions,
+      }))) as WireObject | null;
       return stored === null ? null : objectFromWire(stored);
     },
     delete: async (keys) => {

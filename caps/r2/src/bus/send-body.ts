@@ -77,6 +77,11 @@ export async function sendBody(
   }
   if (done === undefined && failure === undefined) send({ end: true });
   await Promise.all(unanswered);
-  if (failure !== undefined) throw failure.error;
+  if (failure !== undefined) {
+    // A chunk that failed on its way (a timeout, a closed channel) leaves the Worker waiting for
+    // it: let go of the operation there now rather than when the stream idles out.
+    await call("bodyCancel", { stream }).catch(() => {});
+    throw failure.error;
+  }
   return done?.result;
 }

@@ -17,7 +17,7 @@ import { decodeBytes, encodeBytes, listingToWire, objectToWire, paramsOf, seqOf,
 export interface R2BusServiceOptions extends R2BusBodyOptions {
   /** A body stream nobody touches for this long is closed (default 30 s). */
   readonly idleMs?: number;
-  /** Body streams held at once (default 256). */
+  /** Body streams held at once (default 64). */
   readonly maxStreams?: number;
   readonly maxFrameBytes?: number;
 }
@@ -34,7 +34,7 @@ type Handler = (params: unknown) => unknown;
 export function createR2BusService(provider: R2Provider, options: R2BusServiceOptions = {}) {
   const r2 = createR2Api(provider);
   const { chunkBytes, inlineBytes } = bodyLimits(options, options.maxFrameBytes);
-  const table = createStreamTable({ idleMs: options.idleMs ?? 30_000, maxStreams: options.maxStreams ?? 256 });
+  const table = createStreamTable({ idleMs: options.idleMs ?? 30_000, maxStreams: options.maxStreams ?? 64 });
 
   const inlineOrStream = (value: Readonly<Record<string, unknown>>) => decodeBytes(value.data, "data");
 
