@@ -79,7 +79,8 @@ export function createBusDispatcher(options: BusDispatcherOptions) {
       try {
         const value = handler(request.params);
         // A handler that answers at once (memory, echo) costs no extra turn of the microtask queue.
-        const result = value instanceof Promise ? await value : value;
+        // Any thenable is awaited: workerd's RPC promises (a Durable Object stub's) are not Promises.
+        const result = typeof (value as { then?: unknown } | null)?.then === "function" ? await value : value;
         return reply({ id, result: result ?? null }, max);
       } catch (error) {
         const coded = (error ?? {}) as { code?: unknown; message?: unknown; retryable?: unknown; details?: unknown };
