@@ -1,16 +1,14 @@
 import type { DoApi } from "@flows/cap-do";
 import type { KvApi } from "@flows/cap-kv";
 import type { QueueApi } from "@flows/cap-queue";
-import { createR2Api } from "@flows/cap-r2";
-import { createBusR2Provider } from "@flows/cap-r2/bus";
-import { createBusClient, createHttpBusChannel, FLOWS_META_HEADER } from "@flows/caps/bus";
+import type { R2Api } from "@flows/cap-r2";
 import type { NodeContext, NodeRegistry } from "@flows/kernel";
 import { boxed, crashy, mixed } from "../fixture/container-project";
 
 // The container image's app, run by the real `flows-container` binary: every capability call
 // goes over the bus to the Worker, which serves it from its real bindings.
 
-const caps = (ctx: NodeContext) => ctx.caps as { kv: KvApi; queue: QueueApi; do: DoApi };
+const caps = (ctx: NodeContext) => ctx.caps as { kv: KvApi; queue: QueueApi; do: DoApi; r2: R2Api };
 
 /** Every execution leaves a key of its own (counts executions); the effect itself is keyed once. */
 async function step(ctx: NodeContext, name: string): Promise<void> {
@@ -26,31 +24,13 @@ const inTheWorker = (identifier: string) => () => {
   throw Object.assign(new Error(`${identifier} runs in the Worker`), { code: "IMPL001" });
 };
 
-/**
- * r2 over the bus, as the container's own client: the runtime serves kv, queue and do to nodes,
- * and this node reaches r2 through the same bus URL and header the runtime uses.
- */
-async function putBlob(ctx: NodeContext, key: string, value: string): Promise<void> {
-  const meta = JSON.stringify({ run_id: ctx.run.run_id, flow_id: ctx.run.flow_id });
-  const channel = createHttpBusChannel(
-    { url: process.env.FLOWS_BUS_URL ?? "", headers: { [FLOWS_META_HEADER]: meta } },
-    (line) => client.receive(line),
-  );
-  const client = createBusClient({ send: (line) => channel.send(line) });
-  try {
-    await createR2Api(createBusR2Provider(client)).put(key, value);
-  } finally {
-    channel.close();
-  }
-}
-
 const nodes: NodeRegistry = {
   "mixed::start": inTheWorker("mixed::start"),
   "mixed::prepare": inTheWorker("mixed::prepare"),
   "mixed::finish": inTheWorker("mixed::finish"),
   "mixed::enrich": async (input, ctx) => {
     await step(ctx, "enrich");
-    await putBlob(ctx, `enriched/${(input as { id: string }).id}`, JSON.stringify(input));
+    await caps(ctx).r2.put(`enriched/${(input as { id: string }).id}`, JSON.stringify(input));
     return {
       ...(input as object),
       enriched_in: "container",
