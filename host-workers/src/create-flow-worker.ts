@@ -22,6 +22,8 @@ const DEFAULT_QUEUE_RETRIES = 3;
 export interface FlowWorkerExtensions {
   readonly remote?: RemoteRuns;
   readonly routes?: RouteExtension;
+  /** A check of its own on the first request, after the capabilities' (e.g. a missing binding). */
+  readonly preflight?: (env: WorkerEnv) => Response | undefined;
 }
 
 export function createFlowWorker<Env extends WorkerEnv>(
@@ -67,6 +69,11 @@ export function createFlowWorker<Env extends WorkerEnv>(
           return preflightResult;
         }
       }
+    }
+    const own = extensions.preflight?.(env0 ?? {});
+    if (own !== undefined) {
+      preflightResult = own;
+      return preflightResult;
     }
     for (const document of config.flows) {
       const id = (document as { id?: unknown } | null)?.id;

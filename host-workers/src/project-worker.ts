@@ -15,6 +15,7 @@ import { createPlacement } from "./container/placement";
 import { containerRoutes } from "./container/routes";
 import { containerSettings } from "./container/settings";
 import { createFlowWorker } from "./create-flow-worker";
+import { errorResponse } from "./envelope";
 
 /** Every bundled capability with its Cloudflare binding provider. */
 export const workersCapabilities = createCapabilityRegistry(
@@ -71,6 +72,14 @@ export function createProjectWorker<Env extends WorkerEnv>(
     {
       remote: { handles: placement.isContainerFlow, run: placement.run },
       routes: containerRoutes(placement),
+      preflight: (env) =>
+        env[settings.binding] === undefined
+          ? errorResponse({
+              code: "DAG203",
+              message: `the manifest places work in a container but the Durable Object binding ${settings.binding} is missing: bind the Container class (${settings.className}) under that name`,
+              details: { binding: settings.binding },
+            })
+          : undefined,
     },
   );
   const FlowContainer = createContainerClass(
@@ -87,7 +96,8 @@ export function createProjectWorker<Env extends WorkerEnv>(
   // on each one's own alarm keeps it up.
   let kicked = false;
   const keepAlive = (env: Env, waitUntil: (promise: Promise<unknown>) => void) => {
-    if (kicked || settings.alwaysOn.length === 0) return;
+    // Without the binding the first request answers DAG203 (preflight); nothing to keep alive.
+    if (kicked || settings.alwaysOn.length === 0 || env[settings.binding] === undefined) return;
     kicked = true;
     waitUntil(
       Promise.all(settings.alwaysOn.map((name) => placement.instance(env, name).keepAlive(name))).catch((error) => {

@@ -24,7 +24,7 @@ interface Booted {
   ledger(prefix: string): Promise<string[]>;
 }
 
-async function boot(entry: string): Promise<Booted> {
+async function boot(entry: string, options: { containerBinding?: boolean } = {}): Promise<Booted> {
   const output: string[] = [];
   const supervisor = await startSupervisor({ args: [BIN, APP], onOutput: (line) => output.push(line) });
   const script = await bundleWorker(resolve(import.meta.dirname, "fixture", entry));
@@ -33,7 +33,9 @@ async function boot(entry: string): Promise<Booted> {
     port: 0,
     durableObjects: {
       FLOW_RUNS: { className: "FlowRunObject", useSQLite: true },
-      FLOW_CONTAINER: { className: "FlowContainer", useSQLite: true },
+      ...(options.containerBinding === false
+        ? {}
+        : { FLOW_CONTAINER: { className: "FlowContainer", useSQLite: true } }),
       FLOW_STATE: { className: "FlowStateObject", useSQLite: true },
     },
     kvNamespaces: ["LEDGER"],
@@ -208,7 +210,13 @@ describe("container placement (restart policy on_failure)", () => {
     const body = (await response.json()) as { code: string; error: string; details: Record<string, unknown> };
     expect(body.code).toBe("CONTAINER_CRASH_LOOP");
     expect(body.error).toContain("CrashLoopDetected");
-    expect(body.details).toMatchObject({ instance: "loop", crashes: 3, window_ms: 60_000, retryable: false });
+    expect(body.details).toMatchObject({
+      type: "CrashLoopDetected",
+      instance: "loop",
+      crashes: 3,
+      window_ms: 60_000,
+      retryable: false,
+    });
     expect(app.supervisor.starts().get(id)).toBe(3);
 
     const status = (await (await app.call("/containers/loop")).json()) as Record<string, unknown>;
@@ -288,5 +296,22 @@ describe("restart policy never", () => {
     expect(status).toMatchObject({ state: "down", policy: "never", running: false, last_exit: { code: 137 } });
     expect(app.supervisor.starts().get(id)).toBe(1);
     expect(await app.ledger("exec:step3:boxed/step3/n1")).toEqual([]);
+  });
+});
+
+describe("a Worker whose container binding is missing", () => {
+  let app: Booted;
+  beforeAll(async () => {
+    app = await boot("container-worker.ts", { containerBinding: false });
+  }, 60_000);
+  afterAll(() => shutdown(app));
+
+  it("refuses the first request with DAG203 before anything runs", async () => {
+    const response = await app.post("/flows/mixed/invoke", { id: "x" });
+    expect(response.status).toBe(500);
+    const body = (await response.json()) as { code: string; details: { binding: string } };
+    expect(body.code).toBe("DAG203");
+    expect(body.details.binding).toBe("FLOW_CONTAINER");
+    expect(await app.ledger("")).toEqual([]);
   });
 });

@@ -34,6 +34,12 @@ export function crashLoopDetected(instance: string, crashes: number, windowMs: n
   return containerFailure(
     CONTAINER_ERROR_CODES.crashLoop,
     `CrashLoopDetected: container instance "${instance}" crashed ${crashes} times within ${windowMs} ms; restarts are stopped until POST /containers/${instance}/reset`,
-    { instance, crashes, window_ms: windowMs, tripped_at: new Date(trippedAt).toISOString() },
+    {
+      type: "CrashLoopDetected",
+      instance,
+      crashes,
+      window_ms: windowMs,
+      tripped_at: new Date(trippedAt).toISOString(),
+    },
   );
 }
