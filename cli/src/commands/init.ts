@@ -44,7 +44,10 @@ export async function initCommand(argv: readonly string[], io: CliIo): Promise<n
     const dir = resolve(target);
     const name = values.name ?? (kebab(basename(dir)) || "flows-project");
     if (!/^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/.test(name)) {
-      throw new UsageError("USAGE", `"${name}" is not a Worker name: use lowercase letters, digits and dashes (--name)`);
+      throw new UsageError(
+        "USAGE",
+        `"${name}" is not a Worker name: use lowercase letters, digits and dashes (--name)`,
+      );
     }
     const files: Record<string, string> = {
       "flows.config.json": json(manifest(name)),
@@ -57,18 +60,26 @@ export async function initCommand(argv: readonly string[], io: CliIo): Promise<n
     };
     const taken = Object.keys(files).filter((file) => existsSync(join(dir, file)));
     if (taken.length > 0) {
-      throw new UsageError("INIT409", `${dir} already has ${taken.join(", ")}; nothing was written (choose another directory)`);
+      throw new UsageError(
+        "INIT409",
+        `${dir} already has ${taken.join(", ")}; nothing was written (choose another directory)`,
+      );
     }
     try {
       mkdirSync(dir, { recursive: true });
       for (const [file, text] of Object.entries(files)) writeFileSync(join(dir, file), text, { flag: "wx" });
     } catch (error) {
-      throw new UsageError("WRITE500", `cannot write to ${dir}: ${error instanceof Error ? error.message : String(error)}`);
+      throw new UsageError(
+        "WRITE500",
+        `cannot write to ${dir}: ${error instanceof Error ? error.message : String(error)}`,
+      );
     }
     const steps = progress(io, "init", false);
     steps.ok(`created ${name} in ${dir}`);
     const cd = target === "." ? "" : `cd ${target} && `;
-    io.stdout(`Next:\n  ${cd}flows validate --manifest flows.config.json hello.flow.json\n  flows run hello.flow.json --nodes nodes.ts --input '{"name":"Ada"}'\n  flows dev\n  flows publish workers --dry-run\n`);
+    io.stdout(
+      `Next:\n  ${cd}flows validate --manifest flows.config.json hello.flow.json\n  flows run hello.flow.json --nodes nodes.ts --input '{"name":"Ada"}'\n  flows dev\n  flows publish workers --dry-run\n`,
+    );
     return EXIT_OK;
   } catch (error) {
     return reportUsage(error, io, "init");

@@ -1,13 +1,13 @@
 import { resolve } from "node:path";
 import { parseVerbArgs } from "../args";
 import { EXIT_FAILED, EXIT_OK, reportUsage, UsageError } from "../exit";
-import { formatDiagnosticLines, formatSummaryLine } from "../format/text";
 import { summarize } from "../format/report";
+import { formatDiagnosticLines, formatSummaryLine } from "../format/text";
 import type { CliIo } from "../io";
 import { BuildError } from "../publish/bundle";
-import { emitProject } from "../publish/emit";
+import { type Emitted, emitProject } from "../publish/emit";
 import { shortFingerprint } from "../publish/fingerprint";
-import { progress, stderrColor } from "../publish/progress";
+import { type Progress, progress, stderrColor } from "../publish/progress";
 import { checkProject } from "../publish/project";
 import { wranglerDeploy, wranglerDryRun } from "../publish/wrangler-run";
 
@@ -61,6 +61,17 @@ const OPTIONS = {
   help: { type: "boolean", short: "h" },
 } as const;
 
+async function wranglerStep(dryRun: boolean, outDir: string, emitted: Emitted, steps: Progress) {
+  if (dryRun) {
+    steps.step("wrangler deploy --dry-run (offline)");
+    return wranglerDryRun(outDir, emitted.config, emitted.fingerprint, steps.command);
+  }
+  steps.step(
+    `wrangler deploy --tag ${shortFingerprint(emitted.fingerprint)} (needs a Cloudflare account and the network)`,
+  );
+  return wranglerDeploy(outDir, emitted.fingerprint, steps.command);
+}
+
 export async function publishCommand(argv: readonly string[], io: CliIo): Promise<number> {
   try {
     const { values, positionals } = parseVerbArgs(argv, OPTIONS);
@@ -72,7 +83,8 @@ export async function publishCommand(argv: readonly string[], io: CliIo): Promis
     if (target === undefined) throw new UsageError("USAGE", 'name the target: "flows publish workers"');
     if (target !== "workers") throw new UsageError("USAGE", `unknown target "${target}" (the only one is "workers")`);
     if (extra.length > 0) throw new UsageError("USAGE", `unexpected arguments: ${extra.join(" ")}`);
-    if (values["dry-run"] && values["no-deploy"]) throw new UsageError("USAGE", "--dry-run and --no-deploy exclude each other");
+    if (values["dry-run"] && values["no-deploy"])
+      throw new UsageError("USAGE", "--dry-run and --no-deploy exclude each other");
 
     const steps = progress(io, "publish", values.verbose === true);
     const manifestPath = resolve(values.manifest ?? "flows.config.json");
@@ -81,7 +93,9 @@ export async function publishCommand(argv: readonly string[], io: CliIo): Promis
     if (!checked.ok) {
       const style = { color: stderrColor(io) };
       const lines = formatDiagnosticLines(checked.reports, style);
-      io.stderr(`${[...lines, formatSummaryLine(summarize(checked.reports), style)].join("\n")}\nnothing was written\n`);
+      io.stderr(
+        `${[...lines, formatSummaryLine(summarize(checked.reports), style)].join("\n")}\nnothing was written\n`,
+      );
       return EXIT_FAILED;
     }
     const { project } = checked;
@@ -93,11 +107,7 @@ export async function publishCommand(argv: readonly string[], io: CliIo): Promis
       io.stdout(`${JSON.stringify({ out: outDir, fingerprint: emitted.fingerprint, files: emitted.files })}\n`);
       return EXIT_OK;
     }
-    const run = values["dry-run"]
-      ? (steps.step("wrangler deploy --dry-run (offline)"),
-        await wranglerDryRun(outDir, emitted.config, emitted.fingerprint, steps.command))
-      : (steps.step(`wrangler deploy --tag ${tag} (needs a Cloudflare account and the network)`),
-        await wranglerDeploy(outDir, emitted.fingerprint, steps.command));
+    const run = await wranglerStep(values["dry-run"] === true, outDir, emitted, steps);
     if (run.status !== 0) {
       const kept = "kept" in run && run.kept !== undefined ? `\n(the dry run's files are kept in ${run.kept})` : "";
       io.stderr(`flows publish: WRANGLER001: wrangler failed (exit ${run.status}):\n${run.output.trim()}${kept}\n`);

@@ -100,7 +100,7 @@ export const packageJson = (name: string) => ({
   type: "module",
   scripts: {
     validate: "flows validate --manifest flows.config.json hello.flow.json",
-    hello: "flows run hello.flow.json --nodes nodes.ts --input '{\"name\":\"Ada\"}'",
+    hello: 'flows run hello.flow.json --nodes nodes.ts --input \'{"name":"Ada"}\'',
     dev: "flows dev",
     check: "flows publish workers --dry-run",
     deploy: "flows publish workers",

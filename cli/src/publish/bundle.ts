@@ -1,7 +1,6 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { esbuildBinary, runTool, type ToolCommand } from "./toolchain";
-import { runtimeModules } from "./toolchain";
+import { esbuildBinary, runTool, runtimeModules, type ToolCommand } from "./toolchain";
 
 /** How each external command is shown before it runs (with --verbose: the exact line). */
 export type CommandLog = (tool: ToolCommand) => void;

@@ -57,7 +57,8 @@ export async function emitProject(project: Project, outDir: string, steps: EmitS
     files.push(OUT.containerEntry, OUT.containerBundle);
   } else {
     // A project that dropped its container must not leave the old image recipe behind.
-    for (const stale of [OUT.containerEntry, OUT.containerBundle, OUT.dockerfile]) rmSync(join(outDir, stale), { force: true });
+    for (const stale of [OUT.containerEntry, OUT.containerBundle, OUT.dockerfile])
+      rmSync(join(outDir, stale), { force: true });
   }
   const lockFile = join(project.root, "package-lock.json");
   const read = (file: string) => readFileSync(join(outDir, file));

@@ -6,6 +6,9 @@ export const DEFAULT_CONTAINER_BINDING = "FLOW_CONTAINER";
 export const DEFAULT_CONTAINER_CLASS = "FlowContainer";
 export const API_TOKEN_SECRET = "FLOWS_API_TOKEN";
 export const RESUME_SECRET = "FLOWS_RESUME_SECRET";
+/** Every secret the Worker reads: the host's two and those the manifest lists. */
+export const secretNamesOf = (listed: readonly string[]) => [...new Set([API_TOKEN_SECRET, RESUME_SECRET, ...listed])];
+
 /** The date the pinned workerd implements; a fixed default keeps publishes reproducible. */
 export const DEFAULT_COMPATIBILITY_DATE = "2026-04-26";
 export const DEFAULT_COMPATIBILITY_FLAGS = ["nodejs_compat"] as const;

@@ -96,7 +96,8 @@ export function checkProject(manifestPath: string): ProjectCheck {
   });
   const references = checkProjectReferences(manifest, flows, registry);
   const manifestDiagnostics = [...missing, ...references.manifest];
-  if (manifestDiagnostics.length > 0) reports.unshift(reportFor(shown(manifestFile), manifestText, manifestDiagnostics));
+  if (manifestDiagnostics.length > 0)
+    reports.unshift(reportFor(shown(manifestFile), manifestText, manifestDiagnostics));
   for (const [index, diagnostics] of references.flows) {
     const flow = flows[index];
     if (flow === undefined || diagnostics.length === 0) continue;
@@ -117,6 +118,10 @@ export function checkProject(manifestPath: string): ProjectCheck {
   };
 }
 
-export function problem(path: string, message: string, code: "MANIFEST002" | "MANIFEST003" = "MANIFEST003"): Diagnostic {
+export function problem(
+  path: string,
+  message: string,
+  code: "MANIFEST002" | "MANIFEST003" = "MANIFEST003",
+): Diagnostic {
   return { code, severity: "error", message, path };
 }

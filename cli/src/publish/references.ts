@@ -32,7 +32,9 @@ export function checkProjectReferences(
     found.push(manifestProblem("", 'add "name": the Worker name (lowercase letters, digits, dashes)', "MANIFEST002"));
   }
   if ((manifest.flows ?? []).length === 0) {
-    found.push(manifestProblem("", 'add "flows": the flow files to publish, relative to flows.config.json', "MANIFEST002"));
+    found.push(
+      manifestProblem("", 'add "flows": the flow files to publish, relative to flows.config.json', "MANIFEST002"),
+    );
   }
   if ((manifest.nodes ?? []).length === 0) {
     found.push(manifestProblem("", 'add "nodes": the modules implementing the flows\' nodes', "MANIFEST002"));
@@ -47,9 +49,12 @@ export function checkProjectReferences(
   }
   const known = [...ids].join(", ") || "none";
   const unknownFlow = (path: string, id: string, what: string) =>
-    found.push(manifestProblem(path, `${what} names flow "${id}", which no flow file defines (flows: ${known})`, "MANIFEST003"));
+    found.push(
+      manifestProblem(path, `${what} names flow "${id}", which no flow file defines (flows: ${known})`, "MANIFEST003"),
+    );
   for (const [queue, trigger] of Object.entries(manifest.triggers?.queues ?? {})) {
-    if (!ids.has(trigger.flow)) unknownFlow(`/triggers/queues/${pointerKey(queue)}/flow`, trigger.flow, `queue "${queue}"`);
+    if (!ids.has(trigger.flow))
+      unknownFlow(`/triggers/queues/${pointerKey(queue)}/flow`, trigger.flow, `queue "${queue}"`);
   }
   for (const [cron, names] of Object.entries(manifest.triggers?.crons ?? {})) {
     names.forEach((id, index) => {

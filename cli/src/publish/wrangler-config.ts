@@ -1,15 +1,14 @@
 import {
-  API_TOKEN_SECRET,
   DEFAULT_COMPATIBILITY_DATE,
   DEFAULT_COMPATIBILITY_FLAGS,
   DEFAULT_CONTAINER_BINDING,
   DEFAULT_CONTAINER_CLASS,
   kebab,
   OUT,
-  RESUME_SECRET,
   RUNS_BINDING,
   RUNS_CLASS,
   STATE_CLASS,
+  secretNamesOf,
 } from "./names";
 import type { Project } from "./project";
 
@@ -20,9 +19,7 @@ export interface WranglerOptions {
 }
 
 /** Every secret the Worker reads: the host's two and those the manifest lists, by name only. */
-export const secretNames = (project: Project) => [
-  ...new Set([API_TOKEN_SECRET, RESUME_SECRET, ...project.manifest.secrets]),
-];
+export const secretNames = (project: Project) => secretNamesOf(project.manifest.secrets);
 
 /** The container image wrangler builds from, unless the manifest names a registry image. */
 export const containerImage = (project: Project) => project.manifest.container?.image ?? `./${OUT.dockerfile}`;
@@ -64,7 +61,11 @@ export function wranglerConfig(project: Project, options: WranglerOptions): Reco
     ...(manifest.triggers?.routes === undefined ? {} : { routes: manifest.triggers.routes }),
     ...(kv === undefined
       ? {}
-      : { kv_namespaces: [{ binding: kv, ...(caps.kv?.namespace_id === undefined ? {} : { id: caps.kv.namespace_id }) }] }),
+      : {
+          kv_namespaces: [
+            { binding: kv, ...(caps.kv?.namespace_id === undefined ? {} : { id: caps.kv.namespace_id }) },
+          ],
+        }),
     ...(r2 === undefined ? {} : { r2_buckets: [{ binding: r2, bucket_name: caps.r2?.bucket_name ?? kebab(r2) }] }),
     ...(producers.size === 0 && queueTriggers.length === 0
       ? {}

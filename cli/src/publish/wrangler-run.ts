@@ -58,7 +58,16 @@ export async function wranglerDeploy(outDir: string, fingerprint: string, log: C
   const tag = shortFingerprint(fingerprint);
   const tool = {
     command: process.execPath,
-    args: [wranglerScript(), "deploy", "--config", join(outDir, OUT.wrangler), "--tag", tag, "--message", `flows ${tag}`],
+    args: [
+      wranglerScript(),
+      "deploy",
+      "--config",
+      join(outDir, OUT.wrangler),
+      "--tag",
+      tag,
+      "--message",
+      `flows ${tag}`,
+    ],
     cwd: outDir,
   };
   log(tool);
