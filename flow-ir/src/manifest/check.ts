@@ -19,7 +19,9 @@ export function checkManifestText(text: string): ManifestCheck {
   if (!parsed.ok) {
     return {
       ok: false,
-      diagnostics: [{ ...parsed.diagnostic, code: "MANIFEST001", message: `flows.config.json is ${parsed.diagnostic.message}` }],
+      diagnostics: [
+        { ...parsed.diagnostic, code: "MANIFEST001", message: `flows.config.json is ${parsed.diagnostic.message}` },
+      ],
     };
   }
   const result = v.safeParse(ManifestSchema, parsed.value);

@@ -68,7 +68,6 @@ const TriggersSchema = v.looseObject({
   ),
 });
 
-
 /**
  * Where the amd64 container comes in (DESIGN §7): which node identifiers and which whole flows
  * run there, and how the Worker-side Container class starts, keeps and restarts instances.
