@@ -59,13 +59,17 @@ describe("flows publish workers on broken inputs", () => {
     }));
     const stderr = publishFails(dir);
     const at = positionIn(join(dir, "hello.flow.json"), '"resource::kv::read"');
-    expect(stderr).toContain(`hello.flow.json:${at}  DAG203  capability "kv" (used by node "count") needs secret "KV_SIGNING_KEY"`);
+    expect(stderr).toContain(
+      `hello.flow.json:${at}  DAG203  capability "kv" (used by node "count") needs secret "KV_SIGNING_KEY"`,
+    );
   });
 
   it("a manifest that is not JSON: MANIFEST001 at the syntax error", () => {
     const dir = projectWith(() => '{\n  "name": "broken",\n  "flows": ["hello.flow.json",]\n}\n');
     const stderr = publishFails(dir);
-    expect(stderr).toMatch(/flows\.config\.json:3:31 {2}MANIFEST001 {2}flows\.config\.json is not valid JSON at line 3, column 31: unexpected "]"/);
+    expect(stderr).toMatch(
+      /flows\.config\.json:3:31 {2}MANIFEST001 {2}flows\.config\.json is not valid JSON at line 3, column 31: unexpected "]"/,
+    );
   });
 
   it("a manifest that breaks its schema: MANIFEST002 at each mistake", () => {
@@ -75,7 +79,9 @@ describe("flows publish workers on broken inputs", () => {
     expect(stderr).toContain(
       `flows.config.json:${positionIn(file, '"compatibility_date"')}  MANIFEST002  /compatibility_date: compatibility_date must be a date like 2026-04-26`,
     );
-    expect(stderr).toContain(`flows.config.json:${positionIn(file, '"LIMIT"')}  MANIFEST002  /vars/LIMIT: vars values must be strings`);
+    expect(stderr).toContain(
+      `flows.config.json:${positionIn(file, '"LIMIT"')}  MANIFEST002  /vars/LIMIT: vars values must be strings`,
+    );
     expect(stderr).toContain("2 errors");
   });
 
@@ -87,8 +93,12 @@ describe("flows publish workers on broken inputs", () => {
     }));
     const stderr = publishFails(dir);
     const file = join(dir, "flows.config.json");
-    expect(stderr).toContain(`flows.config.json:${positionIn(file, '"missing.flow.json"')}  MANIFEST003  flow file "missing.flow.json" does not exist`);
-    expect(stderr).toContain(`MANIFEST003  cron "0 * * * *" names flow "nope", which no flow file defines (flows: hello)`);
+    expect(stderr).toContain(
+      `flows.config.json:${positionIn(file, '"missing.flow.json"')}  MANIFEST003  flow file "missing.flow.json" does not exist`,
+    );
+    expect(stderr).toContain(
+      `MANIFEST003  cron "0 * * * *" names flow "nope", which no flow file defines (flows: hello)`,
+    );
   });
 
   it("a missing manifest is a read error (exit 2), and usage mistakes say how to get help", () => {

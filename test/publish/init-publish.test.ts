@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { buildCli, flows, freePort, readJsonc, type Running, start, wranglerBin } from "./support";
+import { buildCli, flows, freePort, type Running, readJsonc, start, wranglerBin } from "./support";
 
 // From nothing to a served Worker, the way a new user goes: flows init in a temp dir, the
 // project validates and runs locally, publishes with a passing wrangler dry run, the published
@@ -126,6 +126,7 @@ describe("flows init → publish workers → wrangler dev", () => {
     const second = flows(["publish", "workers", "--no-deploy"], project);
     expect(second.status, second.stderr).toBe(0);
     expect(published(second.stdout)).toEqual(published(first.stdout));
-    for (const file of files) expect(readFileSync(join(dist, file)).equals(before.get(file) as Buffer), file).toBe(true);
+    for (const file of files)
+      expect(readFileSync(join(dist, file)).equals(before.get(file) as Buffer), file).toBe(true);
   }, 120_000);
 });

@@ -33,7 +33,8 @@ Options:
   --verbose            print every external command (esbuild) exactly as run
   -h, --help           show this help
 
-Stop with Ctrl-C. Exit codes: 0 stopped, 1 the project has errors at start, 2 usage error.
+Stop with Ctrl-C (exit 130; SIGTERM: 143). Exit codes otherwise: 1 the project has errors at
+start or cannot be built, 2 usage error or the manifest cannot be read.
 `;
 
 const OPTIONS = {
