@@ -32,7 +32,13 @@ export {
   createCapabilityRegistry,
   hintRegistryFor,
 } from "./registry";
-export { type CapabilityApis, type ResolvedCapabilities, type ResolveInput, resolveCapabilities } from "./resolve";
+export {
+  type CapabilityApis,
+  type ResolvedCapabilities,
+  type ResolveInput,
+  resolveCapabilities,
+  resolveProviders,
+} from "./resolve";
 export { type GrantedOperations, type ScopedCapabilities, scopeCapabilities } from "./scope";
 export { decodeEnvelope, decodeJson, decodeText, encodeEnvelope, encodeJson, encodeText } from "./store/codec";
 export { createMemoryTableStore } from "./store/memory";

@@ -21,15 +21,16 @@ export interface ResolveInput<C extends AnyCapability> {
 }
 
 /**
- * Creates a provider for each capability from the manifest and binds it to the capability's
- * API. Throws a CapError (CAP101, DAG203) on the first problem preflight would have reported.
+ * Creates the provider each capability's manifest entry names, unbound: what a command-bus
+ * dispatcher serves. Throws a CapError (CAP101, DAG203) on the first problem preflight would
+ * have reported.
  */
-export async function resolveCapabilities<C extends AnyCapability>(
+export async function resolveProviders<C extends AnyCapability>(
   input: ResolveInput<C>,
-): Promise<ResolvedCapabilities<C>> {
+): Promise<ReadonlyMap<string, { readonly capability: C; readonly provider: unknown }>> {
   const { registry, manifest, env } = input;
   const names = input.only ?? boundCapabilities(manifest).filter((name) => registry.get(name) !== undefined);
-  const apis: Record<string, object> = {};
+  const providers = new Map<string, { capability: C; provider: unknown }>();
   for (const name of names) {
     const capability = registry.get(name);
     if (!capability) {
@@ -52,8 +53,22 @@ export async function resolveCapabilities<C extends AnyCapability>(
       secrets,
       options: entry.options,
     });
+    providers.set(name, { capability, provider });
+  }
+  return providers;
+}
+
+/**
+ * Creates a provider for each capability from the manifest and binds it to the capability's
+ * API. Throws a CapError (CAP101, DAG203) on the first problem preflight would have reported.
+ */
+export async function resolveCapabilities<C extends AnyCapability>(
+  input: ResolveInput<C>,
+): Promise<ResolvedCapabilities<C>> {
+  const apis: Record<string, object> = {};
+  for (const [name, { capability, provider }] of await resolveProviders(input)) {
     // The registry checked that this plugin backs this capability, so the provider fits `bind`.
     apis[name] = (capability.bind as (provider: unknown) => object)(provider);
   }
-  return { registry, apis: apis as CapabilityApis<C> };
+  return { registry: input.registry, apis: apis as CapabilityApis<C> };
 }

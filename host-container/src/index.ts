@@ -1,1 +1,13 @@
+export { type ContainerApp, prepareApp } from "./app";
+export { type BusConnection, type BusSession, connectBus } from "./bus/connect";
 export { type LineChannel, openLineChannel } from "./bus/index";
+export { containerCapabilities } from "./caps";
+export { ContainerStartError } from "./errors";
+export { type FetchHandler, type ServedFetch, type ServeFetchOptions, serveFetch } from "./http/serve-fetch";
+export {
+  DEFAULT_GRACE_MS,
+  DEFAULT_PORT,
+  type RunningContainer,
+  type StartContainerOptions,
+  startContainer,
+} from "./start";

@@ -3,8 +3,8 @@ import { type FlowIR, validate } from "@flows/flow-ir";
 import { createKernel, createMemoryJournal, systemClock } from "@flows/kernel";
 import { bindingNames, type FlowWorkerConfig, type WorkerEnv } from "./config";
 import { errorResponse } from "./envelope";
-import { createRoutes } from "./routes";
-import { createRunObjectClass } from "./run-object";
+import { createRoutes, type RouteExtension } from "./routes";
+import { createRunObjectClass, type RemoteRuns } from "./run-object";
 import { RUN_ORIGIN } from "./run-protocol";
 
 /**
@@ -18,7 +18,16 @@ import { RUN_ORIGIN } from "./run-protocol";
 /** Retries of a failed queue message before it is dead-lettered. */
 const DEFAULT_QUEUE_RETRIES = 3;
 
-export function createFlowWorker<Env extends WorkerEnv>(config: FlowWorkerConfig<Env>) {
+/** What a host built on top adds: runs placed elsewhere and routes of its own. */
+export interface FlowWorkerExtensions {
+  readonly remote?: RemoteRuns;
+  readonly routes?: RouteExtension;
+}
+
+export function createFlowWorker<Env extends WorkerEnv>(
+  config: FlowWorkerConfig<Env>,
+  extensions: FlowWorkerExtensions = {},
+) {
   const names = bindingNames(config as FlowWorkerConfig<never>);
   const flows: FlowIR[] = [];
   for (const document of config.flows) {
@@ -70,7 +79,7 @@ export function createFlowWorker<Env extends WorkerEnv>(config: FlowWorkerConfig
     return preflightResult;
   };
 
-  const routes = createRoutes(config, flows, preflight);
+  const routes = createRoutes(config, flows, preflight, extensions.routes);
 
   const startRun = async (env: WorkerEnv, flow: string, payload: unknown, wait: boolean) => {
     const namespace = env[names.runs] as DurableObjectNamespace;
@@ -81,7 +90,7 @@ export function createFlowWorker<Env extends WorkerEnv>(config: FlowWorkerConfig
   };
 
   return {
-    FlowRunObject: createRunObjectClass(config),
+    FlowRunObject: createRunObjectClass(config, extensions.remote),
 
     fetch(request: Request, env: Env): Promise<Response> {
       env0 ??= env;

@@ -7,7 +7,13 @@ import { cloudflareQueueProvider } from "@flows/cap-queue/workers";
 import { r2Capability } from "@flows/cap-r2";
 import { cloudflareR2Provider } from "@flows/cap-r2/workers";
 import { createCapabilityRegistry, type ManifestLike } from "@flows/caps";
-import type { FlowWorkerConfig, WorkerEnv } from "./config";
+import { type FlowIR, validate } from "@flows/flow-ir";
+import { bindingNames, type FlowWorkerConfig, type WorkerEnv } from "./config";
+import { createBusOutbound } from "./container/bus-outbound";
+import { createContainerClass } from "./container/container-class";
+import { createPlacement } from "./container/placement";
+import { containerRoutes } from "./container/routes";
+import { containerSettings } from "./container/settings";
 import { createFlowWorker } from "./create-flow-worker";
 
 /** Every bundled capability with its Cloudflare binding provider. */
@@ -22,6 +28,10 @@ export const workersCapabilities = createCapabilityRegistry(
  * The default entry for a whole project: its flows, node implementations and manifest, with
  * every bundled capability (KV, R2, Queues, Durable Objects) served by the bindings the
  * manifest names. `flows publish workers` generates a module that calls this.
+ *
+ * With a `container` section in the manifest it also returns `FlowContainer`, the Container
+ * class to export under `container.class_name` (export `ContainerProxy` from
+ * "@cloudflare/containers" beside it): container nodes and flows then run there.
  */
 export function createProjectWorker<Env extends WorkerEnv>(
   project: Omit<FlowWorkerConfig<Env>, "caps" | "capabilities" | "manifest"> & { readonly manifest: ManifestLike },
@@ -41,12 +51,64 @@ export function createProjectWorker<Env extends WorkerEnv>(
       ]),
     );
   const crons = project.crons ?? triggers?.crons;
-  return createFlowWorker<Env>({
+  const config: FlowWorkerConfig<Env> = {
     ...project,
     caps: workersCapabilities,
     queues,
     ...(crons === undefined ? {} : { crons }),
+  };
+  const settings = containerSettings(project.manifest);
+  if (settings === undefined) return { ...createFlowWorker<Env>(config), FlowContainer: undefined };
+
+  const flows = project.flows.flatMap((document) => {
+    const flow = validate(document).flow;
+    return flow === undefined ? [] : [flow as FlowIR];
   });
+  const placement = createPlacement(settings, flows, workersCapabilities);
+  const own = project.nodes;
+  const worker = createFlowWorker<Env>(
+    { ...config, nodes: (env) => placement.nodes(env, typeof own === "function" ? own(env) : own) },
+    {
+      remote: { handles: placement.isContainerFlow, run: placement.run },
+      routes: containerRoutes(placement),
+    },
+  );
+  const FlowContainer = createContainerClass(
+    settings,
+    createBusOutbound({
+      registry: workersCapabilities,
+      manifest: project.manifest,
+      containerBinding: settings.binding,
+      runsBinding: bindingNames(config as FlowWorkerConfig<never>).runs,
+    }),
+  );
+
+  // always_on instances are started by the first request or cron an isolate sees; from then
+  // on each one's own alarm keeps it up.
+  let kicked = false;
+  const keepAlive = (env: Env, waitUntil: (promise: Promise<unknown>) => void) => {
+    if (kicked || settings.alwaysOn.length === 0) return;
+    kicked = true;
+    waitUntil(
+      Promise.all(settings.alwaysOn.map((name) => placement.instance(env, name).keepAlive(name))).catch((error) => {
+        kicked = false;
+        console.log(JSON.stringify({ level: "error", message: "always_on start failed", error: String(error) }));
+      }),
+    );
+  };
+
+  return {
+    ...worker,
+    FlowContainer,
+    fetch(request: Request, env: Env, ctx?: ExecutionContext): Promise<Response> {
+      if (ctx !== undefined) keepAlive(env, (promise) => ctx.waitUntil(promise));
+      return worker.fetch(request, env);
+    },
+    scheduled(controller: ScheduledController, env: Env, ctx: ExecutionContext): Promise<void> {
+      keepAlive(env, (promise) => ctx.waitUntil(promise));
+      return worker.scheduled(controller, env, ctx);
+    },
+  };
 }
 
 /** The `triggers` section of flows.config.json, as the manifest schema defines it. */

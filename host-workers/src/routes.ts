@@ -9,15 +9,21 @@ import { verifyResumeToken } from "./resume-token";
 import { type InvokeRequest, RUN_ORIGIN } from "./run-protocol";
 
 /** Client-chosen run ids (idempotent invocations): safe in URLs, logs and storage keys. */
-const RUN_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+export const RUN_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
 type Handler = (request: IRequest, env: WorkerEnv) => Promise<Response> | Response;
+
+/** Extra routes a host registers, each behind the same token check and preflight. */
+export type RouteExtension = (
+  add: (method: "get" | "post", path: string, handler: Handler) => void,
+) => void;
 
 /** The Worker's public HTTP API, in front of the run Durable Objects. */
 export function createRoutes<Env extends WorkerEnv>(
   config: FlowWorkerConfig<Env>,
   flows: readonly FlowIR[],
   preflight: () => Response | undefined,
+  extend?: RouteExtension,
 ) {
   const names = bindingNames(config as FlowWorkerConfig<never>);
   const ttlMs = config.resumeTokenTtlMs ?? DEFAULT_RESUME_TOKEN_TTL_MS;
@@ -53,6 +59,7 @@ export function createRoutes<Env extends WorkerEnv>(
     const query = new URL(request.url).searchParams;
     const trigger = query.get("trigger");
     const capture = query.get("capture");
+    const containerKey = query.get("container_key");
     const timeout = Number(query.get("timeout_ms") ?? Number.NaN);
     return {
       flow: flow.id,
@@ -64,6 +71,8 @@ export function createRoutes<Env extends WorkerEnv>(
       metadata: {
         colo: (request.cf as { colo?: string } | undefined)?.colo ?? null,
         country: (request.cf as { country?: string } | undefined)?.country ?? null,
+        client_ip: request.headers.get("cf-connecting-ip"),
+        ...(containerKey === null ? {} : { container_key: containerKey }),
       },
     };
   };
@@ -104,7 +113,18 @@ export function createRoutes<Env extends WorkerEnv>(
         response: errorResponse({ code: "FLOW404", message: `no flow named "${request.params.flow}"` }),
       };
     }
-    const runId = new URL(request.url).searchParams.get("run_id");
+    const query = new URL(request.url).searchParams;
+    const runId = query.get("run_id");
+    const containerKey = query.get("container_key");
+    if (containerKey !== null && !RUN_ID.test(containerKey)) {
+      return {
+        ok: false,
+        response: errorResponse({
+          code: "BAD_REQUEST",
+          message: "container_key must be 1–128 characters of letters, digits, '.', '_', ':' or '-'",
+        }),
+      };
+    }
     if (runId !== null && !RUN_ID.test(runId)) {
       return {
         ok: false,
@@ -208,6 +228,10 @@ export function createRoutes<Env extends WorkerEnv>(
       return Response.json(summary);
     }),
   );
+
+  extend?.((method, path, handler) => {
+    router[method](path, guarded(handler));
+  });
 
   router.all("*", (request) =>
     errorResponse({ code: "ROUTE404", message: `no route ${request.method} ${new URL(request.url).pathname}` }),

@@ -1,7 +1,15 @@
 import { DurableObject } from "cloudflare:workers";
 import { resolveCapabilities, scopeCapabilities } from "@flows/caps";
 import type { NodeIR } from "@flows/flow-ir";
-import { createKernel, type Kernel, type LogRecord, systemClock } from "@flows/kernel";
+import {
+  createKernel,
+  type JournalEntry,
+  type JournalStore,
+  type Kernel,
+  type LogRecord,
+  type RunOutcome,
+  systemClock,
+} from "@flows/kernel";
 import type { FlowWorkerConfig, WorkerEnv } from "./config";
 import { errorResponse } from "./envelope";
 import type { InvokeRequest, ResumeRunRequest } from "./run-protocol";
@@ -16,13 +24,44 @@ function logLine(record: LogRecord): void {
   console.log(JSON.stringify(record));
 }
 
+/** Runs the host hands elsewhere (flows placed whole in the container), journaled here all the same. */
+export interface RemoteRuns {
+  handles(flow: string): boolean;
+  run(env: WorkerEnv, invocation: InvokeRequest): Promise<RunOutcome>;
+}
+
 /**
  * The Durable Object class that owns runs: one object per run id, its journal in SQLite,
  * async runs carried forward by alarms so they outlive the request that started them.
  */
-export function createRunObjectClass<Env extends WorkerEnv>(config: FlowWorkerConfig<Env>) {
+export function createRunObjectClass<Env extends WorkerEnv>(config: FlowWorkerConfig<Env>, remote?: RemoteRuns) {
   return class FlowRunObject extends DurableObject<Env> {
     #kernel: Promise<Kernel> | undefined;
+    #journal: JournalStore | undefined;
+
+    journal(): JournalStore {
+      this.#journal ??= createSqlJournal(this.ctx.storage);
+      return this.#journal;
+    }
+
+    /** The journal over RPC, for a run whose kernel executes elsewhere (the container, over the bus). */
+    journalRead(runId: string): Promise<readonly JournalEntry[]> {
+      return this.journal().read(runId);
+    }
+
+    journalAppend(runId: string, entries: readonly JournalEntry[]): Promise<void> {
+      return this.journal().append(runId, entries);
+    }
+
+    journalList(): Promise<readonly string[]> {
+      return this.journal().list();
+    }
+
+    /** Runs the invocation here, or where the host placed its flow. */
+    async #run(invocation: InvokeRequest & { suspendAfterMs?: number }): Promise<RunOutcome> {
+      if (remote?.handles(invocation.flow)) return remote.run(this.env, invocation);
+      return (await this.kernel()).invoke(invocation);
+    }
 
     kernel(): Promise<Kernel> {
       this.#kernel ??= this.createKernel();
@@ -47,7 +86,7 @@ export function createRunObjectClass<Env extends WorkerEnv>(config: FlowWorkerCo
         flows: config.flows,
         nodes,
         host: {
-          journal: createSqlJournal(this.ctx.storage),
+          journal: this.journal(),
           clock: systemClock,
           newId: () => crypto.randomUUID(),
           logger: logLine,
@@ -81,8 +120,23 @@ export function createRunObjectClass<Env extends WorkerEnv>(config: FlowWorkerCo
     }
 
     async invoke(invocation: InvokeRequest, request: Request): Promise<Response> {
+      const sse = (request.headers.get("accept") ?? "").includes("text/event-stream");
+      if (remote?.handles(invocation.flow)) {
+        const outcome = await this.#run(invocation);
+        if (!sse) return Response.json(outcome);
+        // A flow in the container answers once: its output is the one value of the stream.
+        return eventStream(async (send) => {
+          if (!(await send("run", { run_id: invocation.runId }))) return;
+          if (outcome.status === "failed" || outcome.status === "cancelled") {
+            await send("error", errorEvent(outcome.error));
+            return;
+          }
+          if (outcome.status === "completed" && !(await send(undefined, outcome.output))) return;
+          await send("end", outcome);
+        }, () => {});
+      }
       const kernel = await this.kernel();
-      if ((request.headers.get("accept") ?? "").includes("text/event-stream")) {
+      if (sse) {
         const controller = new AbortController();
         const stream = kernel.stream({ ...invocation, signal: controller.signal });
         return eventStream(
@@ -129,7 +183,7 @@ export function createRunObjectClass<Env extends WorkerEnv>(config: FlowWorkerCo
         // Re-invoking a run id continues it from the journal: a previous alarm cut short by an
         // evicted isolate loses nothing and repeats no completed node. Long retry backoffs
         // suspend the run and come back here through the next alarm instead of holding memory.
-        const outcome = await (await this.kernel()).invoke({
+        const outcome = await this.#run({
           ...(JSON.parse(row.invocation) as InvokeRequest),
           suspendAfterMs: IN_MEMORY_WAIT_MS,
         });

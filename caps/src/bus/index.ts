@@ -9,4 +9,21 @@ export {
   DEFAULT_MAX_FRAME_BYTES,
   encodeFrame,
 } from "./frames";
+export {
+  BUS_HOST,
+  createHttpBusChannel,
+  DEFAULT_BUS_URL,
+  type HttpBusChannel,
+  type HttpBusChannelOptions,
+  type HttpBusOptions,
+  type LineDispatcher,
+  serveBusOverHttp,
+} from "./http";
+export {
+  createBusJournal,
+  JOURNAL_IDEMPOTENT_METHODS,
+  type JournalBusCaller,
+  journalBusHandlers,
+} from "./journal";
 export { createLineReader, type LineReaderOptions } from "./line-reader";
+export { FLOWS_META_HEADER, type FlowsMeta, parseFlowsMeta } from "./meta";

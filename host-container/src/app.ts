@@ -1,0 +1,49 @@
+import { type FlowIR, validate } from "@flows/flow-ir";
+import { createKernel, createMemoryJournal, type NodeRegistry, silentLogger, systemClock } from "@flows/kernel";
+import { containerCapabilities } from "./caps";
+import { ContainerStartError } from "./errors";
+
+/** What a container runs: Flow IR documents and the implementations of their nodes. */
+export interface ContainerApp {
+  readonly flows: readonly unknown[];
+  readonly nodes: NodeRegistry;
+}
+
+export interface PreparedApp extends ContainerApp {
+  /** Validated flows by id and by name. */
+  readonly byName: ReadonlyMap<string, FlowIR>;
+}
+
+/**
+ * Validates every flow once, at start-up, against the capabilities the container offers, and
+ * checks each can run here (every identifier implemented). A container that cannot serve its
+ * flows refuses to start rather than failing each request.
+ */
+export function prepareApp(app: ContainerApp): PreparedApp {
+  if (!Array.isArray(app.flows) || app.nodes === null || typeof app.nodes !== "object") {
+    throw new ContainerStartError("APP400", "the app must be { flows: FlowIR[], nodes: { identifier: function } }");
+  }
+  const byName = new Map<string, FlowIR>();
+  app.flows.forEach((document, index) => {
+    const result = validate(document, { registry: containerCapabilities.hints });
+    if (!result.ok || result.flow === undefined) {
+      const errors = result.diagnostics.filter((d) => d.severity === "error").slice(0, 3);
+      throw new ContainerStartError(
+        "VALID400",
+        `flow #${index} is not valid: ${errors.map((d) => `${d.code} ${d.message} (${d.path})`).join("; ")}`,
+      );
+    }
+    byName.set(result.flow.id, result.flow);
+    if (typeof result.flow.name === "string") byName.set(result.flow.name, result.flow);
+  });
+  const probe = createKernel({
+    flows: [...byName.values()],
+    nodes: app.nodes,
+    host: { journal: createMemoryJournal(), clock: systemClock, newId: () => "probe", logger: silentLogger },
+  });
+  for (const flow of new Set(byName.values())) {
+    const problem = probe.preflight(flow.id);
+    if (problem !== undefined) throw new ContainerStartError(problem.code, problem.message);
+  }
+  return { flows: [...new Set(byName.values())], nodes: app.nodes, byName };
+}

@@ -1,0 +1,70 @@
+import { createHash } from "node:crypto";
+import { mkdirSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { extname, join, resolve } from "node:path";
+import { pathToFileURL } from "node:url";
+import type { ContainerApp } from "./app";
+import { ContainerStartError } from "./errors";
+
+const TYPESCRIPT = new Set([".ts", ".mts", ".cts", ".tsx"]);
+
+/** TypeScript apps are bundled first (esbuild, loaded only then), so no loader is needed. */
+async function bundled(absolute: string): Promise<string> {
+  const outdir = join(tmpdir(), "flows-container");
+  mkdirSync(outdir, { recursive: true });
+  // One file per process: containers starting side by side never read each other's half-written bundle.
+  const hash = createHash("sha256").update(absolute).digest("hex").slice(0, 16);
+  const outfile = join(outdir, `app-${hash}-${process.pid}.mjs`);
+  const { build } = await import("esbuild");
+  try {
+    await build({
+      entryPoints: [absolute],
+      outfile,
+      bundle: true,
+      platform: "node",
+      format: "esm",
+      target: "node20",
+      external: ["opendal", "esbuild", "miniflare", "wrangler", "workerd"],
+      logLevel: "silent",
+    });
+  } catch (error) {
+    const reason = error instanceof Error ? error.message.split("\n").slice(0, 3).join(" ") : String(error);
+    throw new ContainerStartError("APP400", `cannot build app module ${absolute}: ${reason}`);
+  }
+  return outfile;
+}
+
+/**
+ * Loads the app module (argv[2] or FLOWS_CONTAINER_APP): its default export is
+ * `{ flows, nodes }`, or a function returning it.
+ */
+export async function loadApp(modulePath: string | undefined): Promise<ContainerApp> {
+  if (modulePath === undefined || modulePath === "") {
+    throw new ContainerStartError(
+      "APP400",
+      "name the app module: flows-container <app.mjs> or FLOWS_CONTAINER_APP=<app.mjs> (default export { flows, nodes })",
+    );
+  }
+  const absolute = resolve(modulePath);
+  const file = TYPESCRIPT.has(extname(absolute)) ? await bundled(absolute) : absolute;
+  let loaded: { default?: unknown };
+  try {
+    loaded = (await import(pathToFileURL(file).href)) as { default?: unknown };
+  } catch (error) {
+    throw new ContainerStartError(
+      "APP400",
+      `cannot load app module ${modulePath}: ${error instanceof Error ? error.message : String(error)}`,
+    );
+  } finally {
+    if (file !== absolute) rmSync(file, { force: true });
+  }
+  const exported = typeof loaded.default === "function" ? await (loaded.default as () => unknown)() : loaded.default;
+  const app = exported as Partial<ContainerApp> | null | undefined;
+  if (app === null || typeof app !== "object" || !Array.isArray(app.flows) || typeof app.nodes !== "object") {
+    throw new ContainerStartError(
+      "APP400",
+      `${modulePath} must export default { flows: FlowIR[], nodes: { identifier: (input, ctx) => output } }`,
+    );
+  }
+  return app as ContainerApp;
+}

@@ -1,0 +1,107 @@
+import { isAsyncIterable, type NodeContext, toFlowError } from "@flows/kernel";
+import { fieldProblem, isName, isPositiveInteger, readJsonObject } from "../body";
+import { busCapabilities } from "../caps";
+import type { ContainerContext, RequestScope } from "../context";
+import { errorResponse } from "../errors";
+import { requestFacts } from "../meta";
+
+const isAny = () => true;
+const isKey = (value: unknown) => typeof value === "string";
+
+/** A streamed output travels as the list of its values, as the kernel journals it. */
+async function collect(output: unknown, signal: AbortSignal): Promise<unknown> {
+  if (!isAsyncIterable(output)) return output;
+  const values: unknown[] = [];
+  for await (const value of output) {
+    signal.throwIfAborted();
+    values.push(value);
+  }
+  return values;
+}
+
+/**
+ * `POST /node`: one node of a flow, for a run the Worker's kernel drives. The Worker owns
+ * retries, timeouts and the journal; the container runs the implementation with the
+ * capabilities the node's hints grant, over the bus.
+ */
+export async function nodeRoute(request: Request, context: ContainerContext, scope: RequestScope): Promise<Response> {
+  const body = await readJsonObject(request);
+  if (!body.ok) return body.response;
+  const problem = fieldProblem(
+    body.value,
+    { flow: isName, node: isName, input: isAny, attempt: isPositiveInteger, idempotency_key: isKey },
+    ["flow", "node"],
+    {
+      flow: "the flow's id or name (a non-empty string)",
+      node: "a node alias of the flow (a non-empty string)",
+      attempt: "a positive integer (1 on the first attempt)",
+      idempotency_key: "a string",
+    },
+  );
+  if (problem) return problem;
+  const {
+    flow: flowName,
+    node: alias,
+    input,
+    attempt,
+    idempotency_key: idempotencyKey,
+  } = body.value as {
+    flow: string;
+    node: string;
+    input?: unknown;
+    attempt?: number;
+    idempotency_key?: string;
+  };
+  const flow = context.app.byName.get(flowName);
+  if (flow === undefined) {
+    return errorResponse(404, "FLOW404", `this container runs no flow named "${flowName}"`, { flow: flowName });
+  }
+  const node = flow.nodes.find((candidate) => candidate.alias === alias);
+  const implementation = node === undefined ? undefined : context.app.nodes[node.identifier];
+  if (node === undefined || implementation === undefined) {
+    return errorResponse(
+      404,
+      "NODE404",
+      node === undefined
+        ? `flow "${flow.id}" has no node "${alias}" (nodes: ${flow.nodes.map((n) => n.alias).join(", ")})`
+        : `node "${alias}" is a subflow ("${node.identifier}"): run subflows with /run`,
+      { flow: flow.id, node: alias },
+    );
+  }
+  const { meta, session, work } = scope;
+  const log = context.logger;
+  const ctx: NodeContext = {
+    node: alias,
+    run: { ...requestFacts(meta), run_id: meta.run_id, flow_id: flow.id },
+    attempt: attempt ?? 1,
+    signal: work.signal,
+    caps: busCapabilities(session.bus).forNode(node) as Record<string, unknown>,
+    idempotencyKey,
+    // The Worker's kernel journals this node's output; values used to compute it need not be.
+    now: () => Date.now(),
+    random: () => Math.random(),
+    halt: () =>
+      Promise.reject(
+        Object.assign(new Error(`node "${alias}" cannot halt when run alone: run the flow with /run`), {
+          code: "HALT501",
+          retryable: false,
+        }),
+      ),
+    log: (record) => log({ ...record, node: alias, run_id: meta.run_id }),
+  };
+  try {
+    const output = await collect(await implementation(input ?? null, ctx), work.signal);
+    if (work.interrupted) throw work.signal.reason;
+    return Response.json({ output: output ?? null });
+  } catch (thrown) {
+    const error = toFlowError(thrown, alias);
+    const interrupted = work.interrupted;
+    return errorResponse(
+      interrupted ? 503 : 500,
+      interrupted ? "HOST503" : error.code,
+      interrupted ? `node "${alias}" was interrupted: the container is stopping` : error.message,
+      { ...error.details, node: alias },
+      interrupted || error.retryable,
+    );
+  }
+}

@@ -1,0 +1,127 @@
+import type { OutboundHandler, OutboundHandlerContext } from "@cloudflare/containers";
+import type { DoProvider } from "@flows/cap-do";
+import { doBusHandlers } from "@flows/cap-do/bus";
+import type { KvProvider } from "@flows/cap-kv";
+import { kvBusHandlers } from "@flows/cap-kv/bus";
+import type { QueueProvider } from "@flows/cap-queue";
+import { queueBusHandlers } from "@flows/cap-queue/bus";
+import { boundCapabilities, type CapabilityRegistry, type ManifestLike, resolveProviders } from "@flows/caps";
+import {
+  type BusHandlers,
+  createBusDispatcher,
+  FLOWS_META_HEADER,
+  journalBusHandlers,
+  parseFlowsMeta,
+  serveBusOverHttp,
+} from "@flows/caps/bus";
+import type { JournalEntry, JournalStore } from "@flows/kernel";
+import type { WorkerEnv } from "../config";
+import { errorResponse } from "../envelope";
+import type { ContainerInstance } from "./container-class";
+
+/** The journal methods a run's Durable Object serves to the bus (RPC). */
+export interface RunJournalRpc {
+  journalRead(runId: string): Promise<readonly JournalEntry[]>;
+  journalAppend(runId: string, entries: readonly JournalEntry[]): Promise<void>;
+  journalList(): Promise<readonly string[]>;
+}
+
+/** Worker-side bus handlers for each capability, over the provider the manifest binds. */
+const HANDLERS: Readonly<Record<string, (provider: never) => BusHandlers[string]>> = {
+  kv: (provider: KvProvider) => kvBusHandlers(provider),
+  do: (provider: DoProvider) => doBusHandlers(provider),
+  queue: (provider: QueueProvider) => queueBusHandlers(provider),
+};
+
+const refused = (message: string) =>
+  Object.assign(new Error(message), { code: "CAP403", retryable: false }) as Error & { code: string };
+
+/** One run's journal in its FlowRunObject, and no other run's. */
+function runJournal(env: WorkerEnv, runsBinding: string, runId: string): JournalStore {
+  const namespace = env[runsBinding] as DurableObjectNamespace;
+  const run = namespace.get(namespace.idFromName(runId)) as unknown as RunJournalRpc;
+  const only = (id: string) => {
+    if (id !== runId) throw refused(`the bus serves the journal of run "${runId}" only, not "${id}"`);
+  };
+  return {
+    read: async (id) => {
+      only(id);
+      return run.journalRead(id);
+    },
+    append: async (id, entries) => {
+      only(id);
+      await run.journalAppend(id, entries);
+    },
+    list: () => run.journalList(),
+  };
+}
+
+export interface BusOutboundOptions {
+  readonly registry: CapabilityRegistry;
+  readonly manifest: ManifestLike;
+  readonly containerBinding: string;
+  readonly runsBinding: string;
+}
+
+/**
+ * The handler behind `outboundByHost[BUS_HOST]`: the container's bus POSTs arrive here, in the
+ * Worker, and are served from the Worker's own bindings. Only a run the instance is serving
+ * right now is answered, with only the capabilities that run's flow (or node) declared, and
+ * its journal when the whole flow runs there. The container never holds a credential.
+ */
+export function createBusOutbound(options: BusOutboundOptions): OutboundHandler<WorkerEnv> {
+  const handlersByEnv = new WeakMap<object, Promise<BusHandlers>>();
+  const capabilityHandlers = (env: WorkerEnv): Promise<BusHandlers> => {
+    let handlers = handlersByEnv.get(env);
+    if (handlers === undefined) {
+      handlers = resolveProviders({
+        registry: options.registry,
+        manifest: options.manifest,
+        env,
+        only: boundCapabilities(options.manifest).filter((name) => HANDLERS[name] !== undefined),
+      }).then((providers) => {
+        const served: Record<string, BusHandlers[string]> = {};
+        for (const [name, { provider }] of providers) {
+          const handlersFor = HANDLERS[name];
+          if (handlersFor !== undefined) served[name] = handlersFor(provider as never);
+        }
+        return served;
+      });
+      handlersByEnv.set(env, handlers);
+    }
+    return handlers;
+  };
+
+  return async (request: Request, env: WorkerEnv, context: OutboundHandlerContext) => {
+    const parsed = parseFlowsMeta(request.headers.get(FLOWS_META_HEADER));
+    if (!parsed.ok) return errorResponse({ code: "META400", message: parsed.message }, 400);
+    const { meta } = parsed;
+    const namespace = env[options.containerBinding] as DurableObjectNamespace;
+    const instance = namespace.get(namespace.idFromString(context.containerId)) as unknown as ContainerInstance;
+    const grant = await instance.busGrant(meta.run_id);
+    if (grant === null || grant.flow_id !== meta.flow_id) {
+      return errorResponse(
+        {
+          code: "BUS403",
+          message: `this container instance is not serving run "${meta.run_id}" of flow "${meta.flow_id}"`,
+        },
+        403,
+      );
+    }
+    let handlers: BusHandlers;
+    try {
+      handlers = await capabilityHandlers(env);
+    } catch (error) {
+      const coded = error as { code?: unknown; message?: unknown };
+      return errorResponse({
+        code: typeof coded.code === "string" ? coded.code : "CAP101",
+        message: typeof coded.message === "string" ? coded.message : String(error),
+      });
+    }
+    const dispatcher = createBusDispatcher({
+      handlers: { ...handlers, journal: journalBusHandlers(runJournal(env, options.runsBinding, meta.run_id)) },
+      allowed: new Set([...grant.capabilities, ...(grant.journal ? ["journal"] : [])]),
+    });
+    return serveBusOverHttp(request, dispatcher);
+  };
+}

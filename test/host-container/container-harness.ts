@@ -1,0 +1,127 @@
+import { type ChildProcess, spawn, spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { doBusHandlers } from "@flows/cap-do/bus";
+import { createOpendalDoProvider } from "@flows/cap-do/opendal";
+import { createKvApi } from "@flows/cap-kv";
+import { kvBusHandlers } from "@flows/cap-kv/bus";
+import { createOpendalKvProvider } from "@flows/cap-kv/opendal";
+import { createBusDispatcher, journalBusHandlers, serveBusOverHttp } from "@flows/caps/bus";
+import { createOperator } from "@flows/caps/opendal";
+import { openLineChannel, type ServedFetch, serveFetch } from "@flows/host-container";
+import { createFsJournal } from "../../cli/src/local/journal";
+import { openLocalStore } from "../../cli/src/local/store";
+
+// The host side of the container tests: real OpenDAL fs stores in a temp dir, served over the
+// bus to the real `flows-container` binary running as a child process.
+
+export const BIN = resolve(import.meta.dirname, "../../host-container/bin/flows-container.mjs");
+export const APP = resolve(import.meta.dirname, "fixture/app.ts");
+
+/** Builds the binary from the current sources (atomically: other test files may be running it). */
+export function buildContainerBin(): void {
+  const result = spawnSync(process.execPath, [resolve(import.meta.dirname, "../../host-container/build.mjs")], {
+    encoding: "utf8",
+  });
+  if (result.status !== 0) throw new Error(`host-container build failed: ${result.stderr}`);
+}
+
+/** The stores a Worker would hold: kv and do on OpenDAL fs, the run journal on OpenDAL fs. */
+export function hostStores() {
+  const root = mkdtempSync(join(tmpdir(), "flows-container-host-"));
+  const kvProvider = createOpendalKvProvider(createOperator("fs", { root: join(root, "kv") }));
+  const journal = createFsJournal(openLocalStore(join(root, "journal")));
+  const dispatcher = createBusDispatcher({
+    handlers: {
+      kv: kvBusHandlers(kvProvider),
+      do: doBusHandlers(createOpendalDoProvider(createOperator("fs", { root: join(root, "do") }))),
+      journal: journalBusHandlers(journal),
+    },
+    allowed: new Set(["kv", "do", "journal"]),
+  });
+  return {
+    root,
+    kv: createKvApi(kvProvider),
+    journal,
+    dispatcher,
+    remove: () => rmSync(root, { recursive: true, force: true }),
+  };
+}
+
+export type HostStores = ReturnType<typeof hostStores>;
+
+/** The bus over HTTP on loopback, as the Worker serves it; records each POST's meta header. */
+export async function serveBus(stores: HostStores): Promise<ServedFetch & { url: string; metas: string[] }> {
+  const metas: string[] = [];
+  const served = await serveFetch(
+    (request) => {
+      metas.push(request.headers.get("x-flows-meta") ?? "");
+      return serveBusOverHttp(request, stores.dispatcher);
+    },
+    { port: 0 },
+  );
+  return { ...served, url: `http://127.0.0.1:${served.port}/bus`, metas };
+}
+
+export interface Container {
+  readonly child: ChildProcess;
+  readonly base: string;
+  stderr(): string;
+  exited: Promise<number | null>;
+}
+
+/** Starts the binary on a free loopback port and waits until it says it is ready. */
+export async function startContainerProcess(
+  env: Record<string, string>,
+  options: { stdio?: "pipe"; app?: string } = {},
+): Promise<Container> {
+  const child = spawn(process.execPath, [BIN, options.app ?? APP], {
+    env: { ...process.env, PORT: "0", FLOWS_LISTEN_HOST: "127.0.0.1", ...env },
+    stdio: ["pipe", "pipe", "pipe"],
+  });
+  let stderr = "";
+  const exited = new Promise<number | null>((done) => child.on("exit", (code) => done(code)));
+  const port = await new Promise<number>((ready, fail) => {
+    child.stderr?.on("data", (chunk: Buffer) => {
+      stderr += chunk.toString();
+      const match = /"message":"container ready","port":(\d+)/.exec(stderr);
+      if (match) ready(Number(match[1]));
+    });
+    void exited.then((code) => fail(new Error(`the container exited (${code}) before it was ready: ${stderr}`)));
+  });
+  return { child, base: `http://127.0.0.1:${port}`, stderr: () => stderr, exited };
+}
+
+export function meta(run_id: string, flow_id: string, extra: Record<string, string> = {}): Record<string, string> {
+  return { "content-type": "application/json", "x-flows-meta": JSON.stringify({ run_id, flow_id, ...extra }) };
+}
+
+export async function post(base: string, path: string, headers: Record<string, string>, body: unknown) {
+  const response = await fetch(`${base}${path}`, {
+    method: "POST",
+    headers,
+    body: typeof body === "string" ? body : JSON.stringify(body),
+  });
+  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+}
+
+/** Host-side KV keys under a prefix. */
+export async function keys(stores: HostStores, prefix: string): Promise<string[]> {
+  return (await stores.kv.list({ prefix })).keys.map((key) => key.name);
+}
+
+/** Serves a dispatcher over a pair of streams (a Unix socket, a child's stdio), one answer per line. */
+export function serveLines(
+  input: NodeJS.ReadableStream,
+  output: NodeJS.WritableStream & { destroyed?: boolean },
+  dispatcher: HostStores["dispatcher"],
+): void {
+  const channel = openLineChannel(input as never, output as never, {
+    onLine: (line) => {
+      void dispatcher.handle(line).then((answer) => {
+        if (answer !== undefined && output.destroyed !== true) channel.send(answer);
+      });
+    },
+  });
+}
