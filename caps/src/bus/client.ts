@@ -24,11 +24,13 @@ export interface CallOptions {
 export class BusCallError extends Error implements BusError {
   readonly code: string;
   readonly retryable: boolean;
+  readonly details?: Readonly<Record<string, unknown>>;
   constructor(error: BusError) {
     super(error.message);
     this.name = "BusCallError";
     this.code = error.code;
     this.retryable = error.retryable;
+    if (error.details !== undefined) this.details = error.details;
   }
 }
 

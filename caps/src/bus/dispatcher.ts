@@ -60,15 +60,20 @@ export function createBusDispatcher(options: BusDispatcherOptions) {
       try {
         return reply({ id, result: (await handler(request.params)) ?? null }, max);
       } catch (error) {
-        const coded = error as { code?: unknown; message?: unknown; retryable?: unknown };
+        const coded = (error ?? {}) as { code?: unknown; message?: unknown; retryable?: unknown; details?: unknown };
+        const failure = busError(
+          typeof coded.code === "string" ? coded.code : "BUS500",
+          typeof coded.message === "string" ? coded.message : String(error),
+          coded.retryable === true,
+        );
+        const details = coded.details;
         return reply(
           {
             id,
-            error: busError(
-              typeof coded.code === "string" ? coded.code : "BUS500",
-              typeof coded.message === "string" ? coded.message : String(error),
-              coded.retryable === true,
-            ),
+            error:
+              details !== null && typeof details === "object" && !Array.isArray(details)
+                ? { ...failure, details: details as Record<string, unknown> }
+                : failure,
           },
           max,
         );

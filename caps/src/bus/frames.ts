@@ -9,6 +9,8 @@ export interface BusError {
   readonly code: string;
   readonly message: string;
   readonly retryable: boolean;
+  /** What the handler's error carried (a CapError's key, limits, ...), when anything. */
+  readonly details?: Readonly<Record<string, unknown>>;
 }
 
 export type BusResponse =
@@ -30,7 +32,20 @@ export function encodeFrame(
   frame: BusRequest | BusResponse | BusCancel,
   maxBytes = DEFAULT_MAX_FRAME_BYTES,
 ): { ok: true; line: string } | { ok: false; error: BusError } {
-  const line = `${JSON.stringify(frame)}\n`;
+  let json: string | undefined;
+  try {
+    json = JSON.stringify(frame);
+  } catch (error) {
+    // A BigInt, a cycle or a throwing toJSON in a result: the caller answers with a code instead.
+    return {
+      ok: false,
+      error: busError(
+        "BUS500",
+        `the frame cannot be encoded as JSON: ${error instanceof Error ? error.message : String(error)}`,
+      ),
+    };
+  }
+  const line = `${json}\n`;
   // Cheap first: a string of n UTF-16 units is at most 3n bytes.
   if (line.length * 3 > maxBytes && encoder.encode(line).length > maxBytes) {
     return {

@@ -1,0 +1,35 @@
+/**
+ * Bytes in a JSON frame travel as base64. Runtimes that have a native codec (Node's and
+ * workerd's Buffer) use it; elsewhere btoa/atob in slices, so a chunk of a few hundred KiB
+ * never builds one argument list or string per byte.
+ */
+interface NativeCodec {
+  from(value: string, encoding: "base64"): Uint8Array;
+  from(value: Uint8Array | ArrayBufferLike, offset?: number, length?: number): { toString(encoding: "base64"): string };
+}
+
+const native = (globalThis as { Buffer?: NativeCodec }).Buffer;
+const SLICE = 0x2000;
+const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
+
+export function bytesToBase64(bytes: Uint8Array): string {
+  if (native !== undefined) return native.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("base64");
+  let binary = "";
+  for (let offset = 0; offset < bytes.length; offset += SLICE) {
+    binary += String.fromCharCode(...bytes.subarray(offset, offset + SLICE));
+  }
+  return btoa(binary);
+}
+
+/** Decodes base64, or returns undefined when the text is not base64 (so callers answer with a code). */
+export function base64ToBytes(text: string): Uint8Array | undefined {
+  if (text.length % 4 !== 0 || !BASE64.test(text)) return undefined;
+  if (native !== undefined) {
+    const decoded = native.from(text, "base64");
+    return new Uint8Array(decoded.buffer, decoded.byteOffset, decoded.byteLength);
+  }
+  const binary = atob(text);
+  const bytes = new Uint8Array(binary.length);
+  for (let index = 0; index < binary.length; index += 1) bytes[index] = binary.charCodeAt(index);
+  return bytes;
+}
