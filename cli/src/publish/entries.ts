@@ -72,14 +72,46 @@ ${usesContainer ? "export const FlowContainer = app.FlowContainer;\n" : ""}expor
 `;
 }
 
-/** The container entry: the same flows and nodes, served by the container runtime on PORT. */
+/**
+ * The container entry: the same flows and nodes, served by the container runtime with the
+ * settings of `flows-container` (PORT, FLOWS_LISTEN_HOST, FLOWS_BUS_URL,
+ * FLOWS_SHUTDOWN_GRACE_MS); SIGTERM and SIGINT drain, then exit 0.
+ */
 export function containerEntrySource(project: Project, entryDir: string): string {
   return `${HEADER}import { startContainer } from "@flows/host-container";
 ${nodeModules(project, entryDir, "env")}
 const flows = ${flowDocuments(project)};
 
-const port = Number(process.env.PORT ?? ${CONTAINER_PORT});
-const server = await startContainer({ flows, nodes: registryFor(process.env), port });
-console.log(JSON.stringify({ event: "listening", port: server.port }));
+const setting = (name) => (process.env[name] === undefined || process.env[name] === "" ? undefined : process.env[name]);
+const whole = (name, fallback) => {
+  const raw = setting(name);
+  if (raw === undefined) return fallback;
+  const value = Number(raw);
+  if (Number.isInteger(value) && value >= 0) return value;
+  process.stderr.write(\`\${JSON.stringify({ error: \`\${name} must be a whole number, got "\${raw}"\`, code: "CONF400" })}\\n\`);
+  process.exit(1);
+};
+
+try {
+  const container = await startContainer({
+    flows,
+    nodes: registryFor(process.env),
+    port: whole("PORT", ${CONTAINER_PORT}),
+    host: setting("FLOWS_LISTEN_HOST") ?? "0.0.0.0",
+    graceMs: whole("FLOWS_SHUTDOWN_GRACE_MS", 10000),
+    ...(setting("FLOWS_BUS_URL") === undefined ? {} : { busUrl: setting("FLOWS_BUS_URL") }),
+  });
+  const stop = () => {
+    container.close().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.once("SIGTERM", stop);
+  process.once("SIGINT", stop);
+} catch (error) {
+  process.stderr.write(\`\${JSON.stringify({ error: String(error?.message ?? error), code: error?.code ?? "HOST500" })}\\n\`);
+  process.exit(1);
+}
 `;
 }
