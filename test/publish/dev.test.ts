@@ -26,7 +26,8 @@ afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
 async function startDev(): Promise<string> {
   dev = start(process.execPath, [flowsBin, "dev", "--port", "0"], project);
-  const output = await dev.waitFor(/ready on (http:\/\/127\.0\.0\.1:\d+)/);
+  // Ready, then the URL and one command per trigger, the health check last.
+  const output = await dev.waitFor(/curl http:\S+\/health\n/);
   return (/ready on (http:\/\/127\.0\.0\.1:\d+)/.exec(output) as RegExpExecArray)[1] as string;
 }
 
