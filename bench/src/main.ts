@@ -3,11 +3,12 @@ import { fileURLToPath } from "node:url";
 import { findRepoRoot } from "./repo-root";
 import type { Suite, SuiteContext } from "./suite";
 import { capsSuite } from "./suites/caps.bench";
+import { containerSuite } from "./suites/container.bench";
 import { hostSuite } from "./suites/host.bench";
 import { validateSuite } from "./suites/validate.bench";
 
 /** Every suite, in the order `npm run bench` runs them. New suites are added here. */
-const SUITES: readonly Suite[] = [validateSuite, capsSuite, hostSuite];
+const SUITES: readonly Suite[] = [validateSuite, capsSuite, hostSuite, containerSuite];
 
 function select(names: readonly string[]): Suite[] | undefined {
   if (names.length === 0) return [...SUITES];

@@ -4,6 +4,8 @@ import { kvCapability } from "@flows/cap-kv";
 import { createBusKvProvider } from "@flows/cap-kv/bus";
 import { queueCapability } from "@flows/cap-queue";
 import { createBusQueueProvider } from "@flows/cap-queue/bus";
+import { r2Capability } from "@flows/cap-r2";
+import { createBusR2Provider } from "@flows/cap-r2/bus";
 import { createCapabilityRegistry, type ResolvedCapabilities, scopeCapabilities } from "@flows/caps";
 import { JOURNAL_IDEMPOTENT_METHODS } from "@flows/caps/bus";
 import type { NodeIR } from "@flows/flow-ir";
@@ -15,7 +17,12 @@ export interface BusCaller {
 }
 
 /** The capabilities a container offers nodes, every operation forwarded over the bus. */
-export const containerCapabilities = createCapabilityRegistry([kvCapability, queueCapability, doCapability]);
+export const containerCapabilities = createCapabilityRegistry([
+  kvCapability,
+  r2Capability,
+  queueCapability,
+  doCapability,
+]);
 
 /** Bus methods worth retrying on a retryable answer: reads and writes each capability marks idempotent. */
 export const idempotentBusMethods: ReadonlySet<string> = new Set([
@@ -44,6 +51,7 @@ export function busCapabilities(bus: BusCaller): BusCapabilities {
     registry: containerCapabilities,
     apis: {
       kv: kvCapability.bind(createBusKvProvider(bus)),
+      r2: r2Capability.bind(createBusR2Provider(bus)),
       queue: queueCapability.bind(createBusQueueProvider(bus)),
       do: doApi,
     },

@@ -9,6 +9,8 @@ export interface ContainerContext {
   readonly app: PreparedApp;
   readonly bus: BusConnection;
   readonly logger: Logger;
+  /** Run ids with a `/run` executing here: a second one at the same time would run nodes twice. */
+  readonly activeRuns: Set<string>;
 }
 
 /** One admitted request: its run's meta, its bus session and its place in the drain. */

@@ -15,8 +15,9 @@ try {
       () => process.exit(1),
     );
   };
-  process.once("SIGTERM", stop);
-  process.once("SIGINT", stop);
+  // Repeated signals join the drain already under way instead of killing the process mid-way.
+  process.on("SIGTERM", stop);
+  process.on("SIGINT", stop);
 } catch (error) {
   const coded = error as { code?: unknown; message?: unknown };
   const code = typeof coded.code === "string" ? coded.code : "HOST500";

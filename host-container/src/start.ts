@@ -40,7 +40,7 @@ export async function startContainer(options: StartContainerOptions): Promise<Ru
     ...(options.fetch === undefined ? {} : { fetch: options.fetch }),
   });
   const drain = createDrain();
-  const served = await serveFetch(createRouter({ app, bus, logger }, drain), {
+  const served = await serveFetch(createRouter({ app, bus, logger, activeRuns: new Set() }, drain), {
     port: options.port ?? DEFAULT_PORT,
     host: options.host ?? "0.0.0.0",
   });

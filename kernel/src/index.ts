@@ -15,7 +15,8 @@ export {
   type RunSummary,
   summarizeRun,
 } from "./kernel";
-export { isAsyncIterable, type NodeContext, type NodeImplementation, type NodeRegistry, type RunMetadata } from "./nodes";
+export type { NodeContext, NodeImplementation, NodeRegistry, RunMetadata } from "./nodes";
+export { isAsyncIterable } from "./nodes";
 export type { RunEvent } from "./run-context";
 export { foldJournal, type NodeRecord, type RunState, type RunStatus } from "./run-state";
 export type { RunOutcome } from "./scheduler";

@@ -7,6 +7,9 @@ import { createOpendalDoProvider } from "@flows/cap-do/opendal";
 import { createKvApi } from "@flows/cap-kv";
 import { kvBusHandlers } from "@flows/cap-kv/bus";
 import { createOpendalKvProvider } from "@flows/cap-kv/opendal";
+import { createR2Api } from "@flows/cap-r2";
+import { createR2BusService } from "@flows/cap-r2/bus";
+import { createOpendalR2Provider } from "@flows/cap-r2/opendal";
 import { createBusDispatcher, journalBusHandlers, serveBusOverHttp } from "@flows/caps/bus";
 import { createOperator } from "@flows/caps/opendal";
 import { openLineChannel, type ServedFetch, serveFetch } from "@flows/host-container";
@@ -27,22 +30,26 @@ export function buildContainerBin(): void {
   if (result.status !== 0) throw new Error(`host-container build failed: ${result.stderr}`);
 }
 
-/** The stores a Worker would hold: kv and do on OpenDAL fs, the run journal on OpenDAL fs. */
+/** The stores a Worker would hold: kv, r2 and do on OpenDAL fs, the run journal on OpenDAL fs. */
 export function hostStores() {
   const root = mkdtempSync(join(tmpdir(), "flows-container-host-"));
   const kvProvider = createOpendalKvProvider(createOperator("fs", { root: join(root, "kv") }));
+  const r2Provider = createOpendalR2Provider(createOperator("fs", { root: join(root, "r2") }));
   const journal = createFsJournal(openLocalStore(join(root, "journal")));
   const dispatcher = createBusDispatcher({
     handlers: {
       kv: kvBusHandlers(kvProvider),
+      // One service for the container's lifetime: it holds the body streams between POSTs.
+      r2: createR2BusService(r2Provider).handlers,
       do: doBusHandlers(createOpendalDoProvider(createOperator("fs", { root: join(root, "do") }))),
       journal: journalBusHandlers(journal),
     },
-    allowed: new Set(["kv", "do", "journal"]),
+    allowed: new Set(["kv", "r2", "do", "journal"]),
   });
   return {
     root,
     kv: createKvApi(kvProvider),
+    r2: createR2Api(r2Provider),
     journal,
     dispatcher,
     remove: () => rmSync(root, { recursive: true, force: true }),

@@ -74,6 +74,32 @@ describe("flows-container over the HTTP bus", () => {
     expect(await keys(stores, "executions/run-2/")).toEqual([]);
   });
 
+  it("writes an R2 object larger than a bus frame through the bus, into the host's bucket", async () => {
+    const size = 3 * 1024 * 1024 + 17;
+    const outcome = await post(container.base, "/run", meta("run-r2", "files"), {
+      flow: "files",
+      payload: { id: "big", size },
+    });
+    expect(outcome.body).toMatchObject({ status: "completed", output: { key: "files/big", size } });
+    const stored = await stores.r2.get("files/big");
+    const bytes = (await stored?.bytes()) ?? new Uint8Array();
+    expect(bytes.byteLength).toBe(size);
+    expect(bytes.every((byte, index) => byte === index % 251)).toBe(true);
+  });
+
+  it("refuses a second /run of a run id already executing here with RUN409", async () => {
+    const running = post(container.base, "/run", meta("run-twice", "slow"), { flow: "slow", payload: { id: "t" } });
+    for (let tries = 0; tries < 2_000; tries += 1) {
+      const nodes = (await stores.journal.read("run-twice")).map((entry) => (entry as { node?: string }).node);
+      if (nodes.includes("first")) break;
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    const twice = await post(container.base, "/run", meta("run-twice", "slow"), { flow: "slow", payload: { id: "t" } });
+    expect(twice).toMatchObject({ status: 409, body: { code: "RUN409", details: { run_id: "run-twice" } } });
+    await stores.kv.put("gates/run-twice", "open");
+    expect((await running).body).toMatchObject({ status: "completed", output: { done: "t" } });
+  });
+
   it("runs a single node with /node, its capabilities scoped to its hints", async () => {
     const saved = await post(container.base, "/node", meta("run-3", "orders"), {
       flow: "orders",

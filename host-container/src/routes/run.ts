@@ -48,7 +48,37 @@ export async function runRoute(request: Request, context: ContainerContext, scop
       flows: [...new Set([...context.app.byName.values()].map((known) => known.id))],
     });
   }
-  const { meta, session, work } = scope;
+  const { meta } = scope;
+  if (context.activeRuns.has(meta.run_id)) {
+    return errorResponse(
+      409,
+      "RUN409",
+      `run ${meta.run_id} is already executing in this container: wait for its answer, then ask again`,
+      { run_id: meta.run_id },
+      true,
+    );
+  }
+  context.activeRuns.add(meta.run_id);
+  try {
+    return await execute(context, scope, { flow, trigger, capture, payload, deadline });
+  } finally {
+    context.activeRuns.delete(meta.run_id);
+  }
+}
+
+interface RunRequest {
+  readonly flow: string;
+  readonly trigger: string | undefined;
+  readonly capture: string | undefined;
+  readonly payload: unknown;
+  readonly deadline: number | undefined;
+}
+
+async function execute(
+  context: ContainerContext,
+  { meta, session, work }: RequestScope,
+  { flow, trigger, capture, payload, deadline }: RunRequest,
+): Promise<Response> {
   const caps = busCapabilities(session.bus);
   const kernel = createKernel({
     flows: context.app.flows,
