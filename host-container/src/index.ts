@@ -1,6 +1,12 @@
 export { type ContainerApp, prepareApp } from "./app";
 export { type BusConnection, type BusSession, connectBus } from "./bus/connect";
-export { type LineChannel, openLineChannel } from "./bus/index";
+export {
+  type LineChannel,
+  type LineDispatcher,
+  openLineChannel,
+  type ServeOptions,
+  serveBusOnStreams,
+} from "./bus/index";
 export { containerCapabilities } from "./caps";
 export { ContainerStartError } from "./errors";
 export { type FetchHandler, type ServedFetch, type ServeFetchOptions, serveFetch } from "./http/serve-fetch";

@@ -1,9 +1,4 @@
 export type { FlowWorkerConfig, WorkerEnv } from "./config";
-export { createFlowWorker } from "./create-flow-worker";
-export { errorResponse, statusFor } from "./envelope";
-export { createProjectWorker, workersCapabilities } from "./project-worker";
-export { createResumeToken, type ResumeClaims, verifyResumeToken } from "./resume-token";
-export { createSqlJournal } from "./sql-journal";
 export {
   type BusGrant,
   CONTAINER_ERROR_CODES,
@@ -17,3 +12,8 @@ export {
   createContainerClass,
   type RestartPolicy,
 } from "./container";
+export { createFlowWorker } from "./create-flow-worker";
+export { errorResponse, statusFor } from "./envelope";
+export { createProjectWorker, workersCapabilities } from "./project-worker";
+export { createResumeToken, type ResumeClaims, verifyResumeToken } from "./resume-token";
+export { createSqlJournal } from "./sql-journal";

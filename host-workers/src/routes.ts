@@ -14,9 +14,7 @@ export const RUN_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 type Handler = (request: IRequest, env: WorkerEnv) => Promise<Response> | Response;
 
 /** Extra routes a host registers, each behind the same token check and preflight. */
-export type RouteExtension = (
-  add: (method: "get" | "post", path: string, handler: Handler) => void,
-) => void;
+export type RouteExtension = (add: (method: "get" | "post", path: string, handler: Handler) => void) => void;
 
 /** The Worker's public HTTP API, in front of the run Durable Objects. */
 export function createRoutes<Env extends WorkerEnv>(

@@ -125,15 +125,18 @@ export function createRunObjectClass<Env extends WorkerEnv>(config: FlowWorkerCo
         const outcome = await this.#run(invocation);
         if (!sse) return Response.json(outcome);
         // A flow in the container answers once: its output is the one value of the stream.
-        return eventStream(async (send) => {
-          if (!(await send("run", { run_id: invocation.runId }))) return;
-          if (outcome.status === "failed" || outcome.status === "cancelled") {
-            await send("error", errorEvent(outcome.error));
-            return;
-          }
-          if (outcome.status === "completed" && !(await send(undefined, outcome.output))) return;
-          await send("end", outcome);
-        }, () => {});
+        return eventStream(
+          async (send) => {
+            if (!(await send("run", { run_id: invocation.runId }))) return;
+            if (outcome.status === "failed" || outcome.status === "cancelled") {
+              await send("error", errorEvent(outcome.error));
+              return;
+            }
+            if (outcome.status === "completed" && !(await send(undefined, outcome.output))) return;
+            await send("end", outcome);
+          },
+          () => {},
+        );
       }
       const kernel = await this.kernel();
       if (sse) {

@@ -39,6 +39,26 @@ interface Pending {
   reject(error: BusError): void;
 }
 
+/** The peer's error as a BusError; one without a string code is itself a fault of the peer. */
+function peerError(error: unknown): BusError {
+  const coded = error as { code?: unknown; message?: unknown; retryable?: unknown; details?: unknown } | null;
+  if (coded === null || typeof coded !== "object" || typeof coded.code !== "string") {
+    return busError(
+      "BUS502",
+      `the peer answered with a malformed error: ${(JSON.stringify(error) ?? "undefined").slice(0, 200)}`,
+    );
+  }
+  const failure = busError(
+    coded.code,
+    typeof coded.message === "string" ? coded.message : coded.code,
+    coded.retryable === true,
+  );
+  const details = coded.details;
+  return details !== null && typeof details === "object" && !Array.isArray(details)
+    ? { ...failure, details: details as Record<string, unknown> }
+    : failure;
+}
+
 /**
  * Many calls in flight on one channel, answered in any order and matched by id. Every call
  * ends: with its result, the peer's error, or a code of ours (BUS408 timeout, BUS429 busy,
@@ -117,7 +137,7 @@ export function createBusClient(options: BusClientOptions) {
         reject(busError("BUS408", `call ${method} got no answer within ${timeoutMs} ms`, true));
       }, timeoutMs);
       call.signal?.addEventListener("abort", onAbort, { once: true });
-      pending.set(id, {
+      const entry: Pending = {
         resolve: (value) => {
           settle();
           resolve(value);
@@ -126,8 +146,14 @@ export function createBusClient(options: BusClientOptions) {
           settle();
           reject(error);
         },
-      });
-      options.send(encoded.line);
+      };
+      pending.set(id, entry);
+      try {
+        options.send(encoded.line);
+      } catch (error) {
+        // A channel that can no longer write (closed, destroyed) fails the call now, not at its timeout.
+        entry.reject(busError("BUS503", `the bus channel cannot send: ${String(error)}`, true));
+      }
     });
   };
 
@@ -154,8 +180,9 @@ export function createBusClient(options: BusClientOptions) {
       if (frame === null || typeof frame !== "object" || typeof frame.id !== "string") return;
       const entry = pending.get(frame.id);
       if (entry === undefined) return;
-      if ("error" in frame && frame.error !== undefined) entry.reject(frame.error);
-      else entry.resolve((frame as { result: unknown }).result);
+      if ("error" in frame) entry.reject(peerError(frame.error));
+      else if ("result" in frame) entry.resolve(frame.result);
+      else entry.reject(busError("BUS502", "the peer answered with neither a result nor an error"));
     },
     /** Fails every call in flight, e.g. when the channel closes. */
     close(error: BusError = busError("BUS503", "the bus channel closed", true)): void {

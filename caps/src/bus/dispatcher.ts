@@ -10,6 +10,21 @@ export interface BusDispatcherOptions {
   readonly maxFrameBytes?: number;
 }
 
+/**
+ * The handler for "capability.operation", own properties only: "kv.constructor" or
+ * "kv.get.extra" name nothing, whatever the handler objects inherit.
+ */
+function lookup(handlers: BusHandlers, method: string): ((params: unknown) => unknown) | undefined {
+  const dot = method.indexOf(".");
+  if (dot <= 0 || method.indexOf(".", dot + 1) !== -1) return undefined;
+  const capability = method.slice(0, dot);
+  const operations = Object.hasOwn(handlers, capability) ? handlers[capability] : undefined;
+  if (operations === undefined) return undefined;
+  const operation = method.slice(dot + 1);
+  const handler = Object.hasOwn(operations, operation) ? operations[operation] : undefined;
+  return typeof handler === "function" ? handler : undefined;
+}
+
 function reply(response: BusResponse, maxFrameBytes: number): string {
   const encoded = encodeFrame(response, maxFrameBytes);
   if (encoded.ok) return encoded.line;
@@ -25,6 +40,10 @@ export function createBusDispatcher(options: BusDispatcherOptions) {
   const max = options.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES;
   const inFlight = new Set<string>();
   return {
+    /** Calls being served now. */
+    get inFlight(): number {
+      return inFlight.size;
+    },
     async handle(line: string): Promise<string | undefined> {
       let frame: unknown;
       try {
@@ -42,11 +61,11 @@ export function createBusDispatcher(options: BusDispatcherOptions) {
       if (typeof request.method !== "string") {
         return reply({ id, error: busError("BUS400", 'a request needs a string "method" like "kv.get"') }, max);
       }
-      const [capability = "", operation = ""] = request.method.split(".", 2);
-      const handler = options.handlers[capability]?.[operation];
+      const handler = lookup(options.handlers, request.method);
       if (handler === undefined) {
         return reply({ id, error: busError("BUS404", `unknown method "${request.method}"`) }, max);
       }
+      const capability = request.method.slice(0, request.method.indexOf("."));
       if (!options.allowed.has(capability)) {
         return reply(
           { id, error: busError("CAP403", `capability "${capability}" is not declared by the running flow`) },

@@ -1,5 +1,6 @@
 import { Container, type OutboundHandler, type State, type StopParams } from "@cloudflare/containers";
 import { BUS_HOST, DEFAULT_BUS_URL, FLOWS_META_HEADER, type FlowsMeta } from "@flows/caps/bus";
+import type { WorkerEnv } from "../config";
 import { CONTAINER_ERROR_CODES, type ContainerFailure, containerFailure, crashLoopDetected } from "./errors";
 import { createContainerLedger, restartsAfter } from "./ledger";
 import type { ContainerSettings } from "./settings";
@@ -67,7 +68,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  * `restart_policy`, stops restarting after `max_crashes` inside `window_ms` (CrashLoopDetected),
  * and keeps `always_on` instances up with its alarm.
  */
-export function createContainerClass(settings: ContainerSettings, busOutbound: OutboundHandler) {
+export function createContainerClass(settings: ContainerSettings, busOutbound: OutboundHandler<WorkerEnv>) {
   class FlowContainer<Env = unknown> extends Container<Env> implements ContainerInstance {
     override defaultPort = settings.port;
     override sleepAfter: string | number = settings.sleepAfter;
@@ -339,12 +340,17 @@ export function createContainerClass(settings: ContainerSettings, busOutbound: O
         last_exit:
           view.lastExit === undefined
             ? null
-            : { code: view.lastExit.exitCode, at: new Date(view.lastExit.at).toISOString(), crash: view.lastExit.crash },
+            : {
+                code: view.lastExit.exitCode,
+                at: new Date(view.lastExit.at).toISOString(),
+                crash: view.lastExit.crash,
+              },
       };
     }
   }
   // The library keys outbound handlers by class name; the exported name is the manifest's.
   Object.defineProperty(FlowContainer, "name", { value: settings.className });
-  FlowContainer.outboundByHost = { [BUS_HOST]: busOutbound };
+  // The platform hands the handler the Worker's env, whatever the project calls its type.
+  FlowContainer.outboundByHost = { [BUS_HOST]: busOutbound as unknown as OutboundHandler };
   return FlowContainer;
 }

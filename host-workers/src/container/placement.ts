@@ -165,7 +165,10 @@ export function createPlacement(settings: ContainerSettings, flows: readonly Flo
 
     /** Instances the status routes list: every random-choice instance and the always_on names. */
     knownInstances: (): string[] => [
-      ...new Set([...Array.from({ length: settings.instances }, (_, index) => `instance-${index}`), ...settings.alwaysOn]),
+      ...new Set([
+        ...Array.from({ length: settings.instances }, (_, index) => `instance-${index}`),
+        ...settings.alwaysOn,
+      ]),
     ],
 
     instance: (env: WorkerEnv, name: string) => instanceFor(env, name).stub,

@@ -1,5 +1,5 @@
 import { errorResponse } from "../envelope";
-import { RUN_ID, type RouteExtension } from "../routes";
+import { type RouteExtension, RUN_ID } from "../routes";
 import type { Placement } from "./placement";
 
 /** `GET /containers`, `GET /containers/:name`, `POST /containers/:name/reset`: restart state and crash-loop protection. */
