@@ -68,7 +68,7 @@ describe("flows publish workers on broken inputs", () => {
     const dir = projectWith(() => '{\n  "name": "broken",\n  "flows": ["hello.flow.json",]\n}\n');
     const stderr = publishFails(dir);
     expect(stderr).toMatch(
-      /flows\.config\.json:3:31 {2}MANIFEST001 {2}flows\.config\.json is not valid JSON at line 3, column 31: unexpected "]"/,
+      /flows\.config\.json:3:31 {2}MANIFEST001 {2}the manifest is not valid JSON at line 3, column 31: unexpected "]"/,
     );
   });
 

@@ -20,7 +20,7 @@ export function checkManifestText(text: string): ManifestCheck {
     return {
       ok: false,
       diagnostics: [
-        { ...parsed.diagnostic, code: "MANIFEST001", message: `flows.config.json is ${parsed.diagnostic.message}` },
+        { ...parsed.diagnostic, code: "MANIFEST001", message: `the manifest is ${parsed.diagnostic.message}` },
       ],
     };
   }
