@@ -11,7 +11,7 @@ import { UsageError } from "../exit";
 import { type FileReport, locate } from "../format/report";
 import { checkText } from "../validate/check-file";
 import { bundledRegistry } from "../validate/registry";
-import { checkProjectReferences } from "./references";
+import { checkProjectReferences, manifestProblem } from "./references";
 
 export interface ProjectFlow {
   /** Absolute path of the flow file. */
@@ -79,7 +79,9 @@ export function checkProject(manifestPath: string): ProjectCheck {
   (manifest.flows ?? []).forEach((entry, index) => {
     const file = resolve(root, entry);
     if (!existsSync(file)) {
-      missing.push(problem(`/flows/${index}`, `flow file "${entry}" does not exist (relative to ${shown(root)})`));
+      missing.push(
+        manifestProblem(`/flows/${index}`, `flow file "${entry}" does not exist (relative to ${shown(root)})`),
+      );
       return;
     }
     const text = readText(file, "flow file");
@@ -91,7 +93,9 @@ export function checkProject(manifestPath: string): ProjectCheck {
   });
   (manifest.nodes ?? []).forEach((entry, index) => {
     if (!existsSync(resolve(root, entry))) {
-      missing.push(problem(`/nodes/${index}`, `node module "${entry}" does not exist (relative to ${shown(root)})`));
+      missing.push(
+        manifestProblem(`/nodes/${index}`, `node module "${entry}" does not exist (relative to ${shown(root)})`),
+      );
     }
   });
   const references = checkProjectReferences(manifest, flows, registry);
@@ -116,12 +120,4 @@ export function checkProject(manifestPath: string): ProjectCheck {
       nodes: (manifest.nodes ?? []).map((entry) => resolve(root, entry)),
     },
   };
-}
-
-export function problem(
-  path: string,
-  message: string,
-  code: "MANIFEST002" | "MANIFEST003" = "MANIFEST003",
-): Diagnostic {
-  return { code, severity: "error", message, path };
 }

@@ -9,7 +9,11 @@ export interface ReferenceFindings {
 
 const pointerKey = (key: string) => key.replaceAll("~", "~0").replaceAll("/", "~1");
 
-const manifestProblem = (path: string, message: string, code: "MANIFEST002" | "MANIFEST003"): Diagnostic => ({
+export const manifestProblem = (
+  path: string,
+  message: string,
+  code: "MANIFEST002" | "MANIFEST003" = "MANIFEST003",
+): Diagnostic => ({
   code,
   severity: "error",
   message,
