@@ -94,10 +94,10 @@ describe("flows publish workers on broken inputs", () => {
     const stderr = publishFails(dir);
     const file = join(dir, "flows.config.json");
     expect(stderr).toContain(
-      `flows.config.json:${positionIn(file, '"missing.flow.json"')}  MANIFEST003  flow file "missing.flow.json" does not exist`,
+      `flows.config.json:${positionIn(file, '"missing.flow.json"')}  MANIFEST003  /flows/1: flow file "missing.flow.json" does not exist`,
     );
     expect(stderr).toContain(
-      `MANIFEST003  cron "0 * * * *" names flow "nope", which no flow file defines (flows: hello)`,
+      `MANIFEST003  /triggers/crons/0 * * * */0: cron "0 * * * *" names flow "nope", which no flow file defines (flows: hello)`,
     );
   });
 

@@ -92,7 +92,7 @@ describe("flows dev", () => {
     const result = flows(["dev", "--manifest", broken, "--port", "0"], scratch);
     expect(result.status).toBe(1);
     expect(result.stderr).toMatch(
-      /broken\.config\.json:1:\d+ {2}MANIFEST003 {2}flow file "missing\.flow\.json" does not exist/,
+      /broken\.config\.json:1:\d+ {2}MANIFEST003 {2}\/flows\/0: flow file "missing\.flow\.json" does not exist/,
     );
     const missing = flows(["dev", "--manifest", join(scratch, "nope.json")], scratch);
     expect(missing.status).toBe(2);

@@ -32,7 +32,7 @@ Written to the output directory:
 The same input gives byte-identical output.
 
 Options:
-  --out <dir>          output directory (default: dist, beside flows.config.json)
+  --out <dir>          output directory (default: dist beside flows.config.json)
   --manifest <file>    the project manifest (default: ./flows.config.json)
   --dry-run            check the result with \`wrangler deploy --dry-run\`, offline; the container
                        image is checked as registry.cloudflare.com/<name>:<fingerprint>
@@ -99,7 +99,7 @@ export async function publishCommand(argv: readonly string[], io: CliIo): Promis
       return EXIT_FAILED;
     }
     const { project } = checked;
-    const outDir = resolve(project.root, values.out ?? "dist");
+    const outDir = values.out === undefined ? resolve(project.root, "dist") : resolve(values.out);
     const emitted = await emitProject(project, outDir, steps);
     const tag = shortFingerprint(emitted.fingerprint);
     if (values["no-deploy"]) {

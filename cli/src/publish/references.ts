@@ -16,7 +16,8 @@ export const manifestProblem = (
 ): Diagnostic => ({
   code,
   severity: "error",
-  message,
+  // The pointer leads the message, as it does for schema violations (MANIFEST002).
+  message: path === "" ? message : `${path}: ${message}`,
   path,
 });
 
