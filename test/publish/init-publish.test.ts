@@ -13,6 +13,8 @@ const scratch = mkdtempSync(join(tmpdir(), "flows-publish-"));
 const project = join(scratch, "hello");
 const dist = join(project, "dist");
 let running: Running | undefined;
+/** The fingerprint of the dry-run publish, which every later publish of the same input repeats. */
+let dryRunFingerprint = "";
 
 beforeAll(() => {
   buildCli();
@@ -50,6 +52,7 @@ describe("flows init → publish workers → wrangler dev", () => {
     const { files, fingerprint } = published(result.stdout);
     expect(files).toEqual(["src/entry.js", "worker.js", "wrangler.jsonc", "flows.publish.json"]);
     expect(fingerprint).toMatch(/^[0-9a-f]{64}$/);
+    dryRunFingerprint = fingerprint;
     // Progress on stderr, each external command exactly as run, then wrangler's verdict.
     expect(result.stderr).toContain("flows publish: checking flows.config.json");
     expect(result.stderr).toMatch(/\$ \(cd \S+dist && NODE_PATH=\S+ \S+esbuild src\/entry\.js --bundle /);
@@ -126,6 +129,7 @@ describe("flows init → publish workers → wrangler dev", () => {
     const second = flows(["publish", "workers", "--no-deploy"], project);
     expect(second.status, second.stderr).toBe(0);
     expect(published(second.stdout)).toEqual(published(first.stdout));
+    expect(published(first.stdout).fingerprint).toBe(dryRunFingerprint);
     for (const file of files)
       expect(readFileSync(join(dist, file)).equals(before.get(file) as Buffer), file).toBe(true);
   }, 120_000);
