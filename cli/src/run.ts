@@ -16,6 +16,9 @@ const COMMANDS: Readonly<Record<string, Command>> = {
   resume: async (argv, io) => (await import("./commands/resume")).resumeCommand(argv, io),
   runs: async (argv, io) => (await import("./commands/runs")).runsCommand(argv, io),
   inspect: async (argv, io) => (await import("./commands/runs")).inspectCommand(argv, io),
+  init: async (argv, io) => (await import("./commands/init")).initCommand(argv, io),
+  publish: async (argv, io) => (await import("./commands/publish")).publishCommand(argv, io),
+  dev: async (argv, io) => (await import("./commands/dev")).devCommand(argv, io),
   help: (argv, io) => helpCommand(argv, io, COMMANDS),
 };
 

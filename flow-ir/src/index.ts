@@ -11,6 +11,7 @@ export type * from "./ir/types";
 export { type ParseResult, parseJson } from "./json/parse";
 export { decodePointer, encodePointer, resolvePointer } from "./json/pointer";
 export { createPositionLocator, positionAt, type SourcePosition } from "./json/position";
+export { checkManifestText, type ManifestCheck } from "./manifest/check";
 export { ManifestSchema, type ProjectManifest, type ProjectManifestInput } from "./manifest/manifest";
 export { FLOW_IR_SCHEMA_ID, flowIrJsonSchema, MANIFEST_SCHEMA_ID, manifestJsonSchema } from "./schema/json-schema";
 export * from "./surfaces/index";

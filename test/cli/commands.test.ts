@@ -16,7 +16,7 @@ describe("flows", () => {
   it("documents every verb in flows help and each verb's --help", () => {
     const help = flows(["help"]);
     expect(help.status).toBe(0);
-    for (const verb of ["validate", "graph", "schema"]) {
+    for (const verb of ["validate", "graph", "schema", "init", "publish", "dev"]) {
       expect(help.stdout).toContain(`  ${verb}`);
       const own = flows([verb, "--help"]);
       expect(own.status).toBe(0);

@@ -15,6 +15,9 @@ Commands:
   resume <run-id>           continue a run halted at a checkpoint
   runs                      list local runs
   inspect <run-id>          show a run's node history
+  init [dir]                create a project: manifest, example flow and nodes
+  publish workers           build a deployable Workers project (wrangler.jsonc, bundle)
+  dev                       serve the project as a local Worker (workerd), reloading on change
   help [command]            show this help, or a command's
 
 Options:

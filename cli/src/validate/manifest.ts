@@ -1,11 +1,11 @@
 import { readFileSync } from "node:fs";
-import { ManifestSchema, type ProjectManifest, parseJson } from "@flows/flow-ir";
-import * as v from "valibot";
+import { checkManifestText, createPositionLocator, type ProjectManifest } from "@flows/flow-ir";
 import { UsageError } from "../exit";
 
 /**
  * Reads `flows.config.json` for `--manifest`. A manifest that cannot be read or does not match
  * its schema is a usage error: checking bindings against a broken manifest would report nonsense.
+ * Each mistake is named with its line and column.
  */
 export function readManifest(path: string): ProjectManifest {
   let text: string;
@@ -15,16 +15,16 @@ export function readManifest(path: string): ProjectManifest {
     const reason = error instanceof Error && "code" in error && error.code === "ENOENT" ? "no such file" : "unreadable";
     throw new UsageError("MANIFEST404", `cannot read manifest ${path}: ${reason}`);
   }
-  const parsed = parseJson(text);
-  if (!parsed.ok) throw new UsageError("MANIFEST400", `manifest ${path} is ${parsed.diagnostic.message}`);
-  const result = v.safeParse(ManifestSchema, parsed.value);
-  if (!result.success) {
-    const issue = result.issues[0];
-    const where = issue?.path?.map((item) => String(item.key)).join(".") ?? "";
-    throw new UsageError(
-      "MANIFEST400",
-      `manifest ${path} is malformed${where === "" ? "" : ` at ${where}`}: ${issue?.message ?? "unexpected shape"}`,
-    );
-  }
-  return result.output;
+  const checked = checkManifestText(text);
+  if (checked.ok) return checked.manifest;
+  const locate = createPositionLocator(
+    text,
+    checked.diagnostics.map((d) => d.path),
+  );
+  const lines = checked.diagnostics.map((d) => {
+    const { line, column } = d.position ?? locate(d.path);
+    return `  ${path}:${line}:${column}  ${d.code}  ${d.message}`;
+  });
+  const what = checked.diagnostics[0]?.code === "MANIFEST001" ? "not valid JSON" : "malformed";
+  throw new UsageError("MANIFEST400", `manifest ${path} is ${what}:\n${lines.join("\n")}`);
 }

@@ -3,8 +3,9 @@ import { build } from "esbuild";
 
 /**
  * Bundles a Worker entry the way workerd loads it: one ES module, `cloudflare:*` left to the
- * runtime, packages resolved with their worker/browser builds. Used by tests, benchmarks and
- * (later) `flows publish`.
+ * runtime, packages resolved with their worker/browser builds. Used by tests and benchmarks;
+ * `flows publish` runs the esbuild executable with the same settings (publish/bundle.ts), so
+ * the command it prints can be pasted to rebuild by hand.
  */
 export async function bundleWorkerModule(entryPoint: string, outfile: string, options: { minify?: boolean } = {}) {
   await build({

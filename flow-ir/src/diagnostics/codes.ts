@@ -33,6 +33,9 @@ export const DIAGNOSTIC_CODES = {
   CAP101: "a required capability has no provider bound",
   CTRL901: "control surface not implemented by this host",
   TIME015: "time budget exceeded",
+  MANIFEST001: "flows.config.json is not valid JSON",
+  MANIFEST002: "flows.config.json does not match its schema",
+  MANIFEST003: "flows.config.json refers to something the project does not have",
 } as const;
 
 export type DiagnosticCode = keyof typeof DIAGNOSTIC_CODES;

@@ -1,8 +1,9 @@
 import * as v from "valibot";
 import { refuseArrays } from "../ir/refuse-arrays";
 
-// The part of `flows.config.json` the validator reads: which capabilities are bound and
-// which secrets exist. Deployment facts live here, never in the Flow IR itself.
+// `flows.config.json`: the project around the flows. Which capabilities are bound and which
+// secrets exist (the validator reads these), and what `flows publish workers` turns into
+// wrangler.jsonc. Deployment facts live here, never in the Flow IR itself.
 
 const CapabilityBindingSchema = v.looseObject({
   provider: v.optional(v.string("provider must be a string")),
@@ -10,7 +11,18 @@ const CapabilityBindingSchema = v.looseObject({
   secrets: v.optional(v.array(v.string("each secret must be a name"), "secrets must be an array of names")),
   /** Provider settings, e.g. the OpenDAL root or the S3 endpoint and bucket. */
   options: v.optional(v.record(v.string(), v.unknown(), "options must be an object of provider settings")),
+  // What `flows publish workers` declares in wrangler.jsonc for the binding. Local runs use
+  // `provider`; a published Worker always serves the capability from the binding.
+  /** KV: the namespace id (omitted: wrangler provisions one on first deploy). */
+  namespace_id: v.optional(v.string("namespace_id must be a string")),
+  /** R2: the bucket name (default: the binding name in kebab case). */
+  bucket_name: v.optional(v.string("bucket_name must be a string")),
+  /** Queues: the queue the producer binding sends to (default: the binding name in kebab case). */
+  queue_name: v.optional(v.string("queue_name must be a string")),
 });
+
+const name = (what: string) =>
+  v.pipe(v.string(`${what} must be a string`), v.minLength(1, `${what} must not be empty`));
 
 const count = (what: string) =>
   v.pipe(
@@ -27,7 +39,23 @@ const QueueTriggerSchema = v.looseObject({
   retry_delay_seconds: v.optional(count("retry_delay_seconds")),
 });
 
+/** A Workers route: a pattern string, or an object as wrangler.jsonc takes it. */
+const RouteSchema = v.union(
+  [
+    name("route"),
+    v.looseObject({
+      pattern: name("pattern"),
+      zone_name: v.optional(name("zone_name")),
+      zone_id: v.optional(name("zone_id")),
+      custom_domain: v.optional(v.boolean("custom_domain must be true or false")),
+    }),
+  ],
+  'each route must be a pattern string or { "pattern", "zone_name" | "zone_id" | "custom_domain" }',
+);
+
 const TriggersSchema = v.looseObject({
+  /** Where the Worker answers HTTP besides workers.dev. */
+  routes: v.optional(v.array(RouteSchema, "routes must be an array")),
   queues: v.optional(refuseArrays(v.record(v.string(), QueueTriggerSchema, "queues must map queue names to triggers"))),
   crons: v.optional(
     refuseArrays(
@@ -39,9 +67,6 @@ const TriggersSchema = v.looseObject({
     ),
   ),
 });
-
-const name = (what: string) =>
-  v.pipe(v.string(`${what} must be a string`), v.minLength(1, `${what} must not be empty`));
 
 /**
  * Where the amd64 container comes in (DESIGN §7): which node identifiers and which whole flows
@@ -76,9 +101,35 @@ const ContainerSchema = v.looseObject({
   ),
 });
 
+/** What wrangler accepts as a Worker name. */
+const WORKER_NAME = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
+
+const paths = (what: string) => v.array(name(`each ${what} path`), `${what} must be an array of paths`);
+
 export const ManifestSchema = v.looseObject({
   $schema: v.optional(v.string()),
-  name: v.optional(v.string("name must be a string")),
+  /** The Worker name: lowercase letters, digits and dashes. */
+  name: v.optional(
+    v.pipe(
+      v.string("name must be a string"),
+      v.regex(WORKER_NAME, "name must be lowercase letters, digits and dashes (at most 63), as a Worker name"),
+    ),
+  ),
+  /** Flow IR files of the project, relative to the manifest. */
+  flows: v.optional(paths("flows")),
+  /** Node implementation modules (default export: identifier → function), relative to the manifest. */
+  nodes: v.optional(paths("nodes")),
+  compatibility_date: v.optional(
+    v.pipe(
+      v.string("compatibility_date must be a string"),
+      v.regex(/^\d{4}-\d{2}-\d{2}$/, "compatibility_date must be a date like 2026-04-26"),
+    ),
+  ),
+  compatibility_flags: v.optional(v.array(name("each compatibility flag"), "compatibility_flags must be an array")),
+  /** Plain-text environment variables of the Worker (secrets go in `secrets`, by name). */
+  vars: v.optional(
+    refuseArrays(v.record(v.string(), v.string("vars values must be strings"), "vars must map names to strings")),
+  ),
   capabilities: v.optional(
     refuseArrays(v.record(v.string(), CapabilityBindingSchema, "capabilities must map capability names to bindings")),
     {},

@@ -1,0 +1,176 @@
+import { type FSWatcher, watch } from "node:fs";
+import { join, relative, resolve } from "node:path";
+import { parseVerbArgs } from "../args";
+import { curlCommands } from "../dev/curl";
+import { readDevVars } from "../dev/dev-vars";
+import { miniflareOptions } from "../dev/miniflare-options";
+import { EXIT_FAILED, EXIT_OK, reportUsage, UsageError } from "../exit";
+import { summarize } from "../format/report";
+import { formatDiagnosticLines, formatSummaryLine } from "../format/text";
+import type { CliIo } from "../io";
+import { BuildError } from "../publish/bundle";
+import { emitWorker } from "../publish/emit";
+import { API_TOKEN_SECRET, secretNamesOf } from "../publish/names";
+import { type Progress, progress, stderrColor } from "../publish/progress";
+import { checkProject, type Project } from "../publish/project";
+
+export const DEV_HELP = `Usage: flows dev [--port <n>] [options]
+
+Serves the project of flows.config.json as a local Worker in workerd (Miniflare), with the
+bindings its wrangler.jsonc would declare (KV, R2, queues, Durable Objects on SQLite) and
+their data persisted under .flows/dev/, so it survives a restart. Prints the URL and a
+ready-to-paste curl command for each trigger. Any change to the project's files re-checks
+and rebuilds it and reloads the Worker; a project with errors keeps the last good one running.
+
+Secrets come from .dev.vars beside flows.config.json (KEY=value lines), then the environment.
+Containers need Docker, which flows dev does not use: container-placed nodes are not served.
+
+Options:
+  --port <n>           port to listen on (default: 8787; 0 picks a free one)
+  --host <addr>        address to listen on (default: 127.0.0.1)
+  --manifest <file>    the project manifest (default: ./flows.config.json)
+  --state <dir>        state directory (default: .flows beside the manifest)
+  --verbose            print every external command (esbuild) exactly as run
+  -h, --help           show this help
+
+Stop with Ctrl-C (exit 130; SIGTERM: 143). Exit codes otherwise: 1 the project has errors at
+start or cannot be built, 2 usage error or the manifest cannot be read.
+`;
+
+const OPTIONS = {
+  port: { type: "string" },
+  host: { type: "string" },
+  manifest: { type: "string" },
+  state: { type: "string" },
+  verbose: { type: "boolean" },
+  help: { type: "boolean", short: "h" },
+} as const;
+
+/** Folders whose changes are not the project's sources. */
+const IGNORED = [".flows", "dist", "node_modules", ".git", ".wrangler"];
+
+function readPort(text: string | undefined): number {
+  if (text === undefined) return 8787;
+  const port = Number(text);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new UsageError("USAGE", `--port must be 0-65535, got "${text}"`);
+  return port;
+}
+
+interface Loaded {
+  readonly project: Project;
+  readonly scriptPath: string;
+}
+
+export async function devCommand(argv: readonly string[], io: CliIo): Promise<number> {
+  try {
+    const { values, positionals } = parseVerbArgs(argv, OPTIONS);
+    if (values.help) {
+      io.stdout(DEV_HELP);
+      return EXIT_OK;
+    }
+    if (positionals.length > 0) throw new UsageError("USAGE", `unexpected arguments: ${positionals.join(" ")}`);
+    const port = readPort(values.port);
+    const host = values.host ?? "127.0.0.1";
+    const manifestPath = resolve(values.manifest ?? "flows.config.json");
+    const steps = progress(io, "dev", values.verbose === true);
+    const style = { color: stderrColor(io) };
+
+    // Each (re)load checks the whole project first and builds into .flows/dev/build.
+    const load = async (): Promise<Loaded | undefined> => {
+      const checked = checkProject(manifestPath);
+      if (!checked.ok) {
+        io.stderr(
+          `${[...formatDiagnosticLines(checked.reports, style), formatSummaryLine(summarize(checked.reports), style)].join("\n")}\n`,
+        );
+        return undefined;
+      }
+      const stateDir = resolve(checked.project.root, values.state ?? ".flows", "dev");
+      const scriptPath = await emitWorker(checked.project, join(stateDir, "build"), steps);
+      return { project: checked.project, scriptPath };
+    };
+    const first = await load();
+    if (first === undefined) return EXIT_FAILED;
+    const stateDir = resolve(first.project.root, values.state ?? ".flows", "dev");
+    const secretsFor = (project: Project) => {
+      const fromFile = readDevVars(join(project.root, ".dev.vars"));
+      const secrets: Record<string, string> = { ...fromFile };
+      for (const name of secretNamesOf(project.manifest.secrets)) {
+        const value = io.env[name];
+        if (value !== undefined) secrets[name] = value;
+      }
+      return secrets;
+    };
+    const optionsFor = (loaded: Loaded) =>
+      miniflareOptions(loaded.project, {
+        scriptPath: loaded.scriptPath,
+        stateDir,
+        port,
+        host,
+        secrets: secretsFor(loaded.project),
+      });
+
+    const { Miniflare } = await import("miniflare");
+    steps.step("starting workerd");
+    const mf = new Miniflare(optionsFor(first));
+    const url = (await mf.ready).origin;
+    const token = secretsFor(first.project)[API_TOKEN_SECRET];
+    if (token === undefined)
+      steps.step(`${API_TOKEN_SECRET} is not set (.dev.vars): every route but /health answers 401`);
+    if (first.project.manifest.container !== undefined) {
+      steps.step("container-placed nodes are not served locally (they need Docker)");
+    }
+    steps.ok(`ready on ${url} (state in ${relative(process.cwd(), stateDir) || stateDir})`);
+    io.stdout(`${url}\n${curlCommands(first.project, url, token).join("\n")}\n`);
+
+    return await serveUntilStopped(first.project.root, steps, async (changed) => {
+      const next = await load();
+      if (next === undefined) {
+        steps.step(`${changed} changed; the project has errors, still serving the last good build`);
+        return;
+      }
+      await mf.setOptions(optionsFor(next));
+      steps.ok(`reloaded after a change to ${changed}`);
+    }).finally(() => mf.dispose());
+  } catch (error) {
+    if (error instanceof BuildError) {
+      io.stderr(`flows dev: ${error.code}: ${error.message}\n`);
+      return EXIT_FAILED;
+    }
+    return reportUsage(error, io, "dev");
+  }
+}
+
+/** Watches the project's files, reloading (one at a time, after changes settle) until SIGINT or SIGTERM. */
+function serveUntilStopped(root: string, steps: Progress, reload: (changed: string) => Promise<void>): Promise<number> {
+  return new Promise((resolveExit) => {
+    let timer: NodeJS.Timeout | undefined;
+    let pending: string | undefined;
+    let running = Promise.resolve();
+    const watcher: FSWatcher = watch(root, { recursive: true }, (_event, file) => {
+      if (file === null) return;
+      const name = String(file);
+      if (IGNORED.some((folder) => name === folder || name.startsWith(`${folder}/`))) return;
+      pending = name;
+      clearTimeout(timer);
+      timer = setTimeout(() => {
+        const changed = pending ?? name;
+        running = running.then(() =>
+          reload(changed).catch((error: unknown) =>
+            steps.step(`reload failed: ${error instanceof Error ? error.message : String(error)}`),
+          ),
+        );
+      }, 150);
+    });
+    const stop = () => {
+      clearTimeout(timer);
+      watcher.close();
+      process.off("SIGINT", stop);
+      process.off("SIGTERM", stop);
+      steps.step("stopping");
+      void running.then(() => resolveExit(EXIT_OK));
+    };
+    process.on("SIGINT", stop);
+    process.on("SIGTERM", stop);
+  });
+}

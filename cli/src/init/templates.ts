@@ -1,0 +1,150 @@
+import { DEFAULT_COMPATIBILITY_DATE } from "../publish/names";
+
+// The project `flows init` writes: one flow that greets and counts visits in KV, its nodes, and
+// everything needed to validate, run, serve and publish it. Local secrets live in .dev.vars
+// (read by `flows dev` and `wrangler dev`, never published).
+
+const node = (
+  alias: string,
+  kind: string,
+  options: { effects: string; determinism: string; key?: string; hints?: readonly string[]; summary: string },
+) => ({
+  id: `hello::${alias}`,
+  alias,
+  identifier: `hello::${alias}`,
+  name: alias,
+  kind,
+  summary: options.summary,
+  in_schema: { kind: "opaque" },
+  out_schema: { kind: "opaque" },
+  effects: options.effects,
+  determinism: options.determinism,
+  idempotency: options.key === undefined ? {} : { key: options.key, scope: "node", ttlMs: 600000 },
+  effectHints: options.hints ?? [],
+  determinismHints: [],
+});
+
+const edge = (from: string, to: string) => ({ from, to, delivery: "at_least_once", ordering: "ordered", buffer: {} });
+
+export const helloFlow = {
+  id: "hello",
+  name: "hello",
+  version: "1.0.0",
+  profile: "web",
+  summary: "Greet a visitor by name and count their visits in KV.",
+  nodes: [
+    node("request", "trigger", { effects: "read_only", determinism: "strict", summary: "HTTP request: { name }" }),
+    node("greet", "inline", { effects: "pure", determinism: "strict", summary: "Build the greeting" }),
+    node("count", "activity", {
+      effects: "effectful",
+      determinism: "best_effort",
+      key: "name",
+      hints: ["resource::kv::read", "resource::kv::write"],
+      summary: "Count this visitor's visits in KV",
+    }),
+  ],
+  edges: [edge("request", "greet"), edge("greet", "count")],
+  control_surfaces: [],
+  checkpoints: [],
+};
+
+export const manifest = (name: string) => ({
+  name,
+  flows: ["hello.flow.json"],
+  nodes: ["nodes.ts"],
+  compatibility_date: DEFAULT_COMPATIBILITY_DATE,
+  // Locally (`flows run`) KV lives on disk under .flows/; in a Worker it is the HELLO_KV binding.
+  capabilities: { kv: { provider: "opendal.fs", binding: "HELLO_KV" } },
+  secrets: [],
+  vars: { GREETING_STYLE: "friendly" },
+});
+
+export const NODES_TS = `// Node implementations of hello.flow.json: identifier → (input, ctx) => output.
+// ctx.caps holds the capabilities a node declared through its hints (here: kv for "count").
+
+interface Kv {
+  get(key: string): Promise<string | null>;
+  put(key: string, value: string): Promise<void>;
+}
+
+interface Context {
+  readonly caps: { readonly kv?: Kv };
+}
+
+interface Greeting {
+  readonly name: string;
+  readonly greeting: string;
+}
+
+export default {
+  "hello::request": (input: unknown) => input ?? {},
+  "hello::greet": (input: { name?: unknown } | null): Greeting => {
+    const name = typeof input?.name === "string" && input.name !== "" ? input.name : "world";
+    return { name, greeting: \`Hello, \${name}!\` };
+  },
+  "hello::count": async (input: Greeting, ctx: Context) => {
+    const kv = ctx.caps.kv;
+    if (kv === undefined) throw new Error("the kv capability is not bound");
+    const key = \`visits:\${input.name}\`;
+    const visits = Number((await kv.get(key)) ?? "0") + 1;
+    await kv.put(key, String(visits));
+    return { ...input, visits };
+  },
+};
+`;
+
+export const packageJson = (name: string) => ({
+  name,
+  version: "0.1.0",
+  private: true,
+  type: "module",
+  scripts: {
+    validate: "flows validate --manifest flows.config.json hello.flow.json",
+    hello: 'flows run hello.flow.json --nodes nodes.ts --input \'{"name":"Ada"}\'',
+    dev: "flows dev",
+    check: "flows publish workers --dry-run",
+    deploy: "flows publish workers",
+  },
+});
+
+export const DEV_VARS = `# Local secrets for \`flows dev\` and \`wrangler dev\`; never published or committed.
+# In production set each with \`wrangler secret put <NAME>\`.
+FLOWS_API_TOKEN=dev-token
+FLOWS_RESUME_SECRET=dev-resume-secret
+`;
+
+export const GITIGNORE = `.flows/
+dist/
+.dev.vars
+node_modules/
+`;
+
+export const readme = (name: string) => `# ${name}
+
+A **flows** project: Flow IR workflows served by a Cloudflare Worker.
+
+| file | what |
+|---|---|
+| \`flows.config.json\` | the manifest: Worker name, flow files, node modules, bindings, secrets, triggers |
+| \`hello.flow.json\` | the flow (Flow IR 0.1): request → greet → count |
+| \`nodes.ts\` | its node implementations |
+| \`.dev.vars\` | local secrets for \`flows dev\` (not committed) |
+
+\`\`\`sh
+flows validate --manifest flows.config.json hello.flow.json   # check the flow and its bindings
+flows run hello.flow.json --nodes nodes.ts --input '{"name":"Ada"}'   # run once, state in .flows/
+flows dev                                    # a local Worker on http://127.0.0.1:8787, reloads on change
+flows publish workers --dry-run              # dist/: wrangler.jsonc, bundle; checked by wrangler, offline
+flows publish workers                        # deploy (needs a Cloudflare account)
+\`\`\`
+
+Calling the Worker (the token is \`FLOWS_API_TOKEN\` from \`.dev.vars\`):
+
+\`\`\`sh
+curl -X POST http://127.0.0.1:8787/flows/hello/invoke -H 'authorization: Bearer dev-token' \\
+  -H 'content-type: application/json' -d '{"name":"Ada"}'
+\`\`\`
+
+Before the first deploy set the secrets: \`wrangler secret put FLOWS_API_TOKEN\` and
+\`wrangler secret put FLOWS_RESUME_SECRET\` (in \`dist/\`).
+`;

@@ -1,0 +1,90 @@
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { type CommandLog, writeAndBundle } from "./bundle";
+import { dockerfile } from "./dockerfile";
+import { containerEntrySource, workerEntrySource } from "./entries";
+import { fingerprint, sha256, shortFingerprint } from "./fingerprint";
+import { OUT } from "./names";
+import type { Project } from "./project";
+import { containerImage, wranglerConfig, wranglerJsonc } from "./wrangler-config";
+
+export interface Emitted {
+  readonly fingerprint: string;
+  /** wrangler.jsonc as an object, for the dry run's variant. */
+  readonly config: Record<string, unknown>;
+  /** Files written, relative to the output directory, in order. */
+  readonly files: readonly string[];
+}
+
+export interface EmitSteps {
+  step(text: string): void;
+  readonly command: CommandLog;
+}
+
+/** Writes and bundles the Worker entry only: what `flows dev` serves. */
+export async function emitWorker(project: Project, outDir: string, steps: EmitSteps): Promise<string> {
+  steps.step(`bundling the Worker (${project.flows.length} flow${project.flows.length === 1 ? "" : "s"})`);
+  await writeAndBundle(
+    outDir,
+    { path: OUT.entry, source: workerEntrySource(project, join(outDir, dirname(OUT.entry))) },
+    OUT.bundle,
+    "worker",
+    steps.command,
+  );
+  return join(outDir, OUT.bundle);
+}
+
+/**
+ * Everything `wrangler deploy` needs, in `outDir`: the Worker entry and its bundle, for a
+ * container the container entry, its bundle and a Dockerfile, then wrangler.jsonc and a record
+ * of the fingerprint and each file's hash. Nothing in it depends on the time or the machine's
+ * state beyond the inputs, so the same project gives the same bytes.
+ */
+export async function emitProject(project: Project, outDir: string, steps: EmitSteps): Promise<Emitted> {
+  mkdirSync(outDir, { recursive: true });
+  const files: string[] = [OUT.entry, OUT.bundle];
+  await emitWorker(project, outDir, steps);
+  const container = project.manifest.container !== undefined;
+  if (container) {
+    steps.step("bundling the container entry (Node, linux/amd64)");
+    await writeAndBundle(
+      outDir,
+      { path: OUT.containerEntry, source: containerEntrySource(project, join(outDir, dirname(OUT.containerEntry))) },
+      OUT.containerBundle,
+      "node",
+      steps.command,
+    );
+    files.push(OUT.containerEntry, OUT.containerBundle);
+  } else {
+    // A project that dropped its container must not leave the old image recipe behind.
+    for (const stale of [OUT.containerEntry, OUT.containerBundle, OUT.dockerfile])
+      rmSync(join(outDir, stale), { force: true });
+  }
+  const lockFile = join(project.root, "package-lock.json");
+  const read = (file: string) => readFileSync(join(outDir, file));
+  const full = fingerprint({
+    ir: JSON.stringify(project.flows.map((flow) => flow.document)),
+    [OUT.bundle]: read(OUT.bundle),
+    ...(container ? { [OUT.containerBundle]: read(OUT.containerBundle) } : {}),
+    lock: existsSync(lockFile) ? readFileSync(lockFile) : "",
+  });
+  steps.step(`writing ${OUT.wrangler} (fingerprint ${shortFingerprint(full)})`);
+  const config = wranglerConfig(project, { fingerprint: full, image: containerImage(project) });
+  writeFileSync(join(outDir, OUT.wrangler), wranglerJsonc(project, config, full));
+  files.push(OUT.wrangler);
+  if (container) {
+    writeFileSync(join(outDir, OUT.dockerfile), dockerfile(project.manifest.name, full));
+    files.push(OUT.dockerfile);
+  }
+  const hashes = Object.fromEntries(files.map((file) => [file, sha256(read(file))]));
+  const record = {
+    name: project.manifest.name,
+    fingerprint: full,
+    tag: shortFingerprint(full),
+    flows: project.flows.map((flow) => flow.flow.id),
+    files: hashes,
+  };
+  writeFileSync(join(outDir, OUT.record), `${JSON.stringify(record, null, 2)}\n`);
+  files.push(OUT.record);
+  return { fingerprint: full, config, files };
+}

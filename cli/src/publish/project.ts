@@ -1,0 +1,123 @@
+import { existsSync, readFileSync } from "node:fs";
+import { dirname, relative, resolve } from "node:path";
+import {
+  checkManifestText,
+  createPositionLocator,
+  type Diagnostic,
+  type FlowIR,
+  type ProjectManifest,
+} from "@flows/flow-ir";
+import { UsageError } from "../exit";
+import { type FileReport, locate } from "../format/report";
+import { checkText } from "../validate/check-file";
+import { bundledRegistry } from "../validate/registry";
+import { checkProjectReferences, manifestProblem } from "./references";
+
+export interface ProjectFlow {
+  /** Absolute path of the flow file. */
+  readonly file: string;
+  /** The document as written (unknown fields kept), embedded in the Worker as is. */
+  readonly document: unknown;
+  readonly flow: FlowIR;
+}
+
+/** A project whose manifest, flows and bindings all passed every check. */
+export interface Project {
+  readonly root: string;
+  readonly manifestFile: string;
+  readonly manifest: ProjectManifest & { readonly name: string };
+  readonly flows: readonly ProjectFlow[];
+  /** Absolute paths of the node implementation modules. */
+  readonly nodes: readonly string[];
+}
+
+export type ProjectCheck =
+  | { readonly ok: true; readonly project: Project; readonly reports: readonly FileReport[] }
+  | { readonly ok: false; readonly reports: readonly FileReport[] };
+
+function readText(path: string, what: string): string {
+  try {
+    return readFileSync(path, "utf8");
+  } catch {
+    throw new UsageError("MANIFEST404", `cannot read ${what} ${path}`);
+  }
+}
+
+/** Diagnostics about one text, each placed at the line and column its pointer leads to. */
+export function reportFor(file: string, text: string, diagnostics: readonly Diagnostic[]): FileReport {
+  const locator = createPositionLocator(
+    text,
+    diagnostics.map((d) => d.path),
+  );
+  return {
+    file,
+    ok: !diagnostics.some((d) => d.severity === "error"),
+    diagnostics: diagnostics.map((d) => locate(d, d.position ?? locator(d.path))),
+  };
+}
+
+/**
+ * Reads and checks a whole project before anything is generated: the manifest against its
+ * schema (MANIFEST001/002), what it names (MANIFEST003: flow files, node modules, flows of
+ * triggers and the container), every flow with the bundled capabilities' rules and the
+ * manifest's bindings and secrets (DAG203), and that every capability a flow uses has a
+ * Cloudflare binding to be served from (CAP101).
+ */
+export function checkProject(manifestPath: string): ProjectCheck {
+  const manifestFile = resolve(manifestPath);
+  const root = dirname(manifestFile);
+  const shown = (path: string) => relative(process.cwd(), path) || path;
+  const manifestText = readText(manifestFile, "manifest");
+  const checked = checkManifestText(manifestText);
+  if (!checked.ok) return { ok: false, reports: [reportFor(shown(manifestFile), manifestText, checked.diagnostics)] };
+  const manifest = checked.manifest;
+
+  const registry = bundledRegistry();
+  const reports: FileReport[] = [];
+  const flows: ProjectFlow[] = [];
+  const missing: Diagnostic[] = [];
+  (manifest.flows ?? []).forEach((entry, index) => {
+    const file = resolve(root, entry);
+    if (!existsSync(file)) {
+      missing.push(
+        manifestProblem(`/flows/${index}`, `flow file "${entry}" does not exist (relative to ${shown(root)})`),
+      );
+      return;
+    }
+    const text = readText(file, "flow file");
+    const result = checkText(shown(file), text, { registry, manifest });
+    if (result.report.diagnostics.length > 0) reports.push(result.report);
+    if (result.flow !== undefined && result.report.ok) {
+      flows.push({ file, document: JSON.parse(text.replace(/^\uFEFF/, "")), flow: result.flow });
+    }
+  });
+  (manifest.nodes ?? []).forEach((entry, index) => {
+    if (!existsSync(resolve(root, entry))) {
+      missing.push(
+        manifestProblem(`/nodes/${index}`, `node module "${entry}" does not exist (relative to ${shown(root)})`),
+      );
+    }
+  });
+  const references = checkProjectReferences(manifest, flows, registry);
+  const manifestDiagnostics = [...missing, ...references.manifest];
+  if (manifestDiagnostics.length > 0)
+    reports.unshift(reportFor(shown(manifestFile), manifestText, manifestDiagnostics));
+  for (const [index, diagnostics] of references.flows) {
+    const flow = flows[index];
+    if (flow === undefined || diagnostics.length === 0) continue;
+    reports.push(reportFor(shown(flow.file), readFileSync(flow.file, "utf8"), diagnostics));
+  }
+  const ok = !reports.some((report) => !report.ok) && manifest.name !== undefined;
+  if (!ok || manifest.name === undefined) return { ok: false, reports };
+  return {
+    ok: true,
+    reports,
+    project: {
+      root,
+      manifestFile,
+      manifest: { ...manifest, name: manifest.name },
+      flows,
+      nodes: (manifest.nodes ?? []).map((entry) => resolve(root, entry)),
+    },
+  };
+}

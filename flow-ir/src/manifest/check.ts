@@ -1,0 +1,48 @@
+import * as v from "valibot";
+import type { Diagnostic } from "../diagnostics/diagnostic";
+import { parseJson } from "../json/parse";
+import { encodePointer } from "../json/pointer";
+import { createPositionLocator } from "../json/position";
+import { ManifestSchema, type ProjectManifest } from "./manifest";
+
+export type ManifestCheck =
+  | { readonly ok: true; readonly manifest: ProjectManifest; readonly diagnostics: readonly Diagnostic[] }
+  | { readonly ok: false; readonly diagnostics: readonly Diagnostic[] };
+
+/**
+ * Reads the text of `flows.config.json` and places every mistake: MANIFEST001 when it is not
+ * JSON, MANIFEST002 for each schema violation, each with its JSON Pointer and the line and
+ * column it leads to.
+ */
+export function checkManifestText(text: string): ManifestCheck {
+  const parsed = parseJson(text);
+  if (!parsed.ok) {
+    return {
+      ok: false,
+      diagnostics: [
+        { ...parsed.diagnostic, code: "MANIFEST001", message: `the manifest is ${parsed.diagnostic.message}` },
+      ],
+    };
+  }
+  const result = v.safeParse(ManifestSchema, parsed.value);
+  if (result.success) return { ok: true, manifest: result.output, diagnostics: [] };
+  const found = result.issues.map((issue) => ({
+    path: encodePointer((issue.path ?? []).map((item) => String(item.key))),
+    message: issue.message,
+  }));
+  const source = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  const locate = createPositionLocator(
+    source,
+    found.map((issue) => issue.path),
+  );
+  return {
+    ok: false,
+    diagnostics: found.map(({ path, message }) => ({
+      code: "MANIFEST002",
+      severity: "error",
+      message: `${path === "" ? "the manifest" : path}: ${message}`,
+      path,
+      position: locate(path),
+    })),
+  };
+}

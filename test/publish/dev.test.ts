@@ -1,0 +1,104 @@
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { buildCli, flows, flowsBin, type Running, start } from "./support";
+
+// `flows dev` serves a `flows init` project in workerd: it prints the URL and a curl command per
+// trigger that works as pasted, reloads when a file changes, keeps the last good build when the
+// project breaks, and keeps KV and run state under .flows/dev across restarts.
+
+const scratch = mkdtempSync(join(tmpdir(), "flows-dev-"));
+const project = join(scratch, "hello");
+let dev: Running | undefined;
+
+beforeAll(() => {
+  buildCli();
+  const init = flows(["init", "hello"], scratch);
+  if (init.status !== 0) throw new Error(init.stderr);
+}, 60_000);
+afterEach(async () => {
+  await dev?.stop();
+  dev = undefined;
+});
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+async function startDev(): Promise<string> {
+  dev = start(process.execPath, [flowsBin, "dev", "--port", "0"], project);
+  // Ready, then the URL and one command per trigger, the health check last.
+  const output = await dev.waitFor(/curl http:\S+\/health\n/);
+  return (/ready on (http:\/\/127\.0\.0\.1:\d+)/.exec(output) as RegExpExecArray)[1] as string;
+}
+
+async function invoke(url: string, name: string) {
+  const response = await fetch(`${url}/flows/hello/invoke`, {
+    method: "POST",
+    headers: { authorization: "Bearer dev-token", "content-type": "application/json" },
+    body: JSON.stringify({ name }),
+  });
+  return { status: response.status, body: (await response.json()) as { output?: Record<string, unknown> } };
+}
+
+describe("flows dev", () => {
+  it("serves the project, prints working curl commands, reloads on change", async () => {
+    const url = await startDev();
+    const first = await invoke(url, "Ada");
+    expect(first).toMatchObject({ status: 200, body: { output: { greeting: "Hello, Ada!", visits: 1 } } });
+
+    // The printed command for the trigger, run exactly as printed.
+    const output = dev?.output() ?? "";
+    const curl = output
+      .split("\n")
+      .find((line) => line.startsWith("curl -X POST") && line.includes("/flows/hello/invoke"));
+    expect(curl).toBeDefined();
+    const pasted = spawnSync("bash", ["-c", `${curl} -s`], { encoding: "utf8" });
+    expect(JSON.parse(pasted.stdout)).toMatchObject({ status: "completed", output: { greeting: "Hello, world!" } });
+    expect(output).toContain(`curl ${url}/health`);
+
+    const nodes = join(project, "nodes.ts");
+    writeFileSync(nodes, readFileSync(nodes, "utf8").replace("`Hello, ", "`Welcome, "));
+    await dev?.waitFor(/reloaded after a change to nodes\.ts/);
+    const second = await invoke(url, "Ada");
+    // New code, same KV: the visit count carries on.
+    expect(second).toMatchObject({ status: 200, body: { output: { greeting: "Welcome, Ada!", visits: 2 } } });
+
+    // A broken flow is reported and the last good build keeps serving.
+    const flowFile = join(project, "hello.flow.json");
+    const good = readFileSync(flowFile, "utf8");
+    writeFileSync(flowFile, good.replace('"effects": "effectful"', '"effects": "pure"'));
+    await dev?.waitFor(/hello\.flow\.json:\d+:\d+ {2}EFFECT201/);
+    await dev?.waitFor(/still serving the last good build/);
+    expect((await invoke(url, "Ada")).status).toBe(200);
+    writeFileSync(flowFile, good);
+    await dev?.waitFor(/reloaded after a change to hello\.flow\.json/);
+  }, 120_000);
+
+  it("keeps state under .flows/dev across restarts and stops on SIGTERM", async () => {
+    const url = await startDev();
+    const before = await invoke(url, "Lin");
+    expect(before.body.output?.visits).toBe(1);
+    const running = dev as Running;
+    await running.stop();
+    // workerd is shut down first; the exit status is the signal's, by convention (128 + 15).
+    expect(running.child.exitCode).toBe(143);
+    const again = await startDev();
+    expect((await invoke(again, "Lin")).body.output?.visits).toBe(2);
+  }, 120_000);
+
+  it("refuses a broken project at start (exit 1) and a missing manifest (exit 2)", () => {
+    const broken = join(scratch, "broken.config.json");
+    writeFileSync(broken, JSON.stringify({ name: "broken", flows: ["missing.flow.json"], nodes: ["nodes.ts"] }));
+    const result = flows(["dev", "--manifest", broken, "--port", "0"], scratch);
+    expect(result.status).toBe(1);
+    expect(result.stderr).toMatch(
+      /broken\.config\.json:1:\d+ {2}MANIFEST003 {2}\/flows\/0: flow file "missing\.flow\.json" does not exist/,
+    );
+    const missing = flows(["dev", "--manifest", join(scratch, "nope.json")], scratch);
+    expect(missing.status).toBe(2);
+    expect(missing.stderr).toContain("MANIFEST404");
+    const help = flows(["dev", "--help"], scratch);
+    expect(help.status).toBe(0);
+    expect(help.stdout).toContain("Usage: flows dev");
+  });
+});
