@@ -10,7 +10,6 @@ interface NativeCodec {
 
 const native = (globalThis as { Buffer?: NativeCodec }).Buffer;
 const SLICE = 0x2000;
-const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 
 /** The portable codec, for runtimes without Buffer (exported for its tests). */
 export const portableBase64 = {
@@ -21,8 +20,14 @@ export const portableBase64 = {
     }
     return btoa(binary);
   },
-  decode(text: string): Uint8Array {
-    const binary = atob(text);
+  /** Undefined when the text is not base64 (atob refuses it). */
+  decode(text: string): Uint8Array | undefined {
+    let binary: string;
+    try {
+      binary = atob(text);
+    } catch {
+      return undefined;
+    }
     const bytes = new Uint8Array(binary.length);
     for (let index = 0; index < binary.length; index += 1) bytes[index] = binary.charCodeAt(index);
     return bytes;
@@ -36,9 +41,15 @@ export function bytesToBase64(bytes: Uint8Array): string {
 
 /** Decodes base64, or returns undefined when the text is not base64 (so callers answer with a code). */
 export function base64ToBytes(text: string): Uint8Array | undefined {
-  if (text.length % 4 !== 0 || !BASE64.test(text)) return undefined;
+  if (text.length % 4 !== 0) return undefined;
   if (native === undefined) return portableBase64.decode(text);
+  // Buffer also reads the URL-safe alphabet, which atob (and so the portable path) refuses.
+  if (text.includes("-") || text.includes("_")) return undefined;
   const decoded = native.from(text, "base64");
+  // Buffer skips what is not base64 instead of refusing it: a short result gives it away, since
+  // every one of the text's characters but the padding carries six bits.
+  const padding = text.endsWith("==") ? 2 : text.endsWith("=") ? 1 : 0;
+  if (decoded.byteLength !== (text.length / 4) * 3 - padding) return undefined;
   // Small results sit in a shared pool: copy them, so `.buffer` holds these bytes and no others.
   return decoded.byteOffset === 0 && decoded.buffer.byteLength === decoded.byteLength
     ? new Uint8Array(decoded.buffer, 0, decoded.byteLength)
