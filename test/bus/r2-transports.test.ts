@@ -7,7 +7,7 @@ import { createR2BusService } from "@flows/cap-r2/bus";
 import { createOpendalR2Provider } from "@flows/cap-r2/opendal";
 import { createBusDispatcher, DEFAULT_MAX_FRAME_BYTES } from "@flows/caps/bus";
 import { createOperator } from "@flows/caps/opendal";
-import { openLineChannel } from "@flows/host-container";
+import { serveBusOnStreams } from "@flows/host-container";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { bundleNodeScript } from "./child-process";
 
@@ -32,19 +32,19 @@ function host(root: string) {
   const service = createR2BusService(createOpendalR2Provider(createOperator("fs", { root })));
   const dispatcher = createBusDispatcher({ handlers: { r2: service.handlers }, allowed: new Set(["r2"]) });
   const seen = { largestRequest: 0, oversize: 0 };
-  const serve = (input: NodeJS.ReadableStream, output: NodeJS.WritableStream & { destroyed: boolean }) => {
-    const channel = openLineChannel(input as never, output as never, {
-      onLine: (line) => {
-        seen.largestRequest = Math.max(seen.largestRequest, Buffer.byteLength(line));
-        void dispatcher.handle(line).then((answer) => {
-          if (answer !== undefined && !output.destroyed) channel.send(answer);
-        });
-      },
+  // Every request line passes here on its way to the dispatcher, so its size can be seen.
+  const measured = {
+    handle: (line: string) => {
+      seen.largestRequest = Math.max(seen.largestRequest, Buffer.byteLength(line));
+      return dispatcher.handle(line);
+    },
+  };
+  const serve = (input: NodeJS.ReadableStream, output: NodeJS.WritableStream) =>
+    serveBusOnStreams(input, output, measured, {
       onOversize: () => {
         seen.oversize += 1;
       },
     });
-  };
   return { service, seen, serve };
 }
 

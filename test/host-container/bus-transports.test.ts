@@ -7,7 +7,7 @@ import { createKvApi } from "@flows/cap-kv";
 import { createOpendalKvProvider } from "@flows/cap-kv/opendal";
 import { createBusDispatcher } from "@flows/caps/bus";
 import { createOperator } from "@flows/caps/opendal";
-import { openLineChannel } from "@flows/host-container";
+import { serveBusOnStreams } from "@flows/host-container";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { bundleNodeScript } from "../bus/child-process";
 
@@ -55,13 +55,7 @@ describe("bus transports with a real child process", () => {
     process_.stderr.on("data", (chunk: Buffer) => {
       stderr += chunk.toString();
     });
-    const channel = openLineChannel(process_.stdout, process_.stdin, {
-      onLine: (line) => {
-        void dispatcher.handle(line).then((answer) => {
-          if (answer !== undefined && !process_.stdin.destroyed) channel.send(answer);
-        });
-      },
-    });
+    serveBusOnStreams(process_.stdout, process_.stdin, dispatcher);
     const code = await new Promise<number | null>((done) => process_.on("exit", done));
     expect(code, stderr).toBe(0);
     expectReport(stderr);
@@ -71,13 +65,7 @@ describe("bus transports with a real child process", () => {
     const dispatcher = hostDispatcher(join(scratch, "socket-root"));
     const socketPath = join(scratch, "bus.sock");
     const server = createServer((socket) => {
-      const channel = openLineChannel(socket, socket, {
-        onLine: (line) => {
-          void dispatcher.handle(line).then((answer) => {
-            if (answer !== undefined && !socket.destroyed) channel.send(answer);
-          });
-        },
-      });
+      serveBusOnStreams(socket, socket, dispatcher);
       socket.on("error", () => {});
     });
     await new Promise<void>((ready) => server.listen(socketPath, ready));

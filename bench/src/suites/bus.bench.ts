@@ -1,6 +1,8 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { createR2Api } from "@flows/cap-r2";
+import { type BusCaller, createBusR2Provider } from "@flows/cap-r2/bus";
 import { build } from "esbuild";
 import { formatCount, formatMicros, formatRatio, mark } from "../format";
 import { median } from "../harness";
@@ -23,6 +25,29 @@ function percentile(samples: readonly Sample[], fraction: number): number {
   return all[Math.min(all.length - 1, Math.floor(all.length * fraction))] ?? Number.NaN;
 }
 
+const BODY_MIB = 8;
+const BODY_ROUNDS = 5;
+
+/** Put and get of one large object through the r2 bus provider: MiB/s each way. */
+async function r2Bodies(bus: BusCaller): Promise<string> {
+  const r2 = createR2Api(createBusR2Provider(bus));
+  const body = new Uint8Array(BODY_MIB * 1024 * 1024).map((_, index) => index % 251);
+  const rates = { put: [] as number[], get: [] as number[] };
+  for (let round = 0; round <= BODY_ROUNDS; round += 1) {
+    const started = performance.now();
+    await r2.put("bench/body", body);
+    const stored = performance.now();
+    const read = await (await r2.get("bench/body"))?.bytes();
+    const done = performance.now();
+    if (read?.byteLength !== body.byteLength) throw new Error("the object came back with another size");
+    // Round 0 warms up.
+    if (round === 0) continue;
+    rates.put.push((BODY_MIB * 1000) / (stored - started));
+    rates.get.push((BODY_MIB * 1000) / (done - stored));
+  }
+  return `put ${median(rates.put).toFixed(0)} MiB/s, get ${median(rates.get).toFixed(0)} MiB/s`;
+}
+
 /** Both processes' CPU time per call over all rounds: steadier than wall time under load. */
 function cpuPerCall(samples: readonly Sample[]): string {
   const known = samples.map((sample) => sample.cpuMicrosPerCall).filter((value) => value !== undefined);
@@ -40,7 +65,8 @@ export const busSuite: Suite = {
   summary: "host command bus calls/s and round trips over stdio and a Unix socket vs a raw NDJSON echo",
   async run(context: SuiteContext) {
     const scratch = mkdtempSync(join(tmpdir(), "flows-bench-bus-"));
-    const script = join(scratch, "peer.mjs");
+    // Next to the bench bundle, so the peer finds opendal in node_modules.
+    const script = join(context.repoRoot, "bench/.out/bus-peer.mjs");
     await build({
       entryPoints: [join(context.repoRoot, "bench/src/suites/bus/peer.ts")],
       outfile: script,
@@ -49,9 +75,11 @@ export const busSuite: Suite = {
       format: "esm",
       target: "node20",
       logLevel: "warning",
+      external: ["opendal"],
     });
     const rows: string[][] = [];
     const verdicts: string[] = [];
+    const bodies: string[] = [];
     try {
       for (const transport of ["stdio", "socket"] as const satisfies readonly Transport[]) {
         const peers: Record<Mode, Peer> = {
@@ -82,6 +110,9 @@ export const busSuite: Suite = {
                 cpuPerCall(samples[mode]),
                 mode === "bus" ? formatRatio(share) : "",
               ]);
+            }
+            if (inFlight === 64 && peers.bus.bus !== undefined) {
+              bodies.push(`  ${transport}: ${await r2Bodies(peers.bus.bus)}`);
             }
             if (inFlight === 64) {
               verdicts.push(
@@ -117,5 +148,9 @@ export const busSuite: Suite = {
           .join("\n"),
     );
     for (const verdict of verdicts) context.log(verdict);
+    context.log(
+      `\n  r2 bodies over the bus: an object of ${BODY_MIB} MiB put and read back (median of ${BODY_ROUNDS})`,
+    );
+    for (const line of bodies) context.log(line);
   },
 };

@@ -10,26 +10,48 @@ interface NativeCodec {
 
 const native = (globalThis as { Buffer?: NativeCodec }).Buffer;
 const SLICE = 0x2000;
-const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
+
+/** The portable codec, for runtimes without Buffer (exported for its tests). */
+export const portableBase64 = {
+  encode(bytes: Uint8Array): string {
+    let binary = "";
+    for (let offset = 0; offset < bytes.length; offset += SLICE) {
+      binary += String.fromCharCode(...bytes.subarray(offset, offset + SLICE));
+    }
+    return btoa(binary);
+  },
+  /** Undefined when the text is not base64 (atob refuses it). */
+  decode(text: string): Uint8Array | undefined {
+    let binary: string;
+    try {
+      binary = atob(text);
+    } catch {
+      return undefined;
+    }
+    const bytes = new Uint8Array(binary.length);
+    for (let index = 0; index < binary.length; index += 1) bytes[index] = binary.charCodeAt(index);
+    return bytes;
+  },
+};
 
 export function bytesToBase64(bytes: Uint8Array): string {
-  if (native !== undefined) return native.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("base64");
-  let binary = "";
-  for (let offset = 0; offset < bytes.length; offset += SLICE) {
-    binary += String.fromCharCode(...bytes.subarray(offset, offset + SLICE));
-  }
-  return btoa(binary);
+  if (native === undefined) return portableBase64.encode(bytes);
+  return native.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("base64");
 }
 
 /** Decodes base64, or returns undefined when the text is not base64 (so callers answer with a code). */
 export function base64ToBytes(text: string): Uint8Array | undefined {
-  if (text.length % 4 !== 0 || !BASE64.test(text)) return undefined;
-  if (native !== undefined) {
-    const decoded = native.from(text, "base64");
-    return new Uint8Array(decoded.buffer, decoded.byteOffset, decoded.byteLength);
-  }
-  const binary = atob(text);
-  const bytes = new Uint8Array(binary.length);
-  for (let index = 0; index < binary.length; index += 1) bytes[index] = binary.charCodeAt(index);
-  return bytes;
+  if (text.length % 4 !== 0) return undefined;
+  if (native === undefined) return portableBase64.decode(text);
+  // Buffer also reads the URL-safe alphabet, which atob (and so the portable path) refuses.
+  if (text.includes("-") || text.includes("_")) return undefined;
+  const decoded = native.from(text, "base64");
+  // Buffer skips what is not base64 instead of refusing it: a short result gives it away, since
+  // every one of the text's characters but the padding carries six bits.
+  const padding = text.endsWith("==") ? 2 : text.endsWith("=") ? 1 : 0;
+  if (decoded.byteLength !== (text.length / 4) * 3 - padding) return undefined;
+  // Small results sit in a shared pool: copy them, so `.buffer` holds these bytes and no others.
+  return decoded.byteOffset === 0 && decoded.buffer.byteLength === decoded.byteLength
+    ? new Uint8Array(decoded.buffer, 0, decoded.byteLength)
+    : new Uint8Array(decoded);
 }

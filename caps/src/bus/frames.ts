@@ -25,7 +25,11 @@ export interface BusCancel {
 
 export const DEFAULT_MAX_FRAME_BYTES = 1024 * 1024;
 
+const native = (globalThis as { Buffer?: { byteLength(text: string, encoding: "utf8"): number } }).Buffer;
 const encoder = new TextEncoder();
+/** A line's UTF-8 size: counted natively where the runtime can (Node, workerd), else encoded. */
+const byteLength = (text: string): number =>
+  native === undefined ? encoder.encode(text).length : native.byteLength(text, "utf8");
 
 /** One frame as a line, or an error when it would be larger than the peer accepts. */
 export function encodeFrame(
@@ -46,13 +50,13 @@ export function encodeFrame(
     };
   }
   const line = `${json}\n`;
-  // Cheap first: a string of n UTF-16 units is at most 3n bytes.
-  if (line.length * 3 > maxBytes && encoder.encode(line).length > maxBytes) {
+  // Cheap first: a string of n UTF-16 units is n to 3n bytes; count only in between.
+  if (line.length * 3 > maxBytes && (line.length > maxBytes || byteLength(line) > maxBytes)) {
     return {
       ok: false,
       error: {
         code: "BUS413",
-        message: `frame of ${encoder.encode(line).length} bytes exceeds the ${maxBytes}-byte limit: stream large bodies outside the frame`,
+        message: `frame of ${byteLength(line)} bytes exceeds the ${maxBytes}-byte limit: stream large bodies outside the frame`,
         retryable: false,
       },
     };

@@ -2,6 +2,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { createServer, type Server } from "node:net";
 import { join } from "node:path";
+import type { BusCaller } from "@flows/cap-r2/bus";
 import { createBusClient } from "@flows/caps/bus";
 import { openLineChannel } from "@flows/host-container";
 
@@ -13,6 +14,8 @@ export type Call = () => Promise<unknown>;
 
 export interface Peer {
   readonly call: Call;
+  /** The bus client, for a bus peer (its r2 runs on OpenDAL memory). */
+  readonly bus?: BusCaller;
   /** CPU milliseconds the peer process has used so far (Linux /proc), or undefined. */
   cpuMs(): number | undefined;
   close(): Promise<void>;
@@ -53,10 +56,10 @@ async function connectPeer(
 }
 
 /** The bus: a client over the stream transport calling `echo.echo` on the peer's dispatcher. */
-function busCall(input: NodeJS.ReadableStream, output: NodeJS.WritableStream): Call {
+function busClient(input: NodeJS.ReadableStream, output: NodeJS.WritableStream): BusCaller {
   const channel = openLineChannel(input as never, output as never, { onLine: (line) => client.receive(line) });
   const client = createBusClient({ send: (line) => channel.send(line), maxInFlight: 256, timeoutMs: 60_000 });
-  return () => client.call("echo.echo", PARAMS);
+  return client;
 }
 
 /** The floor: the same request lines written and matched by id, echoed back with no bus. */
@@ -93,9 +96,11 @@ export async function startPeer(
   nodeFlags: readonly string[] = [],
 ): Promise<Peer> {
   const { input, output, child, server } = await connectPeer(script, mode, transport, scratch, nodeFlags);
-  const call = mode === "bus" ? busCall(input, output) : rawCall(input, output);
+  const bus = mode === "bus" ? busClient(input, output) : undefined;
+  const call = bus === undefined ? rawCall(input, output) : () => bus.call("echo.echo", PARAMS);
   return {
     call,
+    ...(bus === undefined ? {} : { bus }),
     cpuMs: () => processCpuMs(child.pid),
     async close() {
       output.end();

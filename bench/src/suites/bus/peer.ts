@@ -1,9 +1,12 @@
 import { connect } from "node:net";
+import { r2BusHandlers } from "@flows/cap-r2/bus";
+import { createOpendalR2Provider } from "@flows/cap-r2/opendal";
 import { createBusDispatcher } from "@flows/caps/bus";
 import { serveBusOnStreams } from "@flows/host-container";
+import { Operator } from "opendal";
 
 // The far end of the bus benchmark, run as its own process: `bus` serves an `echo.echo`
-// method through the real dispatcher and stream transport; `raw` echoes each NDJSON line back
+// method (and r2 on OpenDAL memory) through the real dispatcher and stream transport; `raw` echoes each NDJSON line back
 // as it came, with no bus at all (the floor). argv: mode, then a Unix socket path or nothing
 // for stdio.
 
@@ -19,8 +22,11 @@ const streams =
 const { input, output } = await streams;
 if (mode === "bus") {
   const dispatcher = createBusDispatcher({
-    handlers: { echo: { echo: (params) => params } },
-    allowed: new Set(["echo"]),
+    handlers: {
+      echo: { echo: (params) => params },
+      r2: r2BusHandlers(createOpendalR2Provider(new Operator("memory", {}))),
+    },
+    allowed: new Set(["echo", "r2"]),
   });
   serveBusOnStreams(input, output, dispatcher, { onClose: () => process.exit(0) });
 } else {

@@ -36,7 +36,8 @@ export function createR2BusService(provider: R2Provider, options: R2BusServiceOp
   const { chunkBytes, inlineBytes } = bodyLimits(options, options.maxFrameBytes);
   const table = createStreamTable({ idleMs: options.idleMs ?? 30_000, maxStreams: options.maxStreams ?? 64 });
 
-  const inlineOrStream = (value: Readonly<Record<string, unknown>>) => decodeBytes(value.data, "data");
+  /** The body a small put or part carries in its own frame. */
+  const inlineData = (value: Readonly<Record<string, unknown>>) => decodeBytes(value.data, "data");
 
   /** Starts an upload operation reading from a new inbound stream; its outcome ends the stream. */
   const openUpload = (run: (body: ReadableStream<Uint8Array>) => Promise<unknown>) => {
@@ -76,7 +77,7 @@ export function createR2BusService(provider: R2Provider, options: R2BusServiceOp
     },
     put: async (params) => {
       const p = paramsOf(params, "put");
-      const stored = await r2.put(p.key as string, inlineOrStream(p), (p.options ?? {}) as BlobPutOptions);
+      const stored = await r2.put(p.key as string, inlineData(p), (p.options ?? {}) as BlobPutOptions);
       return stored === null ? null : objectToWire(stored);
     },
     delete: async (params) => {
@@ -93,7 +94,7 @@ export function createR2BusService(provider: R2Provider, options: R2BusServiceOp
       const p = paramsOf(params, "uploadPart");
       return r2
         .resumeMultipartUpload(p.key as string, p.uploadId as string)
-        .uploadPart(p.partNumber as number, inlineOrStream(p));
+        .uploadPart(p.partNumber as number, inlineData(p));
     },
     completeMultipartUpload: async (params) => {
       const p = paramsOf(params, "completeMultipartUpload");
