@@ -35,7 +35,6 @@ function pairs(env: BenchEnv): Record<string, Pair> {
   const queue = createQueueApi(createCloudflareQueueProvider(env.QUEUE));
   const stub = env.FLOW_STATE.getByName("state:raw");
   const ledger = env.FLOW_STATE.getByName("dedupe:raw");
-  const json = JSON.stringify(VALUE);
   return {
     "kv.get": {
       setup: () => Promise.all([kv.put("bench", VALUE), env.KV.put("raw", VALUE)]),
@@ -55,20 +54,27 @@ function pairs(env: BenchEnv): Record<string, Pair> {
       raw: () => env.R2.head("raw"),
     },
     "do.get": {
-      setup: () => Promise.all([state.put("bench", VALUE), stub.statePut("raw", json)]),
+      setup: () => Promise.all([state.put("bench", VALUE), stub.statePut("raw", JSON.stringify(VALUE))]),
       api: () => state.get("bench"),
-      raw: () => stub.stateGet("raw"),
+      raw: () => stub.stateGet("raw").then((text) => (text === null ? undefined : JSON.parse(text))),
     },
-    "do.put": { setup: async () => {}, api: () => state.put("bench", VALUE), raw: () => stub.statePut("raw", json) },
+    "do.put": {
+      setup: async () => {},
+      api: () => state.put("bench", VALUE),
+      raw: () => stub.statePut("raw", JSON.stringify(VALUE)),
+    },
     "do.update": {
-      setup: () => Promise.all([state.put("n", 0), stub.statePut("n", "0")]),
+      setup: () => Promise.all([state.put("n", 0), env.FLOW_STATE.getByName("state:raw-n").statePut("raw-n", "0")]),
       api: () => state.update<number>("n", (n) => (n ?? 0) + 1),
-      raw: () => env.FLOW_STATE.getByName("state:n").stateUpdate("n", (n) => String(Number(n ?? "0") + 1)),
+      raw: () =>
+        env.FLOW_STATE.getByName("state:raw-n").stateUpdate("raw-n", (n) =>
+          JSON.stringify((n === null ? 0 : (JSON.parse(n) as number)) + 1),
+        ),
     },
     "do.reserve": {
       setup: async () => {},
       api: () => state.reserve("bench", "run-1", 300_000),
-      raw: () => ledger.ledgerReserve("raw", "run-1", 300_000),
+      raw: () => ledger.ledgerReserve("raw", "run-1", 300_000).then((text) => JSON.parse(text)),
     },
     "queue.send": {
       setup: async () => {},
