@@ -37,7 +37,7 @@ const COLD_KEYS = 256;
  * the value into bytes (`Buffer.from`, faster than handing OpenDAL the string) and, for JSON
  * values, stringifies and parses. It stores no metadata, so it needs no layout.
  */
-function opendalPairs(name: string, operator: Operator): OperationPair[] {
+export function opendalPairs(name: string, operator: Operator): OperationPair[] {
   const kv = createKvApi(createOpendalKvProvider(operator));
   const state = createDoApi(createOpendalDoProvider(operator));
   const r2 = createR2Api(createOpendalR2Provider(operator));

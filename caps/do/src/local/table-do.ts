@@ -1,13 +1,4 @@
-import {
-  type CapClock,
-  createKeyedLock,
-  decodeJson,
-  decodeText,
-  encodeJson,
-  encodeText,
-  systemCapClock,
-  type TableStore,
-} from "@flows/caps";
+import { type CapClock, createKeyedLock, decodeJson, decodeText, systemCapClock, type TableStore } from "@flows/caps";
 import type { DoProvider, LedgerEntry, Reservation } from "../api";
 
 const STATE = "do-state";
@@ -45,7 +36,7 @@ export function createTableDoProvider(store: TableStore, clock: CapClock = syste
   return {
     clock,
     get: (key) => readText(STATE, key),
-    put: (key, json) => lock.run(`s:${key}`, () => store.put(STATE, key, encodeText(json))),
+    put: (key, json) => lock.run(`s:${key}`, () => store.put(STATE, key, json)),
     delete: (key) =>
       lock.run(`s:${key}`, async () => {
         const existed = (await store.get(STATE, key)) !== undefined;
@@ -56,20 +47,21 @@ export function createTableDoProvider(store: TableStore, clock: CapClock = syste
       lock.run(`s:${key}`, async () => {
         const current = await readText(STATE, key);
         if (current !== expected) return { ok: false, current };
-        await store.put(STATE, key, encodeText(next));
+        await store.put(STATE, key, next);
         return { ok: true };
       }),
     update: (key, change) =>
-      lock.run(`s:${key}`, async () => {
-        const next = change(await readText(STATE, key));
-        await store.put(STATE, key, encodeText(next));
-        return next;
-      }),
+      lock.run(`s:${key}`, () =>
+        store.read(STATE, key, (bytes) => {
+          const next = change(asText(bytes));
+          return store.put(STATE, key, next).then(() => next);
+        }),
+      ),
     next: (sequence) =>
       lock.run(`q:${sequence}`, async () => {
         const bytes = await store.get(SEQUENCES, sequence);
         const value = (bytes === undefined ? 0 : decodeJson<number>(bytes)) + 1;
-        await store.put(SEQUENCES, sequence, encodeJson(value));
+        await store.put(SEQUENCES, sequence, String(value));
         return value;
       }),
     reserve: (key, owner, ttlMs) =>
@@ -77,12 +69,12 @@ export function createTableDoProvider(store: TableStore, clock: CapClock = syste
         const entry = await liveEntry(key);
         if (entry?.result !== undefined) return { status: "completed", result: JSON.parse(entry.result) };
         if (entry && entry.owner !== owner) return { status: "pending", owner: entry.owner };
-        await store.put(LEDGER, key, encodeJson({ owner, expiresAt: clock.now() + ttlMs }));
+        await store.put(LEDGER, key, JSON.stringify({ owner, expiresAt: clock.now() + ttlMs }));
         return { status: "granted" };
       }),
     complete: (key, owner, resultJson, ttlMs) =>
       lock.run(`d:${key}`, () =>
-        store.put(LEDGER, key, encodeJson({ owner, expiresAt: clock.now() + ttlMs, result: resultJson })),
+        store.put(LEDGER, key, JSON.stringify({ owner, expiresAt: clock.now() + ttlMs, result: resultJson })),
       ),
     release: (key, owner) =>
       lock.run(`d:${key}`, async () => {
