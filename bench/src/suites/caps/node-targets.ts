@@ -11,6 +11,7 @@ import { createR2Api } from "@flows/cap-r2";
 import { createOpendalR2Provider } from "@flows/cap-r2/opendal";
 import { createOperator } from "@flows/caps/opendal";
 import type { Operator } from "opendal";
+import { createInstantOperator } from "./instant-operator";
 
 /** One operation measured two ways: through the capability API and straight on what lies beneath. */
 export interface OperationPair {
@@ -37,7 +38,7 @@ const COLD_KEYS = 256;
  * the value into bytes (`Buffer.from`, faster than handing OpenDAL the string) and, for JSON
  * values, stringifies and parses. It stores no metadata, so it needs no layout.
  */
-export function opendalPairs(name: string, operator: Operator): OperationPair[] {
+function opendalPairs(name: string, operator: Operator): OperationPair[] {
   const kv = createKvApi(createOpendalKvProvider(operator));
   const state = createDoApi(createOpendalDoProvider(operator));
   const r2 = createR2Api(createOpendalR2Provider(operator));
@@ -178,6 +179,11 @@ function memoryPairs(): OperationPair[] {
       direct: () => queueProvider.send(JSON.stringify({ n: 1 }), undefined),
     }),
   ];
+}
+
+/** The OpenDAL pairs over the instant stand-in: what the JavaScript around each call costs. */
+export function instantPairs(): OperationPair[] {
+  return opendalPairs("instant", createInstantOperator()).filter((pair) => pair.targeted);
 }
 
 /** Every Node pair, and a way to remove the fs root they write to. */

@@ -36,7 +36,8 @@ const MAX_RECORDS = 4096;
  */
 export function createRecordCache() {
   const known = new Map<string, KnownRecord>();
-  // Whether the service's stat reports modification times; learned from the first stat.
+  // Whether the service reports modification times (fs does, in stats and in what writes
+  // return; memory does not); learned from the first stat or write.
   let modifiedTracked: boolean | undefined;
   return {
     /**
@@ -47,6 +48,7 @@ export function createRecordCache() {
       if (meta !== undefined) {
         record.length = length === undefined ? (meta.contentLength ?? undefined) : BigInt(length);
         record.modified = modifiedTracked === false ? null : meta.lastModified;
+        modifiedTracked ??= record.modified !== null;
       }
       known.delete(name);
       known.set(name, record);
@@ -61,7 +63,6 @@ export function createRecordCache() {
       const entry = known.get(name);
       if (entry === undefined || entry.length === undefined || entry.length !== meta.contentLength) return undefined;
       if (modifiedTracked === false) return entry;
-      // Learned from a stat, not a write: what a service's stat reports is what gets compared.
       const modified = meta.lastModified;
       modifiedTracked ??= modified !== null;
       return entry.modified === modified ? entry : undefined;
