@@ -6,6 +6,8 @@ export interface KnownRecord {
   /** The header's JSON as stored, so a read of the record can tell it is unchanged without parsing it. */
   readonly headerText: string;
   readonly headerLength: number;
+  /** `headerText` as bytes, made on the first read that compares against it. */
+  headerBytes?: Buffer;
   readonly key: string;
   readonly size: number;
   readonly etag: string;
@@ -71,7 +73,8 @@ export function createRecordCache() {
     matching(name: string, bytes: Buffer, headerLength: number): KnownRecord | undefined {
       const entry = known.get(name);
       if (entry === undefined || entry.headerLength !== headerLength) return undefined;
-      return bytes.toString("utf8", 4, 4 + headerLength) === entry.headerText ? entry : undefined;
+      entry.headerBytes ??= Buffer.from(entry.headerText);
+      return entry.headerBytes.compare(bytes, 4, 4 + headerLength) === 0 ? entry : undefined;
     },
     forget(name: string): void {
       known.delete(name);
