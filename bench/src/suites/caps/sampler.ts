@@ -87,8 +87,9 @@ async function batchSize(candidates: readonly TimedCandidate[], batch: RateOptio
     // Untimed first: the first calls pay start-ups (a Durable Object's, the JIT's).
     await candidate.run(probe);
     let elapsed = await candidate.run(probe);
-    // A clock that ticks in whole milliseconds (workerd's) needs a probe long enough to read.
-    while (elapsed < 10 && probe < batch.max) {
+    // A clock that ticks in whole milliseconds, and inside workerd only at some I/O, needs a
+    // probe long enough to read.
+    while (elapsed < batch.targetMs / 2 && probe < batch.max) {
       probe *= 4;
       elapsed = await candidate.run(probe);
     }
