@@ -43,4 +43,4 @@ export { type GrantedOperations, type ScopedCapabilities, scopeCapabilities } fr
 export { decodeEnvelope, decodeJson, decodeText, encodeEnvelope, encodeJson, encodeText } from "./store/codec";
 export { createMemoryTableStore } from "./store/memory";
 export type { TableStore } from "./store/table-store";
-export { compareUtf8, utf8Length } from "./utf8";
+export { compareUtf8, fitsUtf8, utf8Length } from "./utf8";

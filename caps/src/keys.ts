@@ -1,5 +1,8 @@
 import { CapError } from "./errors";
-import { utf8Length } from "./utf8";
+import { fitsUtf8, utf8Length } from "./utf8";
+
+const SLASH = 0x2f;
+const BACKSLASH = 0x5c;
 
 export interface KeyRule {
   /** What the key names, for messages: "KV key", "object key", … */
@@ -26,8 +29,8 @@ export function checkKey(key: unknown, rule: KeyRule): string {
     throw new CapError("CAP400", `${rule.what} must be a string, got ${typeof key}`, { key: String(key) });
   }
   if (key.length === 0) throw new CapError("CAP400", `${rule.what} must not be empty`, { key });
-  const bytes = utf8Length(key);
-  if (bytes > rule.maxBytes) {
+  if (!fitsUtf8(key, rule.maxBytes)) {
+    const bytes = utf8Length(key);
     throw new CapError("CAP400", `${rule.what} is ${bytes} bytes of UTF-8; the limit is ${rule.maxBytes}`, {
       key: `${key.slice(0, 64)}…`,
       bytes,
@@ -35,7 +38,8 @@ export function checkKey(key: unknown, rule: KeyRule): string {
     });
   }
   if (rule.pathLike !== true) return key;
-  if (key.startsWith("/") || key.startsWith("\\")) {
+  const first = key.charCodeAt(0);
+  if (first === SLASH || first === BACKSLASH) {
     throw new CapError("CAP400", `${rule.what} "${key}" is an absolute path: drop the leading "/"`, { key });
   }
   // Only keys with a dot can have a "." or ".." segment; skipping the split keeps hot paths cheap.
@@ -54,7 +58,7 @@ export function checkKey(key: unknown, rule: KeyRule): string {
 export function checkPrefix(prefix: unknown, rule: KeyRule): string | undefined {
   if (prefix === undefined) return undefined;
   if (typeof prefix !== "string") throw new CapError("CAP400", `${rule.what} prefix must be a string`, {});
-  if (utf8Length(prefix) > rule.maxBytes) {
+  if (!fitsUtf8(prefix, rule.maxBytes)) {
     throw new CapError("CAP400", `${rule.what} prefix is longer than the ${rule.maxBytes}-byte key limit`, {
       limit: rule.maxBytes,
     });

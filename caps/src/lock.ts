@@ -20,15 +20,11 @@ export function createKeyedLock(): KeyedLock {
     run<T>(key: string, work: () => Promise<T> | T): Promise<T> {
       const previous = tails.get(key);
       const result = previous === undefined ? start(work) : previous.then(() => work());
+      const release = () => {
+        if (tails.get(key) === tail) tails.delete(key);
+      };
       // The tail never rejects, so one failed holder does not poison the key for the next.
-      const tail: Promise<unknown> = result.then(
-        () => {
-          if (tails.get(key) === tail) tails.delete(key);
-        },
-        () => {
-          if (tails.get(key) === tail) tails.delete(key);
-        },
-      );
+      const tail: Promise<unknown> = result.then(release, release);
       tails.set(key, tail);
       return result;
     },

@@ -17,6 +17,14 @@ export function utf8Length(text: string): number {
 }
 
 /**
+ * Whether `text` is at most `max` bytes of UTF-8. A UTF-16 unit never takes more than 3 bytes,
+ * so short strings pass without being counted: the common case on every key and value check.
+ */
+export function fitsUtf8(text: string, max: number): boolean {
+  return text.length * 3 <= max || (text.length <= max && utf8Length(text) <= max);
+}
+
+/**
  * Orders strings by their UTF-8 bytes, which is code point order. KV and R2 list in this
  * order; JavaScript's `<` compares UTF-16 units and puts astral characters before U+E000–U+FFFF.
  */

@@ -17,15 +17,17 @@ export function createDoApi(provider: DoProvider): DoApi {
     put: (key, value) => callOperation("do.put", key, () => provider.put(checkStateKey(key), toStoredJson(key, value))),
     delete: (key) => callOperation("do.delete", key, () => provider.delete(checkStateKey(key))),
     update: <T extends JsonValue>(key: string, change: (current: T | undefined) => T) =>
-      callOperation("do.update", key, async () => {
-        checkStateKey(key);
-        // A change that returns something JSON cannot hold throws here, before anything is written.
-        const apply = (text: string | undefined) => toStoredJson(key, change(parse<T>(text)));
-        const written = provider.update
-          ? await provider.update(key, apply)
-          : await updateByCompareAndSet(provider, key, apply);
-        return JSON.parse(written) as T;
-      }),
+      callOperation(
+        "do.update",
+        key,
+        () => {
+          checkStateKey(key);
+          // A change that returns something JSON cannot hold throws here, before anything is written.
+          const apply = (text: string | undefined) => toStoredJson(key, change(parse<T>(text)));
+          return provider.update ? provider.update(key, apply) : updateByCompareAndSet(provider, key, apply);
+        },
+        (written) => JSON.parse(written) as T,
+      ),
     compareAndSet: (key, expected, next) =>
       callOperation("do.compareAndSet", key, async () => {
         checkStateKey(key);

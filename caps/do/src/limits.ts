@@ -1,4 +1,4 @@
-import { CapError, canonicalJson, checkKey, type KeyRule, utf8Length } from "@flows/caps";
+import { CapError, canonicalJson, checkKey, fitsUtf8, type KeyRule, utf8Length } from "@flows/caps";
 
 /** Durable Object storage limits (SQLite-backed): keys up to 2 KiB, values up to 2 MiB. */
 export const DO_LIMITS = {
@@ -32,6 +32,7 @@ export function toStoredJson(key: string, value: unknown): string {
   if (text === undefined) {
     throw new CapError("CAP400", `the value for "${key}" must be a JSON value, got ${typeof value}`, { key });
   }
+  if (fitsUtf8(text, DO_LIMITS.valueBytes)) return text;
   const bytes = utf8Length(text);
   if (bytes > DO_LIMITS.valueBytes) {
     throw new CapError(

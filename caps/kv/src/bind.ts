@@ -5,7 +5,7 @@ import { checkKvKey, checkKvPutOptions, checkKvValue, KV_KEY, KV_LIMITS } from "
 const TYPES: readonly KvValueType[] = ["text", "json", "bytes"];
 
 function checkType(type: unknown): KvValueType {
-  if (type === undefined) return "text";
+  if (type === undefined || type === "text") return "text";
   if (TYPES.includes(type as KvValueType)) return type as KvValueType;
   throw new CapError("CAP400", `type must be one of ${TYPES.join(", ")}, got ${String(type)}`, { type });
 }
@@ -25,7 +25,7 @@ export function createKvApi(provider: KvProvider): KvApi {
       callOperation("kv.put", key, () => {
         checkKvKey(key);
         checkKvValue(key, value);
-        checkKvPutOptions(key, options, clock.now());
+        checkKvPutOptions(key, options, clock);
         return provider.put(key, value, options);
       }),
     delete: (key: string) => callOperation("kv.delete", key, () => provider.delete(checkKvKey(key))),

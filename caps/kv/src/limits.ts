@@ -1,4 +1,4 @@
-import { CapError, checkKey, type KeyRule, utf8Length } from "@flows/caps";
+import { type CapClock, CapError, checkKey, fitsUtf8, type KeyRule, utf8Length } from "@flows/caps";
 import type { KvPutOptions } from "./api";
 
 /** Workers KV's documented limits; every provider enforces them so flows meet them locally first. */
@@ -15,6 +15,7 @@ export const KV_KEY: KeyRule = { what: "KV key", maxBytes: KV_LIMITS.keyBytes, p
 export const checkKvKey = (key: unknown): string => checkKey(key, KV_KEY);
 
 export function checkKvValue(key: string, value: unknown): void {
+  if (typeof value === "string" && fitsUtf8(value, KV_LIMITS.valueBytes)) return;
   const size =
     typeof value === "string" ? utf8Length(value) : value instanceof Uint8Array ? value.byteLength : undefined;
   if (size === undefined) {
@@ -29,7 +30,7 @@ export function checkKvValue(key: string, value: unknown): void {
   }
 }
 
-export function checkKvPutOptions(key: string, options: KvPutOptions, nowMs: number): void {
+export function checkKvPutOptions(key: string, options: KvPutOptions, clock: CapClock): void {
   const { expirationTtl, expiration, metadata } = options;
   if (expirationTtl !== undefined) {
     if (!Number.isInteger(expirationTtl) || expirationTtl < KV_LIMITS.minTtlSeconds) {
@@ -41,7 +42,7 @@ export function checkKvPutOptions(key: string, options: KvPutOptions, nowMs: num
     }
   }
   if (expiration !== undefined) {
-    if (!Number.isInteger(expiration) || expiration < Math.floor(nowMs / 1000) + KV_LIMITS.minTtlSeconds) {
+    if (!Number.isInteger(expiration) || expiration < Math.floor(clock.now() / 1000) + KV_LIMITS.minTtlSeconds) {
       throw new CapError(
         "CAP400",
         `expiration for "${key}" must be epoch seconds at least ${KV_LIMITS.minTtlSeconds} s ahead; got ${expiration}`,

@@ -1,4 +1,4 @@
-import { CapError, callOperation } from "@flows/caps";
+import { CapError, callOperation, utf8Length } from "@flows/caps";
 import type { QueueApi, QueueProvider } from "./api";
 import { bodyJson, checkDelay, QUEUE_LIMITS } from "./limits";
 
@@ -6,9 +6,7 @@ import { bodyJson, checkDelay, QUEUE_LIMITS } from "./limits";
 export function createQueueApi(provider: QueueProvider): QueueApi {
   return {
     send: (body, options = {}) =>
-      callOperation("queue.send", undefined, () =>
-        provider.send(bodyJson(body).json, checkDelay(options.delaySeconds)),
-      ),
+      callOperation("queue.send", undefined, () => provider.send(bodyJson(body), checkDelay(options.delaySeconds))),
     sendBatch: (messages, options = {}) =>
       callOperation("queue.sendBatch", undefined, async () => {
         if (messages.length === 0) return;
@@ -24,8 +22,8 @@ export function createQueueApi(provider: QueueProvider): QueueApi {
         const fallback = checkDelay(options.delaySeconds);
         let total = 0;
         const checked = messages.map((message) => {
-          const { json, bytes } = bodyJson(message.body);
-          total += bytes;
+          const json = bodyJson(message.body);
+          total += utf8Length(json);
           const delaySeconds = checkDelay(message.delaySeconds) ?? fallback;
           return delaySeconds === undefined ? { bodyJson: json } : { bodyJson: json, delaySeconds };
         });

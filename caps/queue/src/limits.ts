@@ -1,4 +1,4 @@
-import { CapError, utf8Length } from "@flows/caps";
+import { CapError, fitsUtf8, utf8Length } from "@flows/caps";
 
 /** Cloudflare Queues' documented limits; every provider enforces them. */
 export const QUEUE_LIMITS = {
@@ -24,7 +24,7 @@ export function checkDelay(delaySeconds: unknown): number | undefined {
 }
 
 /** The body as JSON text, refusing what JSON cannot hold and what is over the size limit. */
-export function bodyJson(body: unknown): { json: string; bytes: number } {
+export function bodyJson(body: unknown): string {
   let json: string | undefined;
   try {
     json = JSON.stringify(body);
@@ -32,16 +32,10 @@ export function bodyJson(body: unknown): { json: string; bytes: number } {
     throw new CapError("CAP400", `a message body must be a JSON value: ${String(error)}`, {});
   }
   if (json === undefined) throw new CapError("CAP400", `a message body must be a JSON value, got ${typeof body}`, {});
+  if (fitsUtf8(json, QUEUE_LIMITS.messageBytes)) return json;
   const bytes = utf8Length(json);
-  if (bytes > QUEUE_LIMITS.messageBytes) {
-    throw new CapError(
-      "CAP413",
-      `a message body is ${bytes} bytes of JSON; the limit is ${QUEUE_LIMITS.messageBytes}`,
-      {
-        bytes,
-        limit: QUEUE_LIMITS.messageBytes,
-      },
-    );
-  }
-  return { json, bytes };
+  throw new CapError("CAP413", `a message body is ${bytes} bytes of JSON; the limit is ${QUEUE_LIMITS.messageBytes}`, {
+    bytes,
+    limit: QUEUE_LIMITS.messageBytes,
+  });
 }

@@ -64,8 +64,9 @@ export async function* inputChunks(value: BlobInput): AsyncGenerator<Uint8Array>
 
 /**
  * An object with its content. The body stream is made on first use of `body`; `bytes()`,
- * `text()` and `json()` read through it then, and otherwise go straight to `readWhole`, so a
- * small object read with `text()` costs no stream machinery. Read the content once, either way.
+ * `text()` and `json()` read through it then, and otherwise go straight to `whole` (the content
+ * itself when it is already in memory, or a way to read it), so a small object read with
+ * `text()` costs no stream machinery. Read the content once, either way.
  * A class rather than an object literal: one `get` allocates this on every read, and a literal
  * with a spread and a getter costs several times more.
  */
@@ -79,13 +80,13 @@ class ObjectBody implements BlobObjectBody {
   readonly range: BlobRange;
   #stream: ReadableStream<Uint8Array> | undefined;
   readonly #makeBody: () => ReadableStream<Uint8Array>;
-  readonly #readWhole: () => Promise<Uint8Array>;
+  readonly #whole: Uint8Array | (() => Promise<Uint8Array>);
 
   constructor(
     object: BlobObject,
     makeBody: () => ReadableStream<Uint8Array>,
     range: BlobRange,
-    readWhole: () => Promise<Uint8Array>,
+    whole: Uint8Array | (() => Promise<Uint8Array>),
   ) {
     this.key = object.key;
     this.size = object.size;
@@ -95,7 +96,7 @@ class ObjectBody implements BlobObjectBody {
     this.customMetadata = object.customMetadata;
     this.range = range;
     this.#makeBody = makeBody;
-    this.#readWhole = readWhole;
+    this.#whole = whole;
   }
 
   get body(): ReadableStream<Uint8Array> {
@@ -104,15 +105,20 @@ class ObjectBody implements BlobObjectBody {
   }
 
   bytes(): Promise<Uint8Array> {
-    return this.#stream === undefined ? this.#readWhole() : readAll(this.#stream);
+    if (this.#stream !== undefined) return readAll(this.#stream);
+    return typeof this.#whole === "function" ? this.#whole() : Promise.resolve(this.#whole);
   }
 
   text(): Promise<string> {
+    // In memory already: decode in this step, without a promise in between.
+    if (this.#stream === undefined && typeof this.#whole !== "function") {
+      return Promise.resolve(decoder.decode(this.#whole));
+    }
     return this.bytes().then((content) => decoder.decode(content));
   }
 
   json<T = unknown>(): Promise<T> {
-    return this.bytes().then((content) => JSON.parse(decoder.decode(content)) as T);
+    return this.text().then((text) => JSON.parse(text) as T);
   }
 }
 
@@ -120,7 +126,7 @@ export function withBody(
   object: BlobObject,
   makeBody: () => ReadableStream<Uint8Array>,
   range: BlobRange,
-  readWhole: () => Promise<Uint8Array>,
+  whole: Uint8Array | (() => Promise<Uint8Array>),
 ): BlobObjectBody {
-  return new ObjectBody(object, makeBody, range, readWhole);
+  return new ObjectBody(object, makeBody, range, whole);
 }

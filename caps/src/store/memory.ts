@@ -1,3 +1,4 @@
+import { encodeText } from "./codec";
 import type { TableStore } from "./table-store";
 
 /** A TableStore in a Map: no I/O, values copied in and out so callers cannot alias them. */
@@ -21,7 +22,7 @@ export function createMemoryTableStore(): TableStore {
       return map(value === undefined ? undefined : value.slice());
     },
     async put(name, key, value) {
-      table(name).set(key, value.slice());
+      table(name).set(key, typeof value === "string" ? encodeText(value) : value.slice());
     },
     async delete(name, key) {
       tables.get(name)?.delete(key);

@@ -1,7 +1,8 @@
 import { join } from "node:path";
 import { build } from "esbuild";
 import { Miniflare } from "miniflare";
-import { compareRates, type Rate, type RateOptions } from "./sampler";
+import type { Measurement } from "../../harness";
+import { compareAsync, type RateOptions } from "./sampler";
 
 /** Operations the bench Worker knows (test/workers/caps-bench-worker.ts), with what "raw" calls there. */
 export const WORKERD_PAIRS: readonly { readonly operation: string; readonly raw: string }[] = [
@@ -10,18 +11,18 @@ export const WORKERD_PAIRS: readonly { readonly operation: string; readonly raw:
   { operation: "r2.get", raw: "R2Bucket.get + text()" },
   { operation: "r2.put", raw: "R2Bucket.put" },
   { operation: "r2.head", raw: "R2Bucket.head" },
-  { operation: "do.get", raw: "FlowStateObject stub.stateGet" },
-  { operation: "do.put", raw: "FlowStateObject stub.statePut" },
-  { operation: "do.update", raw: "FlowStateObject stub.stateUpdate" },
-  { operation: "do.reserve", raw: "FlowStateObject stub.ledgerReserve" },
-  { operation: "queue.send", raw: "Queue.send" },
+  { operation: "do.get", raw: "stub.stateGet + JSON.parse" },
+  { operation: "do.put", raw: "JSON.stringify + stub.statePut" },
+  { operation: "do.update", raw: "stub.stateUpdate (parse + stringify)" },
+  { operation: "do.reserve", raw: "stub.ledgerReserve + JSON.parse" },
+  { operation: "queue.send", raw: "Queue.send (json)" },
 ];
 
 export interface WorkerdResult {
   readonly operation: string;
   readonly raw: string;
-  readonly api: Rate;
-  readonly direct: Rate;
+  readonly api: Measurement;
+  readonly direct: Measurement;
 }
 
 /**
@@ -30,7 +31,11 @@ export interface WorkerdResult {
  * on the binding itself. Each sample is one request that times a batch of calls inside the
  * isolate, so the request's own cost stays out of the figure.
  */
-export async function measureWorkerd(repoRoot: string, options: RateOptions): Promise<WorkerdResult[]> {
+export async function measureWorkerd(
+  repoRoot: string,
+  options: RateOptions,
+  selected: (operation: string) => boolean = () => true,
+): Promise<WorkerdResult[]> {
   const scriptPath = join(repoRoot, "bench", ".out", "caps-bench-worker.mjs");
   await build({
     entryPoints: [join(repoRoot, "test", "workers", "caps-bench-worker.ts")],
@@ -59,10 +64,11 @@ export async function measureWorkerd(repoRoot: string, options: RateOptions): Pr
     };
     const results: WorkerdResult[] = [];
     for (const { operation, raw } of WORKERD_PAIRS) {
+      if (!selected(operation)) continue;
       await call(`/setup?pair=${operation}`);
       const timed = (impl: "api" | "raw") => async (count: number) =>
         (await call(`/run?pair=${operation}&impl=${impl}&n=${count}`)).ms ?? Number.NaN;
-      const rates = await compareRates(
+      const rates = await compareAsync(
         [
           { name: "api", run: timed("api") },
           { name: "raw", run: timed("raw") },

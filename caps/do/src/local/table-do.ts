@@ -1,13 +1,4 @@
-import {
-  type CapClock,
-  createKeyedLock,
-  decodeJson,
-  decodeText,
-  encodeJson,
-  encodeText,
-  systemCapClock,
-  type TableStore,
-} from "@flows/caps";
+import { type CapClock, createKeyedLock, decodeJson, decodeText, systemCapClock, type TableStore } from "@flows/caps";
 import type { DoProvider, LedgerEntry, Reservation } from "../api";
 
 const STATE = "do-state";
@@ -27,7 +18,10 @@ interface LedgerRecord {
  * Durable Object does. One process owns a store; two processes on one folder are not serialised.
  */
 export function createTableDoProvider(store: TableStore, clock: CapClock = systemCapClock): DoProvider {
-  const lock = createKeyedLock();
+  // One lock per table, so a state key, a sequence and a dedupe key of the same name never wait on each other.
+  const states = createKeyedLock();
+  const sequences = createKeyedLock();
+  const ledger = createKeyedLock();
   const asText = (bytes: Uint8Array | undefined) => (bytes === undefined ? undefined : decodeText(bytes));
   const readText = (table: string, key: string) => store.read(table, key, asText);
   const liveEntry = async (key: string): Promise<LedgerRecord | undefined> => {
@@ -45,52 +39,53 @@ export function createTableDoProvider(store: TableStore, clock: CapClock = syste
   return {
     clock,
     get: (key) => readText(STATE, key),
-    put: (key, json) => lock.run(`s:${key}`, () => store.put(STATE, key, encodeText(json))),
+    put: (key, json) => states.run(key, () => store.put(STATE, key, json)),
     delete: (key) =>
-      lock.run(`s:${key}`, async () => {
+      states.run(key, async () => {
         const existed = (await store.get(STATE, key)) !== undefined;
         if (existed) await store.delete(STATE, key);
         return existed;
       }),
     compareAndSet: (key, expected, next) =>
-      lock.run(`s:${key}`, async () => {
+      states.run(key, async () => {
         const current = await readText(STATE, key);
         if (current !== expected) return { ok: false, current };
-        await store.put(STATE, key, encodeText(next));
+        await store.put(STATE, key, next);
         return { ok: true };
       }),
     update: (key, change) =>
-      lock.run(`s:${key}`, async () => {
-        const next = change(await readText(STATE, key));
-        await store.put(STATE, key, encodeText(next));
-        return next;
-      }),
+      states.run(key, () =>
+        store.read(STATE, key, (bytes) => {
+          const next = change(asText(bytes));
+          return store.put(STATE, key, next).then(() => next);
+        }),
+      ),
     next: (sequence) =>
-      lock.run(`q:${sequence}`, async () => {
+      sequences.run(sequence, async () => {
         const bytes = await store.get(SEQUENCES, sequence);
         const value = (bytes === undefined ? 0 : decodeJson<number>(bytes)) + 1;
-        await store.put(SEQUENCES, sequence, encodeJson(value));
+        await store.put(SEQUENCES, sequence, String(value));
         return value;
       }),
     reserve: (key, owner, ttlMs) =>
-      lock.run(`d:${key}`, async (): Promise<Reservation> => {
+      ledger.run(key, async (): Promise<Reservation> => {
         const entry = await liveEntry(key);
         if (entry?.result !== undefined) return { status: "completed", result: JSON.parse(entry.result) };
         if (entry && entry.owner !== owner) return { status: "pending", owner: entry.owner };
-        await store.put(LEDGER, key, encodeJson({ owner, expiresAt: clock.now() + ttlMs }));
+        await store.put(LEDGER, key, JSON.stringify({ owner, expiresAt: clock.now() + ttlMs }));
         return { status: "granted" };
       }),
     complete: (key, owner, resultJson, ttlMs) =>
-      lock.run(`d:${key}`, () =>
-        store.put(LEDGER, key, encodeJson({ owner, expiresAt: clock.now() + ttlMs, result: resultJson })),
+      ledger.run(key, () =>
+        store.put(LEDGER, key, JSON.stringify({ owner, expiresAt: clock.now() + ttlMs, result: resultJson })),
       ),
     release: (key, owner) =>
-      lock.run(`d:${key}`, async () => {
+      ledger.run(key, async () => {
         const entry = await liveEntry(key);
         if (entry && entry.result === undefined && entry.owner === owner) await store.delete(LEDGER, key);
       }),
     lookup: (key) =>
-      lock.run(`d:${key}`, async () => {
+      ledger.run(key, async () => {
         const entry = await liveEntry(key);
         return entry === undefined ? undefined : toEntry(entry);
       }),

@@ -2,6 +2,8 @@ import { CapError, type ProviderPlugin } from "@flows/caps";
 import type { DoProvider, LedgerEntry, Reservation } from "../api";
 import type { FlowStateNamespaceLike } from "./binding";
 
+const absentAsUndefined = (value: string | null) => value ?? undefined;
+
 /**
  * Durable Object semantics on the real thing: one `FlowStateObject` per state key, per
  * sequence and per dedupe key (addressed by name), so each has a single writer and unrelated
@@ -13,9 +15,7 @@ export function createCloudflareDoProvider(namespace: FlowStateNamespaceLike): D
   const state = (key: string) => namespace.getByName(`state:${key}`);
   const ledger = (key: string) => namespace.getByName(`dedupe:${key}`);
   return {
-    async get(key) {
-      return (await state(key).stateGet(key)) ?? undefined;
-    },
+    get: (key) => state(key).stateGet(key).then(absentAsUndefined),
     put: (key, json) => state(key).statePut(key, json),
     delete: (key) => state(key).stateDelete(key),
     async compareAndSet(key, expected, next) {

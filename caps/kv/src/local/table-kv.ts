@@ -19,6 +19,30 @@ interface Header {
   readonly metadata?: JsonValue;
 }
 
+/**
+ * A record's first byte tells its form. PLAIN: the value follows as is (most values carry no
+ * metadata and no expiry, and skip the header's encoding and parsing). Otherwise the record is
+ * an envelope (`encodeEnvelope`): its 4-byte header length starts with a 0 byte.
+ */
+const PLAIN = 1;
+
+type KvRecord = { readonly header: Header | undefined; readonly payload: Uint8Array };
+
+function decodeRecord(bytes: Uint8Array): KvRecord {
+  if (bytes[0] === PLAIN) return { header: undefined, payload: bytes.subarray(1) };
+  return decodeEnvelope<Header>(bytes);
+}
+
+function encodeRecord(value: string | Uint8Array, header: Header | undefined): string | Uint8Array {
+  if (header !== undefined) return encodeEnvelope(header, typeof value === "string" ? encodeText(value) : value);
+  // "\u0001" is the one byte PLAIN in UTF-8; the store encodes the rest of the text with it.
+  if (typeof value === "string") return `\u0001${value}`;
+  const out = new Uint8Array(value.byteLength + 1);
+  out[0] = PLAIN;
+  out.set(value, 1);
+  return out;
+}
+
 function decodeValue(payload: Uint8Array, type: KvValueType): unknown {
   if (type === "bytes") return payload.slice();
   const text = decodeText(payload);
@@ -31,17 +55,18 @@ const fromCursor = (cursor: string | undefined) =>
   cursor?.startsWith("k:") ? decodeURIComponent(cursor.slice(2)) : undefined;
 
 /**
- * KV on a TableStore: one value per key with its expiry and metadata in a header. Expired keys
+ * KV on a TableStore: one record per key, the value with its expiry and metadata. Expired keys
  * read as absent and are removed when met. Listing reads every name, so it suits local runs,
  * not millions of keys.
  */
 export function createTableKvProvider(store: TableStore, clock: CapClock = systemCapClock): KvProvider {
-  type Loaded = { header: Header; payload: Uint8Array } | undefined;
+  type Loaded = KvRecord | undefined;
   /** The live record in `bytes`; an expired one is deleted on the way. */
   const live = (key: string, bytes: Uint8Array | undefined): Loaded | Promise<Loaded> => {
     if (bytes === undefined) return undefined;
-    const record = decodeEnvelope<Header>(bytes);
-    if (record.header.expiration !== undefined && record.header.expiration * 1000 <= clock.now()) {
+    const record = decodeRecord(bytes);
+    const expiration = record.header?.expiration;
+    if (expiration !== undefined && expiration * 1000 <= clock.now()) {
       return store.delete(TABLE, key).then(() => undefined);
     }
     return record;
@@ -50,13 +75,14 @@ export function createTableKvProvider(store: TableStore, clock: CapClock = syste
   const withMetadata = async (key: string, type: KvValueType): Promise<KvWithMetadata<unknown>> => {
     const record = await load(key);
     if (!record) return { value: null, metadata: null };
-    return { value: decodeValue(record.payload, type), metadata: record.header.metadata ?? null };
+    return { value: decodeValue(record.payload, type), metadata: record.header?.metadata ?? null };
   };
   return {
     clock,
     // One step from the stored bytes to the value: this is the hottest path.
     get: (key, type) =>
       store.read(TABLE, key, (bytes) => {
+        if (bytes?.[0] === PLAIN) return decodeValue(bytes.subarray(1), type);
         const record = live(key, bytes);
         if (record instanceof Promise) return record.then((found) => (found ? decodeValue(found.payload, type) : null));
         return record ? decodeValue(record.payload, type) : null;
@@ -67,12 +93,14 @@ export function createTableKvProvider(store: TableStore, clock: CapClock = syste
         options.expirationTtl !== undefined
           ? Math.floor(clock.now() / 1000) + options.expirationTtl
           : options.expiration;
-      const header: Header = {
-        ...(expiration === undefined ? {} : { expiration }),
-        ...(options.metadata === undefined ? {} : { metadata: options.metadata }),
-      };
-      const payload = typeof value === "string" ? encodeText(value) : value;
-      return store.put(TABLE, key, encodeEnvelope(header, payload));
+      const header: Header | undefined =
+        expiration === undefined && options.metadata === undefined
+          ? undefined
+          : {
+              ...(expiration === undefined ? {} : { expiration }),
+              ...(options.metadata === undefined ? {} : { metadata: options.metadata }),
+            };
+      return store.put(TABLE, key, encodeRecord(value, header));
     },
     async delete(key) {
       await store.delete(TABLE, key);
@@ -88,7 +116,7 @@ export function createTableKvProvider(store: TableStore, clock: CapClock = syste
         const name = names[index] as string;
         const record = await load(name);
         if (!record) continue;
-        const { expiration, metadata } = record.header;
+        const { expiration, metadata } = record.header ?? {};
         keys.push({
           name,
           ...(expiration === undefined ? {} : { expiration }),

@@ -1,12 +1,4 @@
-import {
-  type CapClock,
-  createKeyedLock,
-  decodeJson,
-  encodeJson,
-  encodeText,
-  systemCapClock,
-  type TableStore,
-} from "@flows/caps";
+import { type CapClock, createKeyedLock, decodeJson, systemCapClock, type TableStore } from "@flows/caps";
 import type { QueueProvider } from "../api";
 import {
   type ConsumeReport,
@@ -66,18 +58,22 @@ export function createTableQueue(store: TableStore, options: LocalQueueOptions):
   const dead = `queue-dead/${options.name}`;
   const lock = createKeyedLock();
   let sequence = 0;
+  // Tells this queue's messages from another instance's sent in the same millisecond with the
+  // same sequence number; drawn once, not per message.
+  const producer = crypto.randomUUID().slice(0, 8);
 
-  const nextId = () => {
+  /** Ids sort in enqueue order: time, then this instance's sequence. */
+  const nextId = (now: number) => {
     sequence += 1;
-    return `${String(clock.now()).padStart(15, "0")}-${String(sequence).padStart(9, "0")}-${crypto.randomUUID().slice(0, 8)}`;
+    return `${String(now).padStart(15, "0")}-${String(sequence).padStart(9, "0")}-${producer}`;
   };
   const enqueue = (bodyJson: string, delaySeconds: number | undefined) => {
-    const id = nextId();
     const now = clock.now();
+    const id = nextId(now);
     const visibleAt = now + (delaySeconds ?? 0) * 1000;
     // Spliced as text: the body arrives as checked JSON, so it need not be parsed and re-encoded.
     const record = `{"id":"${id}","enqueuedAt":${now},"visibleAt":${visibleAt},"attempts":0,"body":${bodyJson}}`;
-    return store.put(table, id, encodeText(record));
+    return store.put(table, id, record);
   };
   const all = async () => {
     const records: StoredMessage[] = [];
@@ -98,7 +94,7 @@ export function createTableQueue(store: TableStore, options: LocalQueueOptions):
       const messages: DeliveredMessage[] = [];
       for (const record of leased) {
         const delivered: StoredMessage = { ...record, attempts: record.attempts + 1, leaseUntil: now + visibilityMs };
-        await store.put(table, record.id, encodeJson(delivered));
+        await store.put(table, record.id, JSON.stringify(delivered));
         messages.push({
           id: record.id,
           body: record.body,
@@ -129,7 +125,7 @@ export function createTableQueue(store: TableStore, options: LocalQueueOptions):
             await store.put(
               table,
               record.id,
-              encodeJson({ ...rest, visibleAt: clock.now() + decision.delaySeconds * 1000 }),
+              JSON.stringify({ ...rest, visibleAt: clock.now() + decision.delaySeconds * 1000 }),
             );
           }
         });

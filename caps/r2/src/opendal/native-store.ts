@@ -47,7 +47,8 @@ export function createNativeStore(operator: Operator): ObjectStore {
       };
     },
     async write(key, content, meta) {
-      const chunks = content instanceof Uint8Array ? [content] : content;
+      const chunks =
+        typeof content === "string" ? [Buffer.from(content)] : content instanceof Uint8Array ? [content] : content;
       const writer = await operator.writer(key, {
         ...(meta.contentType === undefined ? {} : { contentType: meta.contentType }),
         ...(Object.keys(meta.customMetadata).length === 0 ? {} : { userMetadata: { ...meta.customMetadata } }),

@@ -6,8 +6,8 @@ import { pageListing } from "../listing";
 import { resolveRange } from "../range";
 import { createMultipart } from "./multipart";
 import { createNativeStore, NATIVE_UPLOADS } from "./native-store";
-import type { ObjectStore, OpenedObject } from "./object-store";
-import { createSidecarStore } from "./sidecar-store";
+import type { ObjectStore, OpenedObject, StoredMeta } from "./object-store";
+import { createRecordStore } from "./record-store";
 
 const CHUNK = 1024 * 1024;
 const UPLOAD_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
@@ -27,9 +27,19 @@ function meets(current: BlobObject | null, onlyIf: BlobConditions): boolean {
   return true;
 }
 
+/** A stream of one chunk that is already in memory. */
+function streamOf(chunk: Uint8Array): ReadableStream<Uint8Array> {
+  return new ReadableStream<Uint8Array>({
+    start(controller) {
+      if (chunk.byteLength > 0) controller.enqueue(chunk);
+      controller.close();
+    },
+  });
+}
+
 export interface OpendalR2Options {
-  /** "sidecar" for memory and fs (default); "native" for s3, whose objects R2 bindings read too. */
-  readonly layout?: "sidecar" | "native";
+  /** "records" for memory and fs (default); "native" for s3, whose objects R2 bindings read too. */
+  readonly layout?: "records" | "native";
   readonly clock?: CapClock;
 }
 
@@ -41,7 +51,7 @@ export interface OpendalR2Options {
 export function createOpendalR2Provider(operator: Operator, options: OpendalR2Options = {}): R2Provider {
   const clock = options.clock ?? systemCapClock;
   const native = options.layout === "native";
-  const store: ObjectStore = native ? createNativeStore(operator) : createSidecarStore(operator, clock.now);
+  const store: ObjectStore = native ? createNativeStore(operator) : createRecordStore(operator, clock.now);
   const multipart = createMultipart(operator, store, native ? NATIVE_UPLOADS : "r2/uploads/");
   const lock = createKeyedLock();
 
@@ -69,19 +79,26 @@ export function createOpendalR2Provider(operator: Operator, options: OpendalR2Op
       store.open(key).then((opened) => {
         if (opened === null) return null;
         const served = resolveRange(key, range, opened.object.size);
-        // Small reads skip the stream: `text()` on a small object is one read of the sidecar.
+        const { content } = opened;
+        if (content !== undefined) {
+          const part = content.subarray(served.offset, served.offset + served.length);
+          return withBody(opened.object, () => streamOf(part), served, part);
+        }
+        // Small reads skip the stream: `text()` on a small object is one read.
         const whole = served.length <= CHUNK ? () => opened.read(served.offset, served.length) : undefined;
         const makeBody = bodyOf(opened, served.offset, served.length);
         return withBody(opened.object, makeBody, served, whole ?? (() => readAll(makeBody())));
       }),
-    put: (key, value, { contentType, customMetadata, onlyIf }) =>
-      lock.run(key, async () => {
-        if (onlyIf !== undefined && !meets(await store.stat(key), onlyIf)) return null;
-        return store.write(key, memoryBytes(value) ?? inputChunks(value), {
-          ...(contentType === undefined ? {} : { contentType }),
-          customMetadata: { ...customMetadata },
-        });
-      }),
+    put(key, value, { contentType, customMetadata, onlyIf }) {
+      const content = typeof value === "string" ? value : (memoryBytes(value) ?? inputChunks(value));
+      const meta: StoredMeta =
+        contentType === undefined
+          ? { customMetadata: { ...customMetadata } }
+          : { contentType, customMetadata: { ...customMetadata } };
+      const write = () => store.write(key, content, meta);
+      if (onlyIf === undefined) return lock.run(key, write);
+      return lock.run(key, () => store.stat(key).then((current) => (meets(current, onlyIf) ? write() : null)));
+    },
     async delete(keys) {
       for (const key of keys) await lock.run(key, () => store.delete(key));
     },

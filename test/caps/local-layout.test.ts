@@ -1,0 +1,105 @@
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createKvApi } from "@flows/cap-kv";
+import { createOpendalKvProvider } from "@flows/cap-kv/opendal";
+import { createR2Api } from "@flows/cap-r2";
+import { createOpendalR2Provider } from "@flows/cap-r2/opendal";
+import { createOpendalTableStore, createOperator } from "@flows/caps/opendal";
+import { Operator } from "opendal";
+import { afterAll, describe, expect, it } from "vitest";
+
+const roots: string[] = [];
+const freshRoot = () => {
+  const root = mkdtempSync(join(tmpdir(), "flows-layout-"));
+  roots.push(root);
+  return root;
+};
+afterAll(() => {
+  for (const root of roots) rmSync(root, { recursive: true, force: true });
+});
+
+describe("KV records on OpenDAL", () => {
+  it("stores a value without metadata or expiry as one tag byte and the value", async () => {
+    const root = freshRoot();
+    const kv = createKvApi(createOpendalKvProvider(new Operator("fs", { root })));
+    await kv.put("plain", "héllo");
+    await kv.put("tagged", "v", { metadata: { a: 1 } });
+    const plain = readFileSync(join(root, "kv", "plain"));
+    expect([...plain]).toEqual([1, ...Buffer.from("héllo")]);
+    // With metadata: the envelope (4-byte header length, JSON header, value).
+    const tagged = readFileSync(join(root, "kv", "tagged"));
+    expect(tagged.readUInt32BE(0)).toBe('{"metadata":{"a":1}}'.length);
+    expect(await kv.get("plain")).toBe("héllo");
+    expect(await kv.getWithMetadata("tagged")).toEqual({ value: "v", metadata: { a: 1 } });
+    expect(await kv.getWithMetadata("plain", "bytes")).toEqual({
+      value: new Uint8Array(Buffer.from("héllo")),
+      metadata: null,
+    });
+  });
+
+  it("reads values written in the earlier layout (every value in an envelope)", async () => {
+    const operator = new Operator("memory", {});
+    const store = createOpendalTableStore(operator);
+    const header = new TextEncoder().encode("{}");
+    const old = new Uint8Array([0, 0, 0, header.length, ...header, ...new TextEncoder().encode("old")]);
+    await store.put("kv", "legacy", old);
+    const kv = createKvApi(createOpendalKvProvider(operator));
+    expect(await kv.get("legacy")).toBe("old");
+    expect((await kv.list()).keys).toEqual([{ name: "legacy" }]);
+  });
+});
+
+describe("R2 records on OpenDAL fs", () => {
+  it("keeps a small object in one record file and a large one's content beside it", async () => {
+    const root = freshRoot();
+    const r2 = createR2Api(createOpendalR2Provider(createOperator("fs", { root })));
+    await r2.put("small", "tiny", { contentType: "text/plain" });
+    await r2.put("large", new Uint8Array(100 * 1024).fill(7));
+    expect(readdirSync(join(root, "r2", "records")).sort()).toEqual(["large", "small"]);
+    expect(readdirSync(join(root, "r2", "content"))).toEqual(["large"]);
+    const record = readFileSync(join(root, "r2", "records", "small"));
+    const headerLength = record.readUInt32BE(0);
+    expect(JSON.parse(record.subarray(4, 4 + headerLength).toString())).toMatchObject({
+      key: "small",
+      size: 4,
+      contentType: "text/plain",
+    });
+    expect(record.subarray(4 + headerLength).toString()).toBe("tiny");
+    expect((await (await r2.get("large"))?.bytes())?.byteLength).toBe(100 * 1024);
+    await r2.delete("large");
+    expect(existsSync(join(root, "r2", "content", "large"))).toBe(false);
+  });
+
+  it("sees a record replaced behind its back, even at the same length", async () => {
+    const root = freshRoot();
+    const reader = createR2Api(createOpendalR2Provider(createOperator("fs", { root })));
+    const writer = createR2Api(createOpendalR2Provider(createOperator("fs", { root })));
+    await reader.put("k", "aaaa", { customMetadata: { v: "1" } });
+    // Cached by the put, then confirmed by a head.
+    expect((await reader.head("k"))?.customMetadata).toEqual({ v: "1" });
+    // Same content length and header length: only the file's modification time tells.
+    await writer.put("k", "bbbb", { customMetadata: { v: "2" } });
+    expect((await reader.head("k"))?.customMetadata).toEqual({ v: "2" });
+    const object = await reader.get("k");
+    expect(object?.customMetadata).toEqual({ v: "2" });
+    expect(await object?.text()).toBe("bbbb");
+    await writer.delete("k");
+    expect(await reader.head("k")).toBeNull();
+  });
+
+  it("finds objects it never wrote (a restart) with their metadata, long keys included", async () => {
+    const root = freshRoot();
+    const first = createR2Api(createOpendalR2Provider(createOperator("fs", { root })));
+    const long = `p/${"é".repeat(300)}`;
+    await first.put(long, "x", { customMetadata: { m: "long" } });
+    await first.put("p/short", "y", { contentType: "a/b" });
+    const second = createR2Api(createOpendalR2Provider(createOperator("fs", { root })));
+    expect(await second.head(long)).toMatchObject({ key: long, size: 1, customMetadata: { m: "long" } });
+    const listed = await second.list({ prefix: "p/" });
+    expect(listed.objects.map((object) => [object.key, object.contentType])).toEqual([
+      ["p/short", "a/b"],
+      [long, undefined],
+    ]);
+  });
+});
