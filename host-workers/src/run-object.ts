@@ -30,21 +30,26 @@ export interface RemoteRuns {
   /** Runs it there; aborting `signal` cancels it there (the run ends `cancelled`). */
   run(env: WorkerEnv, invocation: InvokeRequest, signal: AbortSignal): Promise<RunOutcome>;
   /** Like `run`, with the capture node's values as they are produced. */
-  stream(
-    env: WorkerEnv,
-    invocation: InvokeRequest,
-    signal: AbortSignal,
-  ): { readonly values: AsyncIterable<unknown>; readonly outcome: Promise<RunOutcome> };
+  stream(env: WorkerEnv, invocation: InvokeRequest, signal: AbortSignal): RemoteStream;
   /** Continues a halted run there; the resume token was verified by the Worker. */
   resume(env: WorkerEnv, request: RemoteResumeRequest, signal: AbortSignal): Promise<RunOutcome>;
 }
 
+/** A run's streamed capture values and, once they end, its outcome. */
+export interface RemoteStream {
+  readonly values: AsyncIterable<unknown>;
+  readonly outcome: Promise<RunOutcome>;
+}
+
+/** A resume the Worker verified (signed token, claims of this run), for a run placed elsewhere. */
 export interface RemoteResumeRequest {
   readonly runId: string;
   readonly flow: string;
   readonly checkpoint: string;
+  /** The kernel's halt token from the signed resume token, checked again against the journal. */
   readonly token: string;
   readonly payload?: unknown;
+  /** What the run was invoked with (its container instance), so it resumes where it ran. */
   readonly metadata?: Readonly<Record<string, unknown>>;
 }
 

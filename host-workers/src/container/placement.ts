@@ -4,6 +4,7 @@ import { decodeValueStream, type FlowsMeta } from "@flows/caps/bus";
 import type { FlowIR, NodeIR } from "@flows/flow-ir";
 import type { FlowError, NodeImplementation, NodeRegistry, RunMetadata, RunOutcome } from "@flows/kernel";
 import type { WorkerEnv } from "../config";
+import type { RemoteResumeRequest, RemoteStream } from "../run-object";
 import type { InvokeRequest } from "../run-protocol";
 import type { ContainerAnswer, ContainerCall, ContainerInstance } from "./container-class";
 import { CONTAINER_ERROR_CODES } from "./errors";
@@ -61,23 +62,6 @@ const thrown = (failure: {
 /** A failure line of a streamed answer (`{"error","code","details"}`) as a coded failure. */
 function lineFailure(line: Failure) {
   return failureOf({ status: 500, body: line });
-}
-
-/** A resume the Worker verified (signed token, claims of this run), for a flow run in the container. */
-export interface RemoteResume {
-  readonly runId: string;
-  readonly flow: string;
-  readonly checkpoint: string;
-  /** The kernel's halt token from the signed resume token; the runtime checks it against the journal. */
-  readonly token: string;
-  readonly payload?: unknown;
-  readonly metadata?: Readonly<Record<string, unknown>>;
-}
-
-/** A run's streamed capture values and, once they end, its outcome. */
-export interface RemoteStream {
-  readonly values: AsyncIterable<unknown>;
-  readonly outcome: Promise<RunOutcome>;
 }
 
 /**
@@ -255,7 +239,7 @@ export function createPlacement(settings: ContainerSettings, flows: readonly Flo
     },
 
     /** Resumes a halted run of a container flow; repeated after a crash as a `/run` of its journal. */
-    resume(env: WorkerEnv, request: RemoteResume, signal?: AbortSignal): Promise<RunOutcome> {
+    resume(env: WorkerEnv, request: RemoteResumeRequest, signal?: AbortSignal): Promise<RunOutcome> {
       const flow = flowsById.get(request.flow);
       const { name, stub } = instanceFor(env, request.metadata?.[CONTAINER_KEY_FIELD]);
       const call: ContainerCall = {
