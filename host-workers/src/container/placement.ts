@@ -157,13 +157,28 @@ export function createPlacement(settings: ContainerSettings, flows: readonly Flo
       });
     };
 
-  const runCall = (env: WorkerEnv, invocation: InvokeRequest, stream = false) => {
-    const flow = flowsById.get(invocation.flow);
-    const { name, stub } = instanceFor(env, invocation.metadata?.[CONTAINER_KEY_FIELD]);
+  /** A call that runs a whole flow there: `/run` or `/resume`, journaling over the bus. */
+  const flowCall = (
+    env: WorkerEnv,
+    run: { runId: string; flow: string; metadata?: Readonly<Record<string, unknown>> | undefined },
+    request: Pick<ContainerCall, "path" | "body"> & Partial<Pick<ContainerCall, "repeat" | "stream">>,
+  ) => {
+    const flow = flowsById.get(run.flow);
+    const { name, stub } = instanceFor(env, run.metadata?.[CONTAINER_KEY_FIELD]);
     const call: ContainerCall = {
-      path: "/run",
+      ...request,
       instance: name,
-      meta: metaFor(invocation.runId, invocation.flow, invocation.metadata),
+      meta: metaFor(run.runId, run.flow, run.metadata),
+      capabilities: flow === undefined ? [] : capabilitiesOf(flow.nodes),
+      journal: true,
+      replaySafe: true,
+    };
+    return { stub, call };
+  };
+
+  const runCall = (env: WorkerEnv, invocation: InvokeRequest, stream = false) =>
+    flowCall(env, invocation, {
+      path: "/run",
       body: {
         flow: invocation.flow,
         payload: invocation.payload ?? null,
@@ -171,13 +186,8 @@ export function createPlacement(settings: ContainerSettings, flows: readonly Flo
         ...(invocation.capture === undefined ? {} : { capture: invocation.capture }),
         ...(invocation.timeoutMs === undefined ? {} : { deadline_ms: invocation.timeoutMs }),
       },
-      capabilities: flow === undefined ? [] : capabilitiesOf(flow.nodes),
-      journal: true,
-      replaySafe: true,
       stream,
-    };
-    return { stub, call };
-  };
+    });
 
   return {
     isContainerFlow: (flowId: string) => containerFlows.has(flowId),
@@ -240,25 +250,17 @@ export function createPlacement(settings: ContainerSettings, flows: readonly Flo
 
     /** Resumes a halted run of a container flow; repeated after a crash as a `/run` of its journal. */
     resume(env: WorkerEnv, request: RemoteResumeRequest, signal?: AbortSignal): Promise<RunOutcome> {
-      const flow = flowsById.get(request.flow);
-      const { name, stub } = instanceFor(env, request.metadata?.[CONTAINER_KEY_FIELD]);
-      const call: ContainerCall = {
+      const { stub, call } = flowCall(env, request, {
         path: "/resume",
-        instance: name,
-        meta: metaFor(request.runId, request.flow, request.metadata),
         body: {
           flow: request.flow,
           checkpoint: request.checkpoint,
           token: request.token,
           payload: request.payload ?? null,
         },
-        capabilities: flow === undefined ? [] : capabilitiesOf(flow.nodes),
-        journal: true,
-        replaySafe: true,
         repeat: { path: "/run", body: { flow: request.flow } },
-      };
-      const invocation = { runId: request.runId, flow: request.flow };
-      return cancellable(stub, call, signal, async (answer) => outcomeOf(invocation, answer));
+      });
+      return cancellable(stub, call, signal, async (answer) => outcomeOf(request, answer));
     },
 
     /** Instances the status routes list: every random-choice instance and the always_on names. */
@@ -318,7 +320,8 @@ async function* runValues(
     for await (const line of decodeValueStream(stream)) {
       const entry = line as { value?: unknown; outcome?: RunOutcome } & Failure;
       if ("value" in entry) yield entry.value;
-      else if (entry.outcome !== undefined) outcome = { ...entry.outcome, ...invocation };
+      else if (entry.outcome !== undefined)
+        outcome = { ...entry.outcome, runId: invocation.runId, flow: invocation.flow };
       else outcome = failedOutcome(invocation, lineFailure(entry));
     }
   } catch (error) {
