@@ -223,8 +223,11 @@ export function createContainerClass(settings: ContainerSettings, busOutbound: O
               body: JSON.stringify(node === undefined ? {} : { node }),
             }),
           );
-          reached = response.status === 200 && (response.headers.get("content-type") ?? "").includes("json");
-          await response.body?.cancel().catch(() => {});
+          // Reached only when it found the work: a request still on its way there is cut off below.
+          const json = (response.headers.get("content-type") ?? "").includes("json");
+          const answer = json ? ((await response.json()) as { cancelled?: unknown }) : {};
+          if (!json) await response.body?.cancel();
+          reached = response.status === 200 && typeof answer.cancelled === "number" && answer.cancelled > 0;
         } catch {
           reached = false;
         }

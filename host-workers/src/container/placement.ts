@@ -66,7 +66,7 @@ function lineFailure(line: Failure) {
 
 /**
  * Calls the container for one run, telling it to cancel (`POST /cancel`, for `node` alone when
- * given) when `signal` aborts before `until` settles.
+ * given) when `signal` aborts before the answer, or before what `untilDone` names (a stream) settles.
  */
 async function cancellable<T>(
   stub: ContainerInstance,
@@ -75,6 +75,7 @@ async function cancellable<T>(
   use: (answer: ContainerAnswer, untilDone: (done: Promise<unknown>) => void) => Promise<T>,
 ): Promise<T> {
   if (signal === undefined) return use(await stub.call(call), () => {});
+  signal.throwIfAborted();
   const onAbort = () => {
     stub.cancel(call.meta, call.node).catch(() => {});
   };
@@ -82,7 +83,6 @@ async function cancellable<T>(
   let kept = false;
   const stop = () => signal.removeEventListener("abort", onAbort);
   try {
-    if (signal.aborted) onAbort();
     return await use(await stub.call(call), (done) => {
       kept = true;
       void done.finally(stop).catch(() => {});
