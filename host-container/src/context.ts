@@ -2,6 +2,7 @@ import type { FlowsMeta } from "@flows/caps/bus";
 import type { Logger } from "@flows/kernel";
 import type { PreparedApp } from "./app";
 import type { BusConnection, BusSession } from "./bus/connect";
+import type { RunRegistry } from "./runs";
 import type { Work } from "./shutdown";
 
 /** What a route needs: the app, the bus, the logger. */
@@ -11,6 +12,8 @@ export interface ContainerContext {
   readonly logger: Logger;
   /** Run ids with a `/run` executing here: a second one at the same time would run nodes twice. */
   readonly activeRuns: Set<string>;
+  /** Every request's work by run id, for `POST /cancel`. */
+  readonly runs: RunRegistry;
 }
 
 /** One admitted request: its run's meta, its bus session and its place in the drain. */
@@ -18,4 +21,11 @@ export interface RequestScope {
   readonly meta: FlowsMeta;
   readonly session: BusSession;
   readonly work: Work;
+  /** Names the node this request runs, so a cancellation of that node alone reaches it. */
+  label(node: string): void;
+  /**
+   * For a streamed answer: the request's session and work stay open after the route returns,
+   * until the returned function is called (when the stream ends).
+   */
+  keepOpen(): () => void;
 }

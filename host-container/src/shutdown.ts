@@ -4,6 +4,10 @@ export interface Work {
   /** True once the work was cut off by the grace deadline (or its client hanging up). */
   readonly interrupted: boolean;
   interrupt(reason: unknown): void;
+  /** Stops the work for good (the run was cancelled): unlike an interruption, nothing is held back. */
+  cancel(reason: unknown): void;
+  /** Settles once the work is done. */
+  readonly settled: Promise<void>;
   done(): void;
 }
 
@@ -19,7 +23,7 @@ export interface Drain {
 }
 
 export function createDrain(): Drain {
-  const active = new Set<Work & { settled: Promise<void> }>();
+  const active = new Set<Work>();
   let draining = false;
   let idle: (() => void) | undefined;
 
@@ -50,6 +54,9 @@ export function createDrain(): Drain {
         },
         interrupt(reason: unknown) {
           interrupted = true;
+          controller.abort(reason);
+        },
+        cancel(reason: unknown) {
           controller.abort(reason);
         },
         done() {

@@ -5,6 +5,7 @@ import { idempotentBusMethods } from "./caps";
 import { serveFetch } from "./http/serve-fetch";
 import { stderrLogger } from "./logger";
 import { createRouter } from "./routes/router";
+import { createRunRegistry } from "./runs";
 import { createDrain } from "./shutdown";
 
 export const DEFAULT_PORT = 8080;
@@ -40,10 +41,13 @@ export async function startContainer(options: StartContainerOptions): Promise<Ru
     ...(options.fetch === undefined ? {} : { fetch: options.fetch }),
   });
   const drain = createDrain();
-  const served = await serveFetch(createRouter({ app, bus, logger, activeRuns: new Set() }, drain), {
-    port: options.port ?? DEFAULT_PORT,
-    host: options.host ?? "0.0.0.0",
-  });
+  const served = await serveFetch(
+    createRouter({ app, bus, logger, activeRuns: new Set(), runs: createRunRegistry() }, drain),
+    {
+      port: options.port ?? DEFAULT_PORT,
+      host: options.host ?? "0.0.0.0",
+    },
+  );
   logger({ level: "info", message: "container ready", port: served.port, bus: bus.transport });
   let closing: Promise<void> | undefined;
   return {

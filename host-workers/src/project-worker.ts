@@ -70,7 +70,12 @@ export function createProjectWorker<Env extends WorkerEnv>(
   const worker = createFlowWorker<Env>(
     { ...config, nodes: (env) => placement.nodes(env, typeof own === "function" ? own(env) : own) },
     {
-      remote: { handles: placement.isContainerFlow, run: placement.run },
+      remote: {
+        handles: placement.isContainerFlow,
+        run: placement.run,
+        stream: placement.stream,
+        resume: placement.resume,
+      },
       routes: containerRoutes(placement),
       preflight: (env) =>
         env[settings.binding] === undefined

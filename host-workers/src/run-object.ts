@@ -27,8 +27,36 @@ function logLine(record: LogRecord): void {
 /** Runs the host hands elsewhere (flows placed whole in the container), journaled here all the same. */
 export interface RemoteRuns {
   handles(flow: string): boolean;
-  run(env: WorkerEnv, invocation: InvokeRequest): Promise<RunOutcome>;
+  /** Runs it there; aborting `signal` cancels it there (the run ends `cancelled`). */
+  run(env: WorkerEnv, invocation: InvokeRequest, signal: AbortSignal): Promise<RunOutcome>;
+  /** Like `run`, with the capture node's values as they are produced. */
+  stream(env: WorkerEnv, invocation: InvokeRequest, signal: AbortSignal): RemoteStream;
+  /** Continues a halted run there; the resume token was verified by the Worker. */
+  resume(env: WorkerEnv, request: RemoteResumeRequest, signal: AbortSignal): Promise<RunOutcome>;
 }
+
+/** A run's streamed capture values and, once they end, its outcome. */
+export interface RemoteStream {
+  readonly values: AsyncIterable<unknown>;
+  readonly outcome: Promise<RunOutcome>;
+}
+
+/** A resume the Worker verified (signed token, claims of this run), for a run placed elsewhere. */
+export interface RemoteResumeRequest {
+  readonly runId: string;
+  readonly flow: string;
+  readonly checkpoint: string;
+  /** The kernel's halt token from the signed resume token, checked again against the journal. */
+  readonly token: string;
+  readonly payload?: unknown;
+  /** What the run was invoked with (its container instance), so it resumes where it ran. */
+  readonly metadata?: Readonly<Record<string, unknown>>;
+}
+
+/** How long a cancellation waits for a run executing elsewhere to record that it stopped. */
+const REMOTE_CANCEL_WAIT_MS = 15_000;
+/** Storage key of the metadata a remote run was invoked with (its container instance, for a resume). */
+const remoteMetadataKey = (runId: string) => `flows:remote-metadata:${runId}`;
 
 /**
  * The Durable Object class that owns runs: one object per run id, its journal in SQLite,
@@ -38,6 +66,40 @@ export function createRunObjectClass<Env extends WorkerEnv>(config: FlowWorkerCo
   return class FlowRunObject extends DurableObject<Env> {
     #kernel: Promise<Kernel> | undefined;
     #journal: JournalStore | undefined;
+    /** Runs executing elsewhere right now, by run id: what cancelling them aborts and waits for. */
+    readonly #remote = new Map<string, { readonly controller: AbortController; readonly done: Promise<unknown> }>();
+
+    /** Records a run executing elsewhere until `done` settles, so a cancellation can reach it. */
+    #track(runId: string, controller: AbortController, done: Promise<unknown>): void {
+      const entry = { controller, done: done.catch(() => {}) };
+      this.#remote.set(runId, entry);
+      void entry.done.then(() => {
+        if (this.#remote.get(runId) === entry) this.#remote.delete(runId);
+      });
+    }
+
+    /** Runs `work` for a run placed elsewhere, reachable by a cancellation while it lasts. */
+    #remotely<T>(runId: string, work: (signal: AbortSignal) => Promise<T>): Promise<T> {
+      const controller = new AbortController();
+      const running = work(controller.signal);
+      this.#track(runId, controller, running);
+      return running;
+    }
+
+    async #cancel(runId: string) {
+      const remote = this.#remote.get(runId);
+      if (remote !== undefined) {
+        remote.controller.abort();
+        let timer: number | undefined;
+        await Promise.race([
+          remote.done,
+          new Promise((resolve) => (timer = setTimeout(resolve, REMOTE_CANCEL_WAIT_MS))),
+        ]);
+        if (timer !== undefined) clearTimeout(timer);
+      }
+      // Marks a halted (or unreachable) run cancelled when the container did not record it.
+      return (await this.kernel()).cancel(runId);
+    }
 
     journal(): JournalStore {
       this.#journal ??= createSqlJournal(this.ctx.storage);
@@ -59,7 +121,10 @@ export function createRunObjectClass<Env extends WorkerEnv>(config: FlowWorkerCo
 
     /** Runs the invocation here, or where the host placed its flow. */
     async #run(invocation: InvokeRequest & { suspendAfterMs?: number }): Promise<RunOutcome> {
-      if (remote?.handles(invocation.flow)) return remote.run(this.env, invocation);
+      if (remote?.handles(invocation.flow)) {
+        await this.ctx.storage.put(remoteMetadataKey(invocation.runId), invocation.metadata ?? {});
+        return this.#remotely(invocation.runId, (signal) => remote.run(this.env, invocation, signal));
+      }
       return (await this.kernel()).invoke(invocation);
     }
 
@@ -106,9 +171,7 @@ export function createRunObjectClass<Env extends WorkerEnv>(config: FlowWorkerCo
           case "POST /resume":
             return await this.resume((await request.json()) as ResumeRunRequest);
           case "POST /cancel":
-            return Response.json(
-              await (await this.kernel()).cancel(((await request.json()) as { runId: string }).runId),
-            );
+            return Response.json(await this.#cancel(((await request.json()) as { runId: string }).runId));
           case "GET /status":
             return Response.json(await (await this.kernel()).status(url.searchParams.get("run") ?? ""));
           default:
@@ -122,20 +185,22 @@ export function createRunObjectClass<Env extends WorkerEnv>(config: FlowWorkerCo
     async invoke(invocation: InvokeRequest, request: Request): Promise<Response> {
       const sse = (request.headers.get("accept") ?? "").includes("text/event-stream");
       if (remote?.handles(invocation.flow)) {
-        const outcome = await this.#run(invocation);
-        if (!sse) return Response.json(outcome);
-        // A flow in the container answers once: its output is the one value of the stream.
+        if (!sse) return Response.json(await this.#run(invocation));
+        await this.ctx.storage.put(remoteMetadataKey(invocation.runId), invocation.metadata ?? {});
+        const controller = new AbortController();
+        const { values, outcome } = remote.stream(this.env, invocation, controller.signal);
+        this.#track(invocation.runId, controller, outcome);
         return eventStream(
           async (send) => {
             if (!(await send("run", { run_id: invocation.runId }))) return;
-            if (outcome.status === "failed" || outcome.status === "cancelled") {
-              await send("error", errorEvent(outcome.error));
-              return;
-            }
-            if (outcome.status === "completed" && !(await send(undefined, outcome.output))) return;
-            await send("end", outcome);
+            for await (const value of values) if (!(await send(undefined, value))) return;
+            const result = await outcome;
+            if (result.status === "failed" || result.status === "cancelled")
+              await send("error", errorEvent(result.error));
+            else await send("end", result);
           },
-          () => {},
+          // The client went away: the run is cancelled in the container, as it would be here.
+          () => void this.#cancel(invocation.runId).catch(() => {}),
         );
       }
       const kernel = await this.kernel();
@@ -200,18 +265,16 @@ export function createRunObjectClass<Env extends WorkerEnv>(config: FlowWorkerCo
       const kernel = await this.kernel();
       const { flow } = await kernel.status(request.runId);
       if (flow !== undefined && remote?.handles(flow)) {
-        // The container runtime serves /run and /node only: a halt inside it cannot be resumed yet.
-        return Response.json({
-          status: "failed",
+        const metadata = await this.ctx.storage.get<Record<string, unknown>>(remoteMetadataKey(request.runId));
+        const resumed = {
           runId: request.runId,
           flow,
-          error: {
-            code: "RESUME501",
-            message: `flow "${flow}" runs whole in the container, whose runtime cannot resume a halted run yet`,
-            retryable: false,
-            details: {},
-          },
-        });
+          checkpoint: request.checkpoint,
+          token: request.halt,
+          payload: request.payload,
+          ...(metadata === undefined ? {} : { metadata }),
+        };
+        return Response.json(await this.#remotely(request.runId, (signal) => remote.resume(this.env, resumed, signal)));
       }
       const outcome = await kernel.resume({
         runId: request.runId,

@@ -14,6 +14,13 @@ export function eventStream(
   const { readable, writable } = new TransformStream<Uint8Array, Uint8Array>();
   const writer = writable.getWriter();
   let open = true;
+  const disconnected = () => {
+    if (!open) return;
+    open = false;
+    onDisconnect();
+  };
+  // A client that goes away while nothing is being written (a node waiting) is noticed too.
+  writer.closed.catch(disconnected);
   const send = async (event: string | undefined, data: unknown): Promise<boolean> => {
     if (!open) return false;
     const lines = `${event === undefined ? "" : `event: ${event}\n`}data: ${JSON.stringify(data ?? null)}\n\n`;
@@ -21,8 +28,7 @@ export function eventStream(
       await writer.write(encoder.encode(lines));
       return true;
     } catch {
-      open = false;
-      onDisconnect();
+      disconnected();
       return false;
     }
   };

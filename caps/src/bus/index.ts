@@ -29,3 +29,4 @@ export {
 } from "./journal";
 export { createLineReader, type LineReaderOptions } from "./line-reader";
 export { FLOWS_META_HEADER, type FlowsMeta, parseFlowsMeta } from "./meta";
+export { decodeValueStream, encodeValueStream, NDJSON_TYPE } from "./value-stream";

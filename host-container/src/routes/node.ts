@@ -1,4 +1,5 @@
-import { isAsyncIterable, type NodeContext, toFlowError } from "@flows/kernel";
+import { encodeValueStream, NDJSON_TYPE } from "@flows/caps/bus";
+import { type FlowError, isAsyncIterable, type NodeContext, toFlowError } from "@flows/kernel";
 import { fieldProblem, isName, isPositiveInteger, readJsonObject } from "../body";
 import { busCapabilities } from "../caps";
 import type { ContainerContext, RequestScope } from "../context";
@@ -17,6 +18,27 @@ async function collect(output: unknown, signal: AbortSignal): Promise<unknown> {
     values.push(value);
   }
   return values;
+}
+
+/** After its signal aborts, how long a node may take to finish (its cleanup may still use capabilities). */
+const ABORT_GRACE_MS = 5_000;
+
+/** Settles with the node; once its signal aborts, rejects when the node settles or the grace is over. */
+function unlessAborted<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
+  const aborted = new Promise<never>((_, reject) => {
+    const stop = () => {
+      const timer = setTimeout(() => reject(signal.reason), ABORT_GRACE_MS);
+      const settled = () => {
+        clearTimeout(timer);
+        reject(signal.reason);
+      };
+      work.then(settled, settled);
+    };
+    if (signal.aborted) stop();
+    else signal.addEventListener("abort", stop, { once: true });
+  });
+  aborted.catch(() => {});
+  return Promise.race([work, aborted]);
 }
 
 /**
@@ -69,6 +91,7 @@ export async function nodeRoute(request: Request, context: ContainerContext, sco
     );
   }
   const { meta, session, work } = scope;
+  scope.label(alias);
   const log = context.logger;
   const ctx: NodeContext = {
     node: alias,
@@ -89,19 +112,56 @@ export async function nodeRoute(request: Request, context: ContainerContext, sco
       ),
     log: (record) => log({ ...record, node: alias, run_id: meta.run_id }),
   };
-  try {
-    const output = await collect(await implementation(input ?? null, ctx), work.signal);
-    if (work.interrupted) throw work.signal.reason;
-    return Response.json({ output: output ?? null });
-  } catch (thrown) {
+  const failure = (thrown: unknown) => {
     const error = toFlowError(thrown, alias);
     const interrupted = work.interrupted;
-    return errorResponse(
-      interrupted ? 503 : 500,
-      interrupted ? "HOST503" : error.code,
-      interrupted ? `node "${alias}" was interrupted: the container is stopping` : error.message,
-      { ...error.details, node: alias },
-      interrupted || error.retryable,
-    );
+    return {
+      status: interrupted ? 503 : 500,
+      error: {
+        ...error,
+        code: interrupted ? "HOST503" : error.code,
+        message: interrupted ? `node "${alias}" was interrupted: the container is stopping` : error.message,
+        details: { ...error.details, node: alias },
+        retryable: interrupted || error.retryable,
+      } satisfies FlowError,
+    };
+  };
+  try {
+    const output = await unlessAborted(Promise.resolve(implementation(input ?? null, ctx)), work.signal);
+    if (isAsyncIterable(output) && (request.headers.get("accept") ?? "").includes(NDJSON_TYPE)) {
+      return streamOutput(output, work.signal, failure, scope.keepOpen());
+    }
+    const collected = await unlessAborted(collect(output, work.signal), work.signal);
+    if (work.interrupted) throw work.signal.reason;
+    return Response.json({ output: collected ?? null });
+  } catch (thrown) {
+    const { status, error } = failure(thrown);
+    return errorResponse(status, error.code, error.message, error.details, error.retryable);
   }
+}
+
+/**
+ * A streamed output as NDJSON: `{"value": …}` per value, pulled from the node only as the Worker
+ * reads, then `{"end": true}`, or the node's failure as a coded `{"error","code","details"}` line.
+ */
+function streamOutput(
+  output: AsyncIterable<unknown>,
+  signal: AbortSignal,
+  failure: (thrown: unknown) => { error: FlowError },
+  close: () => void,
+): Response {
+  async function* lines(): AsyncGenerator<unknown> {
+    try {
+      for await (const value of output) {
+        signal.throwIfAborted();
+        yield { value };
+      }
+      signal.throwIfAborted();
+      yield { end: true };
+    } catch (thrown) {
+      const { error } = failure(thrown);
+      yield { error: error.message, code: error.code, details: { ...error.details, retryable: error.retryable } };
+    }
+  }
+  return new Response(encodeValueStream(lines(), close), { status: 200, headers: { "content-type": NDJSON_TYPE } });
 }

@@ -2,12 +2,17 @@ import type { ContainerContext, RequestScope } from "../context";
 import { errorResponse } from "../errors";
 import { readMeta } from "../meta";
 import type { Drain } from "../shutdown";
+import { cancelRoute } from "./cancel";
 import { nodeRoute } from "./node";
-import { runRoute } from "./run";
+import { resumeRoute, runRoute } from "./run";
 
 type WorkRoute = (request: Request, context: ContainerContext, scope: RequestScope) => Promise<Response>;
 
-const WORK_ROUTES: Readonly<Record<string, WorkRoute>> = { "/run": runRoute, "/node": nodeRoute };
+const WORK_ROUTES: Readonly<Record<string, WorkRoute>> = {
+  "/run": runRoute,
+  "/resume": resumeRoute,
+  "/node": nodeRoute,
+};
 
 const draining = () =>
   errorResponse(503, "HOST503", "the container is stopping: send the work to another instance", {}, true);
@@ -22,8 +27,10 @@ function failure(error: unknown): Response {
 }
 
 /**
- * The container's HTTP API: `GET /ping`, `POST /run`, `POST /node`. Work is admitted only while
- * the container is not draining; each request gets its own bus session, closed when it ends.
+ * The container's HTTP API: `GET /ping`, `POST /run`, `POST /resume`, `POST /node` and
+ * `POST /cancel`. Work is admitted only while the container is not draining (a cancellation
+ * always is); each request gets its own bus session, closed when it ends (for a streamed answer,
+ * when the stream ends).
  */
 export function createRouter(context: ContainerContext, drain: Drain): (request: Request) => Promise<Response> {
   return async (request) => {
@@ -35,28 +42,54 @@ export function createRouter(context: ContainerContext, drain: Drain): (request:
       return drain.draining ? draining() : Response.json({ ok: true });
     }
     const route = WORK_ROUTES[pathname];
-    if (route === undefined) {
-      return errorResponse(404, "ROUTE404", `no route ${pathname}: use GET /ping, POST /run or POST /node`, {
-        path: pathname,
-      });
+    if (route === undefined && pathname !== "/cancel") {
+      return errorResponse(
+        404,
+        "ROUTE404",
+        `no route ${pathname}: use GET /ping, POST /run, /resume, /node or /cancel`,
+        { path: pathname },
+      );
     }
     if (request.method !== "POST") return errorResponse(405, "METHOD405", `use POST ${pathname}`);
     const meta = readMeta(request);
     if (!meta.ok) return meta.response;
+    if (route === undefined) return cancelRoute(request, context, meta.meta);
     const work = drain.admit();
     if (work === undefined) return draining();
     // The Worker hanging up is an interruption, not a cancellation: it will ask again.
     const onAbort = () => work.interrupt(request.signal.reason);
     request.signal.addEventListener("abort", onAbort, { once: true });
     const session = context.bus.session(meta.meta);
-    try {
-      return await route(request, context, { meta: meta.meta, session, work });
-    } catch (error) {
-      return failure(error);
-    } finally {
+    const tracked = context.runs.track(meta.meta.run_id, work);
+    let held = false;
+    let closed = false;
+    const close = () => {
+      if (closed) return;
+      closed = true;
       request.signal.removeEventListener("abort", onAbort);
+      tracked.untrack();
       session.close();
       work.done();
+    };
+    const scope: RequestScope = {
+      meta: meta.meta,
+      session,
+      work,
+      label: (node) => {
+        tracked.node = node;
+      },
+      keepOpen: () => {
+        held = true;
+        return close;
+      },
+    };
+    try {
+      return await route(request, context, scope);
+    } catch (error) {
+      held = false;
+      return failure(error);
+    } finally {
+      if (!held) close();
     }
   };
 }

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
-import { createBusJournal } from "@flows/caps/bus";
-import { createKernel, systemClock } from "@flows/kernel";
+import { createBusJournal, encodeValueStream, NDJSON_TYPE } from "@flows/caps/bus";
+import { createKernel, type Kernel, type RunOutcome, type RunStream, systemClock } from "@flows/kernel";
 import { fieldProblem, isName, isPositiveInteger, readJsonObject } from "../body";
 import { busCapabilities } from "../caps";
 import type { ContainerContext, RequestScope } from "../context";
@@ -9,6 +9,13 @@ import { interruptibleJournal } from "../journal";
 import { requestFacts } from "../meta";
 
 const isAny = () => true;
+const isText = (value: unknown) => typeof value === "string";
+
+/** What a route asks of the kernel: an outcome, or (for a streamed answer) the capture's values. */
+interface KernelCall {
+  invoke(kernel: Kernel, signal: AbortSignal): Promise<RunOutcome>;
+  stream(kernel: Kernel, signal: AbortSignal): RunStream;
+}
 
 /**
  * `POST /run`: a whole flow, run id from `x-flows-meta`. The journal lives with the host at the
@@ -42,45 +49,108 @@ export async function runRoute(request: Request, context: ContainerContext, scop
     payload?: unknown;
     deadline_ms?: number;
   };
+  const invocation = (signal: AbortSignal) => ({
+    flow,
+    runId: scope.meta.run_id,
+    payload: payload ?? null,
+    metadata: requestFacts(scope.meta),
+    signal,
+    ...(trigger === undefined ? {} : { trigger }),
+    ...(capture === undefined ? {} : { capture }),
+    ...(deadline === undefined ? {} : { timeoutMs: deadline }),
+  });
+  return exclusive(request, context, scope, flow, {
+    invoke: (kernel, signal) => kernel.invoke(invocation(signal)),
+    stream: (kernel, signal) => kernel.stream(invocation(signal)),
+  });
+}
+
+/**
+ * `POST /resume`: continues a halted run from its journal with the person's payload. The
+ * kernel checks the halt token against the journal (HALT403, HALT404, RUN409 refuse and change
+ * nothing); the Worker has verified the signed resume token before sending it here.
+ */
+export async function resumeRoute(request: Request, context: ContainerContext, scope: RequestScope): Promise<Response> {
+  const body = await readJsonObject(request);
+  if (!body.ok) return body.response;
+  const problem = fieldProblem(
+    body.value,
+    { flow: isName, checkpoint: isName, token: isText, payload: isAny, deadline_ms: isPositiveInteger },
+    ["flow", "checkpoint", "token"],
+    {
+      flow: "the flow's id or name (a non-empty string)",
+      checkpoint: "the checkpoint the run halted at (a non-empty string)",
+      token: "the halt token of the run (a string)",
+      deadline_ms: "a positive integer of milliseconds",
+    },
+  );
+  if (problem) return problem;
+  const {
+    flow,
+    checkpoint,
+    token,
+    payload,
+    deadline_ms: deadline,
+  } = body.value as {
+    flow: string;
+    checkpoint: string;
+    token: string;
+    payload?: unknown;
+    deadline_ms?: number;
+  };
+  const resume = (signal: AbortSignal) => ({
+    runId: scope.meta.run_id,
+    checkpoint,
+    token,
+    payload: payload ?? null,
+    signal,
+    ...(deadline === undefined ? {} : { timeoutMs: deadline }),
+  });
+  return exclusive(request, context, scope, flow, {
+    invoke: (kernel, signal) => kernel.resume(resume(signal)),
+    stream: (kernel, signal) => kernel.resumeStream(resume(signal)),
+  });
+}
+
+/** Runs the call unless the flow is unknown here or the run already executes here (RUN409). */
+async function exclusive(
+  request: Request,
+  context: ContainerContext,
+  scope: RequestScope,
+  flow: string,
+  call: KernelCall,
+): Promise<Response> {
   if (!context.app.byName.has(flow)) {
     return errorResponse(404, "FLOW404", `this container runs no flow named "${flow}"`, {
       flow,
       flows: [...new Set([...context.app.byName.values()].map((known) => known.id))],
     });
   }
-  const { meta } = scope;
-  if (context.activeRuns.has(meta.run_id)) {
+  const runId = scope.meta.run_id;
+  if (context.activeRuns.has(runId)) {
     return errorResponse(
       409,
       "RUN409",
-      `run ${meta.run_id} is already executing in this container: wait for its answer, then ask again`,
-      { run_id: meta.run_id },
+      `run ${runId} is already executing in this container: wait for its answer, then ask again`,
+      { run_id: runId },
       true,
     );
   }
-  context.activeRuns.add(meta.run_id);
-  try {
-    return await execute(context, scope, { flow, trigger, capture, payload, deadline });
-  } finally {
-    context.activeRuns.delete(meta.run_id);
+  context.activeRuns.add(runId);
+  const release = () => context.activeRuns.delete(runId);
+  if (!(request.headers.get("accept") ?? "").includes(NDJSON_TYPE)) {
+    try {
+      return await answer(context, scope, call);
+    } finally {
+      release();
+    }
   }
+  return streamed(context, scope, call, release);
 }
 
-interface RunRequest {
-  readonly flow: string;
-  readonly trigger: string | undefined;
-  readonly capture: string | undefined;
-  readonly payload: unknown;
-  readonly deadline: number | undefined;
-}
-
-async function execute(
-  context: ContainerContext,
-  { meta, session, work }: RequestScope,
-  { flow, trigger, capture, payload, deadline }: RunRequest,
-): Promise<Response> {
+function kernelFor(context: ContainerContext, { session, work }: RequestScope): Kernel {
   const caps = busCapabilities(session.bus);
-  const kernel = createKernel({
+  return createKernel({
     flows: context.app.flows,
     nodes: context.app.nodes,
     dedupe: caps.dedupe,
@@ -92,24 +162,47 @@ async function execute(
       capabilities: caps.forNode,
     },
   });
-  const outcome = await kernel.invoke({
-    flow,
-    runId: meta.run_id,
-    payload: payload ?? null,
-    metadata: requestFacts(meta),
-    signal: work.signal,
-    ...(trigger === undefined ? {} : { trigger }),
-    ...(capture === undefined ? {} : { capture }),
-    ...(deadline === undefined ? {} : { timeoutMs: deadline }),
-  });
-  if (work.interrupted) {
-    return errorResponse(
-      503,
-      "HOST503",
-      `run ${meta.run_id} was interrupted (the container is stopping): what completed is journaled, run it again to continue`,
-      { run_id: meta.run_id },
-      true,
-    );
-  }
+}
+
+function interruptedError(runId: string) {
+  return {
+    error: `run ${runId} was interrupted (the container is stopping): what completed is journaled, run it again to continue`,
+    code: "HOST503",
+    details: { run_id: runId, retryable: true },
+  };
+}
+
+async function answer(context: ContainerContext, scope: RequestScope, call: KernelCall): Promise<Response> {
+  const outcome = await call.invoke(kernelFor(context, scope), scope.work.signal);
+  if (scope.work.interrupted) return Response.json(interruptedError(scope.meta.run_id), { status: 503 });
   return Response.json(outcome);
+}
+
+/**
+ * The capture node's values as NDJSON, `{"value": …}` per line as the kernel produces them (its
+ * stream buffer bounds how far the run runs ahead of the reader), then `{"outcome": …}`, or a
+ * coded `{"error","code","details"}` line when the container is stopping.
+ */
+function streamed(context: ContainerContext, scope: RequestScope, call: KernelCall, release: () => void): Response {
+  const close = scope.keepOpen();
+  const run = call.stream(kernelFor(context, scope), scope.work.signal);
+  async function* lines(): AsyncGenerator<unknown> {
+    try {
+      try {
+        for await (const value of run.values) yield { value };
+      } catch {
+        // Reported below from the outcome, with its code.
+      }
+      const outcome = await run.outcome;
+      yield scope.work.interrupted ? interruptedError(scope.meta.run_id) : { outcome };
+    } finally {
+      // Reading stopped early (the Worker hung up): the run's signal was aborted with it.
+      await run.outcome.catch(() => {});
+    }
+  }
+  const body = encodeValueStream(lines(), () => {
+    release();
+    close();
+  });
+  return new Response(body, { status: 200, headers: { "content-type": NDJSON_TYPE } });
 }

@@ -1,14 +1,16 @@
 import { Container, type OutboundHandler, type State, type StopParams } from "@cloudflare/containers";
-import { BUS_HOST, DEFAULT_BUS_URL, FLOWS_META_HEADER, type FlowsMeta } from "@flows/caps/bus";
+import { BUS_HOST, DEFAULT_BUS_URL, FLOWS_META_HEADER, type FlowsMeta, NDJSON_TYPE } from "@flows/caps/bus";
 import type { WorkerEnv } from "../config";
 import { CONTAINER_ERROR_CODES, type ContainerFailure, containerFailure, crashLoopDetected } from "./errors";
 import { createContainerLedger } from "./ledger";
 import { restartsAfter } from "./restart-policy";
 import type { ContainerSettings } from "./settings";
 
-/** Work for the container: `/run` a whole flow or one `/node`, for one run. */
+/** Work for the container: `/run` or `/resume` a whole flow or one `/node`, for one run. */
 export interface ContainerCall {
-  readonly path: "/run" | "/node";
+  readonly path: "/run" | "/resume" | "/node";
+  /** The node alias of a `/node` call, so a cancellation of that node alone reaches it. */
+  readonly node?: string;
   /** The instance name the Worker addressed (its key, `instance-<n>` or an always_on name). */
   readonly instance: string;
   readonly meta: FlowsMeta;
@@ -19,11 +21,24 @@ export interface ContainerCall {
   readonly journal: boolean;
   /** Repeating the call after the process died changes nothing that already happened. */
   readonly replaySafe: boolean;
+  /** What to send instead when repeating after a restart (a resume continues as a `/run`). */
+  readonly repeat?: { readonly path: "/run"; readonly body: unknown };
+  /** Ask for a streamed answer (NDJSON), which the runtime gives when there are values to stream. */
+  readonly stream?: boolean;
 }
 
 export interface ContainerAnswer {
   readonly status: number;
   readonly body: unknown;
+  /** A streamed answer's NDJSON lines; the bus keeps serving the run until it ends. */
+  readonly stream?: ReadableStream<Uint8Array>;
+}
+
+/** One call in flight, so a cancellation can reach it. */
+interface InFlight {
+  readonly node: string | undefined;
+  readonly abort: AbortController;
+  cancelled: boolean;
 }
 
 /** What the bus may serve to a container for one run: only while the Worker has work there. */
@@ -48,6 +63,11 @@ export interface ContainerStatus {
 /** The RPC surface of a container instance, as the Worker's routes and nodes call it. */
 export interface ContainerInstance {
   call(call: ContainerCall): Promise<ContainerAnswer>;
+  /**
+   * Cancels the run's calls in flight here (only those of `node`, when given): the runtime aborts
+   * their signals (`POST /cancel`), or, when it cannot be reached, the calls are cut off.
+   */
+  cancel(meta: FlowsMeta, node?: string): Promise<{ readonly calls: number; readonly reached: boolean }>;
   busGrant(runId: string): Promise<BusGrant | null>;
   status(instance: string): Promise<ContainerStatus>;
   reset(instance: string): Promise<ContainerStatus>;
@@ -61,6 +81,12 @@ const STOP_SETTLE_MS = 5_000;
 
 const log = (fields: Record<string, unknown>) => console.log(JSON.stringify({ ...fields, component: "container" }));
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+const cancelledFailure = (runId: string) => ({
+  error: `run ${runId} was cancelled`,
+  code: "RUN499",
+  details: { run_id: runId, retryable: false },
+});
 
 /**
  * The `@cloudflare/containers` Container subclass that runs a project's container nodes and
@@ -77,6 +103,8 @@ export function createContainerClass(settings: ContainerSettings, busOutbound: O
     readonly #ledger = createContainerLedger(this.ctx.storage.sql, settings.crashLoop);
     /** Grants by run id: one per call in flight, so parallel nodes of a run each keep theirs. */
     readonly #serving = new Map<string, BusGrant[]>();
+    /** Calls in flight by run id. */
+    readonly #inFlight = new Map<string, Set<InFlight>>();
 
     #name(): string {
       return this.ctx.id.name ?? this.#ledger.name() ?? this.ctx.id.toString();
@@ -92,28 +120,62 @@ export function createContainerClass(settings: ContainerSettings, busOutbound: O
 
     async call(call: ContainerCall): Promise<ContainerAnswer> {
       this.#ledger.setName(call.instance);
+      const runId = call.meta.run_id;
       const grant: BusGrant = { flow_id: call.meta.flow_id, capabilities: call.capabilities, journal: call.journal };
-      const grants = this.#serving.get(call.meta.run_id) ?? [];
+      const grants = this.#serving.get(runId) ?? [];
       grants.push(grant);
-      this.#serving.set(call.meta.run_id, grants);
+      this.#serving.set(runId, grants);
+      const inFlight: InFlight = { node: call.node, abort: new AbortController(), cancelled: false };
+      const calls = this.#inFlight.get(runId) ?? new Set<InFlight>();
+      calls.add(inFlight);
+      this.#inFlight.set(runId, calls);
+      let released = false;
+      const release = () => {
+        if (released) return;
+        released = true;
+        grants.splice(grants.indexOf(grant), 1);
+        if (grants.length === 0) this.#serving.delete(runId);
+        calls.delete(inFlight);
+        if (calls.size === 0) this.#inFlight.delete(runId);
+      };
+      let handedOff = false;
       try {
+        let { path, body } = call;
         // Each failed attempt is a recorded crash, so protection ends the loop; the bound is a backstop.
         for (let attempt = 1; attempt <= settings.crashLoop.maxCrashes + 1; attempt += 1) {
           const refused = await this.#ensureRunning();
           if (refused) return { status: 503, body: refused };
+          if (inFlight.cancelled) return { status: 499, body: cancelledFailure(runId) };
           const servedBy = (await this.getState()).lastChange;
           const response = await this.containerFetch(
-            new Request(`http://container${call.path}`, {
+            new Request(`http://container${path}`, {
               method: "POST",
-              headers: { "content-type": "application/json", [FLOWS_META_HEADER]: JSON.stringify(call.meta) },
-              body: JSON.stringify(call.body),
+              headers: {
+                "content-type": "application/json",
+                [FLOWS_META_HEADER]: JSON.stringify(call.meta),
+                ...(call.stream === true ? { accept: `${NDJSON_TYPE}, application/json` } : {}),
+              },
+              body: JSON.stringify(body),
+              signal: inFlight.abort.signal,
             }),
           );
+          const type = response.headers.get("content-type") ?? "";
+          if (call.stream === true && type.includes(NDJSON_TYPE) && response.body !== null) {
+            // The run goes on while the lines stream: the bus keeps serving it until they end.
+            const { readable, writable } = new TransformStream<Uint8Array, Uint8Array>();
+            void response.body
+              .pipeTo(writable)
+              .catch(() => {})
+              .finally(release);
+            handedOff = true;
+            return { status: response.status, body: null, stream: readable };
+          }
           // The runtime answers JSON; anything else is the library telling us the process went away.
-          if ((response.headers.get("content-type") ?? "").includes("application/json")) {
+          if (type.includes("application/json")) {
             return { status: response.status, body: await response.json() };
           }
           const reason = await response.text();
+          if (inFlight.cancelled) return { status: 499, body: cancelledFailure(runId) };
           const stopped = await this.#settledStop(STOP_SETTLE_MS, servedBy);
           if (stopped === undefined) {
             return {
@@ -132,16 +194,48 @@ export function createContainerClass(settings: ContainerSettings, busOutbound: O
               ),
             };
           }
-          log({ level: "warn", message: "container call repeated after a restart", run_id: call.meta.run_id, attempt });
+          if (call.repeat !== undefined) ({ path, body } = call.repeat);
+          log({ level: "warn", message: "container call repeated after a restart", run_id: runId, attempt });
         }
         return {
           status: 503,
           body: containerFailure(CONTAINER_ERROR_CODES.lost, `the container kept exiting while serving ${call.path}`),
         };
       } finally {
-        grants.splice(grants.indexOf(grant), 1);
-        if (grants.length === 0) this.#serving.delete(call.meta.run_id);
+        if (!handedOff) release();
       }
+    }
+
+    async cancel(meta: FlowsMeta, node?: string): Promise<{ calls: number; reached: boolean }> {
+      const calls = [...(this.#inFlight.get(meta.run_id) ?? [])].filter(
+        (call) => node === undefined || call.node === node,
+      );
+      if (calls.length === 0) return { calls: 0, reached: false };
+      for (const call of calls) call.cancelled = true;
+      let reached = false;
+      // Never start a process just to cancel: a stopped one runs nothing.
+      if (this.#running()) {
+        try {
+          const response = await this.containerFetch(
+            new Request("http://container/cancel", {
+              method: "POST",
+              headers: { "content-type": "application/json", [FLOWS_META_HEADER]: JSON.stringify(meta) },
+              body: JSON.stringify(node === undefined ? {} : { node }),
+            }),
+          );
+          // Reached only when it found the work: a request still on its way there is cut off below.
+          const json = (response.headers.get("content-type") ?? "").includes("json");
+          const answer = json ? ((await response.json()) as { cancelled?: unknown }) : {};
+          if (!json) await response.body?.cancel();
+          reached = response.status === 200 && typeof answer.cancelled === "number" && answer.cancelled > 0;
+        } catch {
+          reached = false;
+        }
+      }
+      // A runtime that could not be told is cut off instead: its work is interrupted, not finished.
+      if (!reached) for (const call of calls) call.abort.abort(cancelledFailure(meta.run_id));
+      log({ level: "info", message: "container run cancelled", run_id: meta.run_id, node, reached });
+      return { calls: calls.length, reached };
     }
 
     async busGrant(runId: string): Promise<BusGrant | null> {

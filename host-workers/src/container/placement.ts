@@ -1,11 +1,13 @@
 import { getContainer } from "@cloudflare/containers";
 import type { CapabilityRegistry } from "@flows/caps";
-import type { FlowsMeta } from "@flows/caps/bus";
+import { decodeValueStream, type FlowsMeta } from "@flows/caps/bus";
 import type { FlowIR, NodeIR } from "@flows/flow-ir";
-import type { NodeImplementation, NodeRegistry, RunMetadata, RunOutcome } from "@flows/kernel";
+import type { FlowError, NodeImplementation, NodeRegistry, RunMetadata, RunOutcome } from "@flows/kernel";
 import type { WorkerEnv } from "../config";
+import type { RemoteResumeRequest, RemoteStream } from "../run-object";
 import type { InvokeRequest } from "../run-protocol";
-import type { ContainerAnswer, ContainerInstance } from "./container-class";
+import type { ContainerAnswer, ContainerCall, ContainerInstance } from "./container-class";
+import { CONTAINER_ERROR_CODES } from "./errors";
 import type { ContainerSettings } from "./settings";
 
 /** Metadata field naming the container instance a run uses (from `?container_key=`). */
@@ -49,6 +51,47 @@ function failureOf(answer: ContainerAnswer): {
   };
 }
 
+/** A coded failure as something to throw (a node's error, or a stream's). */
+const thrown = (failure: {
+  code: string;
+  message: string;
+  retryable: boolean;
+  details: Readonly<Record<string, unknown>>;
+}) => Object.assign(new Error(failure.message), failure);
+
+/** A failure line of a streamed answer (`{"error","code","details"}`) as a coded failure. */
+function lineFailure(line: Failure) {
+  return failureOf({ status: 500, body: line });
+}
+
+/**
+ * Calls the container for one run, telling it to cancel (`POST /cancel`, for `node` alone when
+ * given) when `signal` aborts before the answer, or before what `untilDone` names (a stream) settles.
+ */
+async function cancellable<T>(
+  stub: ContainerInstance,
+  call: ContainerCall,
+  signal: AbortSignal | undefined,
+  use: (answer: ContainerAnswer, untilDone: (done: Promise<unknown>) => void) => Promise<T>,
+): Promise<T> {
+  if (signal === undefined) return use(await stub.call(call), () => {});
+  signal.throwIfAborted();
+  const onAbort = () => {
+    stub.cancel(call.meta, call.node).catch(() => {});
+  };
+  signal.addEventListener("abort", onAbort, { once: true });
+  let kept = false;
+  const stop = () => signal.removeEventListener("abort", onAbort);
+  try {
+    return await use(await stub.call(call), (done) => {
+      kept = true;
+      void done.finally(stop).catch(() => {});
+    });
+  } finally {
+    if (!kept) stop();
+  }
+}
+
 /**
  * Where each part of a project runs: node identifiers in `container.nodes` become calls to the
  * container's `/node` inside the Worker's own run (one run, one journal), and flows in
@@ -84,8 +127,9 @@ export function createPlacement(settings: ContainerSettings, flows: readonly Flo
       const run: RunMetadata = ctx.run;
       const node = flowsById.get(run.flow_id)?.nodes.find((candidate) => candidate.alias === ctx.node);
       const { name, stub } = instanceFor(env, run[CONTAINER_KEY_FIELD]);
-      const answer = await stub.call({
+      const call: ContainerCall = {
         path: "/node",
+        node: ctx.node,
         instance: name,
         meta: metaFor(run.run_id, run.flow_id, run),
         body: {
@@ -99,11 +143,51 @@ export function createPlacement(settings: ContainerSettings, flows: readonly Flo
         journal: false,
         // The kernel's own rule for repeating a node: effectful ones only with an idempotency key.
         replaySafe: node?.effects !== "effectful" || ctx.idempotencyKey !== undefined,
+        stream: true,
+      };
+      // The node's signal aborts when the run is cancelled or the attempt times out: so does its work there.
+      return cancellable(stub, call, ctx.signal, async (answer, untilDone) => {
+        if (answer.stream !== undefined) {
+          const values = nodeValues(answer.stream);
+          untilDone(values.done);
+          return values.iterable;
+        }
+        if (answer.status === 200) return (answer.body as { output?: unknown } | null)?.output ?? null;
+        throw thrown(failureOf(answer));
       });
-      if (answer.status === 200) return (answer.body as { output?: unknown } | null)?.output ?? null;
-      const failure = failureOf(answer);
-      throw Object.assign(new Error(failure.message), failure);
     };
+
+  /** A call that runs a whole flow there: `/run` or `/resume`, journaling over the bus. */
+  const flowCall = (
+    env: WorkerEnv,
+    run: { runId: string; flow: string; metadata?: Readonly<Record<string, unknown>> | undefined },
+    request: Pick<ContainerCall, "path" | "body"> & Partial<Pick<ContainerCall, "repeat" | "stream">>,
+  ) => {
+    const flow = flowsById.get(run.flow);
+    const { name, stub } = instanceFor(env, run.metadata?.[CONTAINER_KEY_FIELD]);
+    const call: ContainerCall = {
+      ...request,
+      instance: name,
+      meta: metaFor(run.runId, run.flow, run.metadata),
+      capabilities: flow === undefined ? [] : capabilitiesOf(flow.nodes),
+      journal: true,
+      replaySafe: true,
+    };
+    return { stub, call };
+  };
+
+  const runCall = (env: WorkerEnv, invocation: InvokeRequest, stream = false) =>
+    flowCall(env, invocation, {
+      path: "/run",
+      body: {
+        flow: invocation.flow,
+        payload: invocation.payload ?? null,
+        ...(invocation.trigger === undefined ? {} : { trigger: invocation.trigger }),
+        ...(invocation.capture === undefined ? {} : { capture: invocation.capture }),
+        ...(invocation.timeoutMs === undefined ? {} : { deadline_ms: invocation.timeoutMs }),
+      },
+      stream,
+    });
 
   return {
     isContainerFlow: (flowId: string) => containerFlows.has(flowId),
@@ -130,37 +214,53 @@ export function createPlacement(settings: ContainerSettings, flows: readonly Flo
     },
 
     /** Runs a whole flow in the container; a second call with the same run id replays its journal. */
-    async run(env: WorkerEnv, invocation: InvokeRequest): Promise<RunOutcome> {
-      const flow = flowsById.get(invocation.flow);
-      const { name, stub } = instanceFor(env, invocation.metadata?.[CONTAINER_KEY_FIELD]);
-      const answer = await stub.call({
-        path: "/run",
-        instance: name,
-        meta: metaFor(invocation.runId, invocation.flow, invocation.metadata),
-        body: {
-          flow: invocation.flow,
-          payload: invocation.payload ?? null,
-          ...(invocation.trigger === undefined ? {} : { trigger: invocation.trigger }),
-          ...(invocation.capture === undefined ? {} : { capture: invocation.capture }),
-          ...(invocation.timeoutMs === undefined ? {} : { deadline_ms: invocation.timeoutMs }),
-        },
-        capabilities: flow === undefined ? [] : capabilitiesOf(flow.nodes),
-        journal: true,
-        replaySafe: true,
+    run(env: WorkerEnv, invocation: InvokeRequest, signal?: AbortSignal): Promise<RunOutcome> {
+      const { stub, call } = runCall(env, invocation);
+      return cancellable(stub, call, signal, async (answer) => outcomeOf(invocation, answer));
+    },
+
+    /** Like `run`, with the capture node's values streamed as the container produces them. */
+    stream(env: WorkerEnv, invocation: InvokeRequest, signal?: AbortSignal): RemoteStream {
+      const { stub, call } = runCall(env, invocation, true);
+      let settle: (outcome: RunOutcome) => void = () => {};
+      const outcome = new Promise<RunOutcome>((resolve) => {
+        settle = resolve;
       });
-      const base = { runId: invocation.runId, flow: invocation.flow };
-      if (answer.status === 200) return { ...(answer.body as RunOutcome), ...base };
-      const failure = failureOf(answer);
+      const values = cancellable(stub, call, signal, async (answer, untilDone) => {
+        if (answer.stream === undefined) {
+          settle(outcomeOf(invocation, answer));
+          return [];
+        }
+        const lines = runValues(invocation, answer.stream, settle);
+        untilDone(outcome);
+        return lines;
+      }).catch((error: unknown) => {
+        settle(failedOutcome(invocation, error));
+        return [];
+      });
       return {
-        ...base,
-        status: "failed",
-        error: {
-          code: failure.code,
-          message: failure.message,
-          retryable: failure.retryable,
-          details: failure.details,
+        outcome,
+        values: {
+          async *[Symbol.asyncIterator]() {
+            yield* await values;
+          },
         },
       };
+    },
+
+    /** Resumes a halted run of a container flow; repeated after a crash as a `/run` of its journal. */
+    resume(env: WorkerEnv, request: RemoteResumeRequest, signal?: AbortSignal): Promise<RunOutcome> {
+      const { stub, call } = flowCall(env, request, {
+        path: "/resume",
+        body: {
+          flow: request.flow,
+          checkpoint: request.checkpoint,
+          token: request.token,
+          payload: request.payload ?? null,
+        },
+        repeat: { path: "/run", body: { flow: request.flow } },
+      });
+      return cancellable(stub, call, signal, async (answer) => outcomeOf(request, answer));
     },
 
     /** Instances the status routes list: every random-choice instance and the always_on names. */
@@ -176,3 +276,94 @@ export function createPlacement(settings: ContainerSettings, flows: readonly Flo
 }
 
 export type Placement = ReturnType<typeof createPlacement>;
+
+type RunRef = Pick<InvokeRequest, "runId" | "flow">;
+
+function failedOutcome(invocation: RunRef, error: unknown): RunOutcome {
+  const coded = error as Partial<FlowError> | null;
+  return {
+    runId: invocation.runId,
+    flow: invocation.flow,
+    status: "failed",
+    error: {
+      code: typeof coded?.code === "string" ? coded.code : CONTAINER_ERROR_CODES.lost,
+      message: typeof coded?.message === "string" ? coded.message : String(error),
+      retryable: coded?.retryable === true,
+      details: coded?.details ?? {},
+    },
+  };
+}
+
+/** A `/run` or `/resume` answer as the run's outcome. */
+function outcomeOf(invocation: RunRef, answer: ContainerAnswer): RunOutcome {
+  const base = { runId: invocation.runId, flow: invocation.flow };
+  if (answer.status === 200) return { ...(answer.body as RunOutcome), ...base };
+  const failure = failureOf(answer);
+  return {
+    ...base,
+    status: "failed",
+    error: { code: failure.code, message: failure.message, retryable: failure.retryable, details: failure.details },
+  };
+}
+
+/**
+ * A streamed `/run`: `{"value"}` lines are the capture's values, the `{"outcome"}` line settles
+ * the outcome; an error line, or a stream cut short (the process died), fails it with its code.
+ */
+async function* runValues(
+  invocation: RunRef,
+  stream: ReadableStream<Uint8Array>,
+  settle: (outcome: RunOutcome) => void,
+): AsyncGenerator<unknown> {
+  let outcome: RunOutcome | undefined;
+  try {
+    for await (const line of decodeValueStream(stream)) {
+      const entry = line as { value?: unknown; outcome?: RunOutcome } & Failure;
+      if ("value" in entry) yield entry.value;
+      else if (entry.outcome !== undefined)
+        outcome = { ...entry.outcome, runId: invocation.runId, flow: invocation.flow };
+      else outcome = failedOutcome(invocation, lineFailure(entry));
+    }
+  } catch (error) {
+    outcome = failedOutcome(invocation, error);
+  } finally {
+    settle(
+      outcome ??
+        failedOutcome(invocation, {
+          code: CONTAINER_ERROR_CODES.lost,
+          message: "the container's stream ended before the run's outcome",
+          retryable: true,
+        }),
+    );
+  }
+}
+
+/**
+ * A streamed `/node` answer as the node's AsyncIterable output: one value per `{"value"}` line,
+ * done at `{"end": true}`, the node's coded error at an error line; `done` settles when it ends.
+ */
+function nodeValues(stream: ReadableStream<Uint8Array>): { iterable: AsyncIterable<unknown>; done: Promise<void> } {
+  let finish: () => void = () => {};
+  const done = new Promise<void>((resolve) => {
+    finish = resolve;
+  });
+  async function* values(): AsyncGenerator<unknown> {
+    try {
+      for await (const line of decodeValueStream(stream)) {
+        const entry = line as { value?: unknown; end?: unknown } & Failure;
+        if ("value" in entry) yield entry.value;
+        else if (entry.end === true) return;
+        else throw thrown(lineFailure(entry));
+      }
+      throw thrown({
+        code: CONTAINER_ERROR_CODES.lost,
+        message: "the container's stream ended before the node's values did",
+        retryable: true,
+        details: {},
+      });
+    } finally {
+      finish();
+    }
+  }
+  return { iterable: values(), done };
+}

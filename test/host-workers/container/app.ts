@@ -3,7 +3,7 @@ import type { KvApi } from "@flows/cap-kv";
 import type { QueueApi } from "@flows/cap-queue";
 import type { R2Api } from "@flows/cap-r2";
 import type { NodeContext, NodeRegistry } from "@flows/kernel";
-import { boxed, crashy, mixed } from "../fixture/container-project";
+import { approval, boxed, crashy, gated, mixed, mixedgate, mixedstream, streamy } from "../fixture/container-project";
 
 // The container image's app, run by the real `flows-container` binary: every capability call
 // goes over the bus to the Worker, which serves it from its real bindings.
@@ -18,6 +18,84 @@ async function step(ctx: NodeContext, name: string): Promise<void> {
     await kv.put(`effect:${name}:${ctx.idempotencyKey}`, "1");
   }
 }
+
+/** Sleeps `ms`, or rejects when the signal aborts. */
+const pause = (ms: number, signal: AbortSignal) =>
+  new Promise<void>((resolve, reject) => {
+    if (signal.aborted) return reject(signal.reason);
+    const timer = setTimeout(resolve, ms);
+    signal.addEventListener(
+      "abort",
+      () => {
+        clearTimeout(timer);
+        reject(signal.reason);
+      },
+      { once: true },
+    );
+  });
+
+/**
+ * Should the node's signal abort, leaves `aborted:<run>:<node>` with the reason's code, written
+ * at the moment of the abort whatever the node is awaiting then: proof the abort reached it.
+ * `done()` stops watching and waits for that write.
+ */
+function watchAbort(ctx: NodeContext): { done(): Promise<void> } {
+  let marked: Promise<void> | undefined;
+  const marker = () => {
+    const code = (ctx.signal.reason as { code?: unknown } | undefined)?.code;
+    marked = caps(ctx)
+      .kv.put(`aborted:${ctx.run.run_id}:${ctx.node}`, String(code ?? "none"))
+      .catch(() => {});
+  };
+  ctx.signal.addEventListener("abort", marker, { once: true });
+  return {
+    async done() {
+      ctx.signal.removeEventListener("abort", marker);
+      await marked;
+    },
+  };
+}
+
+/** Waits until the test opens the run's gate (KV `gate:<run>`), or the node's signal aborts. */
+async function gate(ctx: NodeContext): Promise<void> {
+  const { kv } = caps(ctx);
+  const watch = watchAbort(ctx);
+  try {
+    await kv.put(`holding:${ctx.run.run_id}:${ctx.node}`, "1");
+    while ((await kv.get(`gate:${ctx.run.run_id}`)) === null) await pause(25, ctx.signal);
+  } finally {
+    await watch.done();
+  }
+}
+
+/**
+ * One value at once, the rest after the gate opens; `fail` throws a coded error after the first;
+ * `endless` streams until its signal aborts (a client that hangs up).
+ */
+async function* emit(input: unknown, ctx: NodeContext): AsyncGenerator<unknown> {
+  const { id, fail, endless } = input as { id: string; fail?: boolean; endless?: boolean };
+  yield { id, n: 1 };
+  if (fail === true) throw Object.assign(new Error("value 2 is malformed"), { code: "STREAM422", retryable: false });
+  if (endless === true) {
+    const watch = watchAbort(ctx);
+    try {
+      for (let n = 2; ; n += 1) {
+        await pause(10, ctx.signal);
+        yield { id, n };
+      }
+    } finally {
+      await watch.done();
+    }
+  }
+  await gate(ctx);
+  yield { id, n: 2 };
+  yield { id, n: 3, in: "container" };
+}
+
+const ran = async (input: unknown, ctx: NodeContext) => {
+  await caps(ctx).kv.put(`ran:${ctx.run.run_id}:${ctx.node}`, "1");
+  return input;
+};
 
 /** Nodes the Worker runs: the runtime wants every node of a flow it serves to have an implementation. */
 const inTheWorker = (identifier: string) => () => {
@@ -57,6 +135,29 @@ const nodes: NodeRegistry = {
     await queue.send({ id, receipt });
     return { id, receipt, pid: process.pid };
   },
+  "approval::start": (input) => input,
+  "approval::ask": async (input, ctx) => ({ ...(input as object), decision: await ctx.halt("manager", input) }),
+  "approval::record": async (input, ctx) => {
+    const { id, decision } = input as { id: string; decision: unknown };
+    await caps(ctx).kv.put(`approved:${id}`, JSON.stringify(decision));
+    return { id, decision, recorded_in: "container" };
+  },
+  "gated::start": (input) => input,
+  "gated::hold": async (input, ctx) => {
+    await gate(ctx);
+    return input;
+  },
+  "gated::after": ran,
+  "streamy::start": (input) => input,
+  "streamy::emit": emit,
+  "mixedgate::start": inTheWorker("mixedgate::start"),
+  "mixedgate::hold": async (input, ctx) => {
+    await gate(ctx);
+    return input;
+  },
+  "mixedgate::after": inTheWorker("mixedgate::after"),
+  "mixedstream::start": inTheWorker("mixedstream::start"),
+  "mixedstream::emit": emit,
   "crashy::start": (input) => input,
   "crashy::boom": () => {
     // A process that dies on this input every time: what crash-loop protection is for.
@@ -65,4 +166,4 @@ const nodes: NodeRegistry = {
   },
 };
 
-export default { flows: [mixed, boxed, crashy], nodes };
+export default { flows: [mixed, boxed, crashy, approval, gated, streamy, mixedgate, mixedstream], nodes };
