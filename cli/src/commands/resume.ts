@@ -69,7 +69,10 @@ export async function resumeCommand(argv: readonly string[], io: RunIo): Promise
       throw new UsageError("USAGE", `run ${runId} has no recorded flow file or nodes module: pass --flow and --nodes`);
     }
     const token = values.token ?? state.halt?.token ?? "";
-    const { kernel } = await openLocalRun(flowFile, nodesModule, stateDir, values.manifest);
+    const { kernel } = await openLocalRun(flowFile, nodesModule, stateDir, {
+      manifest: values.manifest,
+      warn: (line) => io.stderr(`flows resume: ${line}\n`),
+    });
     const onEvent = progressFor(io, values.quiet);
     const stream = kernel.resumeStream({
       runId,

@@ -1,14 +1,8 @@
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, relative, resolve } from "node:path";
-import {
-  checkManifestText,
-  createPositionLocator,
-  type Diagnostic,
-  type FlowIR,
-  type ProjectManifest,
-} from "@flows/flow-ir";
+import { checkManifestText, type Diagnostic, type FlowIR, type ProjectManifest } from "@flows/flow-ir";
 import { UsageError } from "../exit";
-import { type FileReport, locate } from "../format/report";
+import { type FileReport, reportFor } from "../format/report";
 import { checkText } from "../validate/check-file";
 import { bundledRegistry } from "../validate/registry";
 import { checkProjectReferences, manifestProblem } from "./references";
@@ -41,19 +35,6 @@ function readText(path: string, what: string): string {
   } catch {
     throw new UsageError("MANIFEST404", `cannot read ${what} ${path}`);
   }
-}
-
-/** Diagnostics about one text, each placed at the line and column its pointer leads to. */
-export function reportFor(file: string, text: string, diagnostics: readonly Diagnostic[]): FileReport {
-  const locator = createPositionLocator(
-    text,
-    diagnostics.map((d) => d.path),
-  );
-  return {
-    file,
-    ok: !diagnostics.some((d) => d.severity === "error"),
-    diagnostics: diagnostics.map((d) => locate(d, d.position ?? locator(d.path))),
-  };
 }
 
 /**
