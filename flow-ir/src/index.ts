@@ -14,6 +14,7 @@ export { createPositionLocator, positionAt, type SourcePosition } from "./json/p
 export { checkManifestText, type ManifestCheck } from "./manifest/check";
 export { ManifestSchema, type ProjectManifest, type ProjectManifestInput } from "./manifest/manifest";
 export { FLOW_IR_SCHEMA_ID, flowIrJsonSchema, MANIFEST_SCHEMA_ID, manifestJsonSchema } from "./schema/json-schema";
+export { closest } from "./suggest/closest";
 export * from "./surfaces/index";
 export { MIN_EXACTLY_ONCE_TTL_MS } from "./validate/checks/exactly-once";
 export { type ValidateOptions, type ValidationResult, validate } from "./validate/validate";

@@ -6,7 +6,7 @@ import { readDevVars } from "../dev/dev-vars";
 import { miniflareOptions } from "../dev/miniflare-options";
 import { EXIT_FAILED, EXIT_OK, reportUsage, UsageError } from "../exit";
 import { summarize } from "../format/report";
-import { formatDiagnosticLines, formatSummaryLine } from "../format/text";
+import { formatDiagnosticLines, formatText } from "../format/text";
 import type { CliIo } from "../io";
 import { BuildError } from "../publish/bundle";
 import { emitWorker } from "../publish/emit";
@@ -80,11 +80,11 @@ export async function devCommand(argv: readonly string[], io: CliIo): Promise<nu
     const load = async (): Promise<Loaded | undefined> => {
       const checked = checkProject(manifestPath);
       if (!checked.ok) {
-        io.stderr(
-          `${[...formatDiagnosticLines(checked.reports, style), formatSummaryLine(summarize(checked.reports), style)].join("\n")}\n`,
-        );
+        io.stderr(formatText(checked.reports, summarize(checked.reports), style));
         return undefined;
       }
+      // Warnings (e.g. a misspelt manifest key) do not stop the project, but are shown.
+      for (const line of formatDiagnosticLines(checked.reports, style)) io.stderr(`${line}\n`);
       const stateDir = resolve(checked.project.root, values.state ?? ".flows", "dev");
       const scriptPath = await emitWorker(checked.project, join(stateDir, "build"), steps);
       return { project: checked.project, scriptPath };

@@ -98,6 +98,8 @@ export async function publishCommand(argv: readonly string[], io: CliIo): Promis
       );
       return EXIT_FAILED;
     }
+    // Warnings (e.g. a misspelt manifest key) do not stop a publish, but are shown.
+    for (const line of formatDiagnosticLines(checked.reports, { color: stderrColor(io) })) io.stderr(`${line}\n`);
     const { project } = checked;
     const outDir = values.out === undefined ? resolve(project.root, "dist") : resolve(values.out);
     const emitted = await emitProject(project, outDir, steps);

@@ -1,4 +1,5 @@
 import { readFileSync } from "node:fs";
+import { isAbsolute, relative, resolve } from "node:path";
 import { checkManifestText, type ProjectManifest } from "@flows/flow-ir";
 import { UsageError } from "../exit";
 import { type FileReport, reportFor } from "../format/report";
@@ -8,6 +9,12 @@ export interface ReadManifest {
   readonly manifest: ProjectManifest;
   /** Findings that do not stop a run, e.g. a key the schema does not know. */
   readonly warnings: FileReport | undefined;
+}
+
+/** The path as the user would type it from here, like every other file a report names. */
+function shown(path: string): string {
+  const near = relative(process.cwd(), resolve(path));
+  return near === "" || near.startsWith("..") || isAbsolute(near) ? path : near;
 }
 
 /**
@@ -26,7 +33,7 @@ export function readManifest(path: string): ReadManifest {
     throw new UsageError("MANIFEST404", `cannot read manifest ${path}: ${reason}`);
   }
   const checked = checkManifestText(text);
-  const report = reportFor(path, text, checked.diagnostics);
+  const report = reportFor(shown(path), text, checked.diagnostics);
   if (checked.ok) return { manifest: checked.manifest, warnings: report.diagnostics.length > 0 ? report : undefined };
   const lines = formatDiagnosticLines([report], { color: false }).map((line) => `  ${line}`);
   const first = checked.diagnostics[0]?.code ?? "MANIFEST002";

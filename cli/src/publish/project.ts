@@ -80,7 +80,7 @@ export function checkProject(manifestPath: string): ProjectCheck {
     }
   });
   const references = checkProjectReferences(manifest, flows, registry);
-  const manifestDiagnostics = [...missing, ...references.manifest];
+  const manifestDiagnostics = [...checked.diagnostics, ...missing, ...references.manifest];
   if (manifestDiagnostics.length > 0)
     reports.unshift(reportFor(shown(manifestFile), manifestText, manifestDiagnostics));
   for (const [index, diagnostics] of references.flows) {
