@@ -43,7 +43,9 @@ describe("a misspelt manifest key (MANIFEST004)", () => {
     for (const line of expected()) expect(result.stdout).toContain(line);
     expect(result.stdout).toContain("2 files valid, 2 warnings");
     const json = flows(["validate", "--manifest", "flows.config.json", "--format", "json", "hello.flow.json"], project);
-    const report = JSON.parse(json.stdout) as { files: { file: string; ok: boolean; diagnostics: { code: string }[] }[] };
+    const report = JSON.parse(json.stdout) as {
+      files: { file: string; ok: boolean; diagnostics: { code: string }[] }[];
+    };
     expect(report.files[0]).toMatchObject({ file: "flows.config.json", ok: true });
     expect(report.files[0]?.diagnostics.map((d) => d.code)).toEqual(["MANIFEST004", "MANIFEST004"]);
   });
