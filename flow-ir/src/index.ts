@@ -3,6 +3,7 @@ export { countBySeverity, type Diagnostic, edgeLabel, type Severity } from "./di
 export * from "./graph/index";
 export { BUILTIN_HINTS } from "./hints/builtin";
 export type { HintConstraint } from "./hints/constraint";
+export { forEachNodeHint } from "./hints/node-hints";
 export { createHintRegistry, type HintRegistry, normalizeHintId } from "./hints/registry";
 export * from "./ir/enums";
 export { determinismAtMost, effectsAtLeast } from "./ir/lattice";
