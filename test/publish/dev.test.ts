@@ -24,8 +24,8 @@ afterEach(async () => {
 });
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
-async function startDev(): Promise<string> {
-  dev = start(process.execPath, [flowsBin, "dev", "--port", "0"], project);
+async function startDev(...extra: string[]): Promise<string> {
+  dev = start(process.execPath, [flowsBin, "dev", "--port", "0", ...extra], project);
   // Ready, then the URL and one command per trigger, the health check last.
   const output = await dev.waitFor(/curl http:\S+\/health\n/);
   return (/ready on (http:\/\/127\.0\.0\.1:\d+)/.exec(output) as RegExpExecArray)[1] as string;
@@ -85,6 +85,14 @@ describe("flows dev", () => {
     const again = await startDev();
     expect((await invoke(again, "Lin")).body.output?.visits).toBe(2);
   }, 120_000);
+
+  it("does not reload on its own writes when --state lies inside the project", async () => {
+    const url = await startDev("--state", "custom-state");
+    expect((await invoke(url, "Lin")).status).toBe(200);
+    // Let the watcher see the KV and run-state writes; a reload would rebuild, and rebuild again.
+    await new Promise((settle) => setTimeout(settle, 1500));
+    expect(dev?.output()).not.toContain("reloaded after a change");
+  }, 60_000);
 
   it("refuses a broken project at start (exit 1) and a missing manifest (exit 2)", () => {
     const broken = join(scratch, "broken.config.json");

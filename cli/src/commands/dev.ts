@@ -1,9 +1,9 @@
-import { type FSWatcher, watch } from "node:fs";
 import { join, relative, resolve } from "node:path";
 import { parseVerbArgs } from "../args";
 import { curlCommands } from "../dev/curl";
 import { readDevVars } from "../dev/dev-vars";
 import { miniflareOptions } from "../dev/miniflare-options";
+import { serveUntilStopped } from "../dev/watch";
 import { EXIT_FAILED, EXIT_OK, reportUsage, UsageError } from "../exit";
 import { summarize } from "../format/report";
 import { formatDiagnosticLines, formatText } from "../format/text";
@@ -11,7 +11,7 @@ import type { CliIo } from "../io";
 import { BuildError } from "../publish/bundle";
 import { emitWorker } from "../publish/emit";
 import { API_TOKEN_SECRET, secretNamesOf } from "../publish/names";
-import { type Progress, progress, stderrColor } from "../publish/progress";
+import { progress, stderrColor } from "../publish/progress";
 import { checkProject, type Project } from "../publish/project";
 
 export const DEV_HELP = `Usage: flows dev [--port <n>] [options]
@@ -45,9 +45,6 @@ const OPTIONS = {
   verbose: { type: "boolean" },
   help: { type: "boolean", short: "h" },
 } as const;
-
-/** Folders whose changes are not the project's sources. */
-const IGNORED = [".flows", "dist", "node_modules", ".git", ".wrangler"];
 
 function readPort(text: string | undefined): number {
   if (text === undefined) return 8787;
@@ -123,7 +120,7 @@ export async function devCommand(argv: readonly string[], io: CliIo): Promise<nu
     steps.ok(`ready on ${url} (state in ${relative(process.cwd(), stateDir) || stateDir})`);
     io.stdout(`${url}\n${curlCommands(first.project, url, token).join("\n")}\n`);
 
-    return await serveUntilStopped(first.project.root, steps, async (changed) => {
+    return await serveUntilStopped(first.project.root, stateDir, steps, async (changed) => {
       const next = await load();
       if (next === undefined) {
         steps.step(`${changed} changed; the project has errors, still serving the last good build`);
@@ -139,38 +136,4 @@ export async function devCommand(argv: readonly string[], io: CliIo): Promise<nu
     }
     return reportUsage(error, io, "dev");
   }
-}
-
-/** Watches the project's files, reloading (one at a time, after changes settle) until SIGINT or SIGTERM. */
-function serveUntilStopped(root: string, steps: Progress, reload: (changed: string) => Promise<void>): Promise<number> {
-  return new Promise((resolveExit) => {
-    let timer: NodeJS.Timeout | undefined;
-    let pending: string | undefined;
-    let running = Promise.resolve();
-    const watcher: FSWatcher = watch(root, { recursive: true }, (_event, file) => {
-      if (file === null) return;
-      const name = String(file);
-      if (IGNORED.some((folder) => name === folder || name.startsWith(`${folder}/`))) return;
-      pending = name;
-      clearTimeout(timer);
-      timer = setTimeout(() => {
-        const changed = pending ?? name;
-        running = running.then(() =>
-          reload(changed).catch((error: unknown) =>
-            steps.step(`reload failed: ${error instanceof Error ? error.message : String(error)}`),
-          ),
-        );
-      }, 150);
-    });
-    const stop = () => {
-      clearTimeout(timer);
-      watcher.close();
-      process.off("SIGINT", stop);
-      process.off("SIGTERM", stop);
-      steps.step("stopping");
-      void running.then(() => resolveExit(EXIT_OK));
-    };
-    process.on("SIGINT", stop);
-    process.on("SIGTERM", stop);
-  });
 }
