@@ -115,6 +115,9 @@ describe("flows publish workers on broken inputs", () => {
     expect(directory.stderr).toContain(
       `it is a directory: name the manifest file, e.g. --manifest ${join(scratch, "flows.config.json")}`,
     );
+    const initInProc = flows(["init", "/proc/flows-init-test"], scratch);
+    expect(initInProc.status).toBe(2);
+    expect(initInProc.stderr).toContain("WRITE500: cannot create directory /proc/flows-init-test");
     const target = flows(["publish", "pages"], scratch);
     expect(target.status).toBe(2);
     expect(target.stderr).toContain('unknown target "pages"');

@@ -1,5 +1,6 @@
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
@@ -94,6 +95,28 @@ describe("flows dev", () => {
     expect(dev?.output()).not.toContain("reloaded after a change");
   }, 60_000);
 
+  it("refuses a port in use (PORT409, exit 2) before starting workerd", async () => {
+    const taken = createServer();
+    await new Promise<void>((listening) => taken.listen(0, "127.0.0.1", listening));
+    try {
+      const address = taken.address();
+      const port = typeof address === "object" && address !== null ? address.port : 0;
+      const result = await new Promise<{ status: number | null; stderr: string }>((done) => {
+        const child = spawn(process.execPath, [flowsBin, "dev", "--port", String(port)], { cwd: project });
+        let stderr = "";
+        child.stderr.on("data", (chunk: Buffer) => {
+          stderr += chunk.toString();
+        });
+        child.on("close", (status) => done({ status, stderr }));
+      });
+      expect(result.status).toBe(2);
+      expect(result.stderr).toContain(`PORT409: 127.0.0.1:${port} is in use: pick another with --port`);
+      expect(result.stderr).not.toContain("starting workerd");
+    } finally {
+      await new Promise((closed) => taken.close(closed));
+    }
+  }, 60_000);
+
   it("refuses a broken project at start (exit 1) and a missing manifest (exit 2)", () => {
     const broken = join(scratch, "broken.config.json");
     writeFileSync(broken, JSON.stringify({ name: "broken", flows: ["missing.flow.json"], nodes: ["nodes.ts"] }));
@@ -105,6 +128,11 @@ describe("flows dev", () => {
     const missing = flows(["dev", "--manifest", join(scratch, "nope.json")], scratch);
     expect(missing.status).toBe(2);
     expect(missing.stderr).toContain("MANIFEST404");
+    const badHost = flows(["dev", "--host", "nope.invalid"], project);
+    expect(badHost.status).toBe(2);
+    expect(badHost.stderr).toContain(
+      '--host must be an IP address (127.0.0.1, 0.0.0.0, ::1) or localhost, got "nope.invalid"',
+    );
     const help = flows(["dev", "--help"], scratch);
     expect(help.status).toBe(0);
     expect(help.stdout).toContain("Usage: flows dev");

@@ -31,7 +31,7 @@ describe("flows publish workers --out", () => {
       [["--out", join(scratch, "a-file")], `OUT400: cannot use --out ${join(scratch, "a-file")}: `],
       [["--out", join(scratch, "a-file", "deeper")], "is a file, not a directory"],
       // Node 20's recursive mkdir never returns here; the publish must answer at once.
-      [["--out", "/proc/flows-out-test"], "OUT403: cannot create --out /proc/flows-out-test"],
+      [["--out", "/proc/flows-out-test"], "OUT400: cannot create --out /proc/flows-out-test"],
     ] as const;
     for (const [args, message] of cases) {
       const result = publish(...args);

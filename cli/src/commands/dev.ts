@@ -1,8 +1,10 @@
+import { isIP } from "node:net";
 import { join, relative, resolve } from "node:path";
 import { parseVerbArgs } from "../args";
 import { curlCommands } from "../dev/curl";
 import { readDevVars } from "../dev/dev-vars";
 import { miniflareOptions } from "../dev/miniflare-options";
+import { ensurePortFree } from "../dev/port-free";
 import { serveUntilStopped } from "../dev/watch";
 import { EXIT_FAILED, EXIT_OK, reportUsage, UsageError } from "../exit";
 import { summarize } from "../format/report";
@@ -27,14 +29,14 @@ Containers need Docker, which flows dev does not use: container-placed nodes are
 
 Options:
   --port <n>           port to listen on (default: 8787; 0 picks a free one)
-  --host <addr>        address to listen on (default: 127.0.0.1)
+  --host <addr>        address to listen on: an IP address or localhost (default: 127.0.0.1)
   --manifest <file>    the project manifest (default: ./flows.config.json)
   --state <dir>        state directory (default: .flows beside the manifest)
   --verbose            print every external command (esbuild) exactly as run
   -h, --help           show this help
 
 Stop with Ctrl-C (exit 130; SIGTERM: 143). Exit codes otherwise: 1 the project has errors at
-start or cannot be built, 2 usage error or the manifest cannot be read.
+start or cannot be built, 2 usage error, a port in use (PORT409) or the manifest cannot be read.
 `;
 
 const OPTIONS = {
@@ -45,6 +47,13 @@ const OPTIONS = {
   verbose: { type: "boolean" },
   help: { type: "boolean", short: "h" },
 } as const;
+
+/** workerd binds the address itself: a name it cannot bind would crash Miniflare's server, uncaught. */
+function readHost(text: string | undefined): string {
+  if (text === undefined) return "127.0.0.1";
+  if (text === "localhost" || isIP(text) !== 0) return text;
+  throw new UsageError("USAGE", `--host must be an IP address (127.0.0.1, 0.0.0.0, ::1) or localhost, got "${text}"`);
+}
 
 function readPort(text: string | undefined): number {
   if (text === undefined) return 8787;
@@ -68,7 +77,8 @@ export async function devCommand(argv: readonly string[], io: CliIo): Promise<nu
     }
     if (positionals.length > 0) throw new UsageError("USAGE", `unexpected arguments: ${positionals.join(" ")}`);
     const port = readPort(values.port);
-    const host = values.host ?? "127.0.0.1";
+    const host = readHost(values.host);
+    await ensurePortFree(host, port);
     const manifestPath = resolve(values.manifest ?? "flows.config.json");
     const steps = progress(io, "dev", values.verbose === true);
     const style = { color: stderrColor(io) };

@@ -5,6 +5,7 @@ import type { Kernel, RunEvent, RunStream } from "@flows/kernel";
 import { parseVerbArgs } from "../args";
 import { reportUsage, UsageError } from "../exit";
 import { formatDiagnosticLines } from "../format/text";
+import { makeDirs } from "../fs/make-dirs";
 import { findManifest, localCapabilitiesFor } from "../local/capabilities";
 import { createLocalKernel } from "../local/host";
 import { loadNodes } from "../local/load-nodes";
@@ -141,7 +142,7 @@ export async function runCommand(argv: readonly string[], io: RunIo): Promise<nu
     if (values.nodes === undefined) throw new UsageError("USAGE", "--nodes <module> is required");
     const timeoutMs = readTimeout(values.timeout);
     const payload = readJsonInput(values.input, "--input");
-    const stateDir = resolve(values.state ?? ".flows");
+    const stateDir = makeDirs(values.state ?? ".flows", "STATE400", "state directory");
     const { kernel, flowId } = await openLocalRun(flowFile, values.nodes, stateDir, {
       manifest: values.manifest,
       warn: (line) => io.stderr(`flows run: ${line}\n`),
