@@ -133,6 +133,9 @@ describe("flows dev", () => {
     expect(badHost.stderr).toContain(
       '--host must be an IP address (127.0.0.1, 0.0.0.0, ::1) or localhost, got "nope.invalid"',
     );
+    const badState = flows(["dev", "--port", "0", "--state", "/proc/flows-dev-state"], project);
+    expect(badState.status).toBe(2);
+    expect(badState.stderr).toContain("STATE400: cannot create state directory /proc/flows-dev-state/dev");
     const help = flows(["dev", "--help"], scratch);
     expect(help.status).toBe(0);
     expect(help.stdout).toContain("Usage: flows dev");

@@ -1,5 +1,5 @@
 import { isIP } from "node:net";
-import { join, relative, resolve } from "node:path";
+import { dirname, join, relative, resolve } from "node:path";
 import { parseVerbArgs } from "../args";
 import { curlCommands } from "../dev/curl";
 import { readDevVars } from "../dev/dev-vars";
@@ -9,6 +9,7 @@ import { serveUntilStopped } from "../dev/watch";
 import { EXIT_FAILED, EXIT_OK, reportUsage, UsageError } from "../exit";
 import { summarize } from "../format/report";
 import { formatDiagnosticLines, formatText } from "../format/text";
+import { makeDirs } from "../fs/make-dirs";
 import type { CliIo } from "../io";
 import { BuildError } from "../publish/bundle";
 import { emitWorker } from "../publish/emit";
@@ -80,6 +81,8 @@ export async function devCommand(argv: readonly string[], io: CliIo): Promise<nu
     const host = readHost(values.host);
     await ensurePortFree(host, port);
     const manifestPath = resolve(values.manifest ?? "flows.config.json");
+    // --state is relative to the project, like everything the manifest names.
+    const stateDir = resolve(dirname(manifestPath), values.state ?? ".flows", "dev");
     const steps = progress(io, "dev", values.verbose === true);
     const style = { color: stderrColor(io) };
 
@@ -92,13 +95,12 @@ export async function devCommand(argv: readonly string[], io: CliIo): Promise<nu
       }
       // Warnings (e.g. a misspelt manifest key) do not stop the project, but are shown.
       for (const line of formatDiagnosticLines(checked.reports, style)) io.stderr(`${line}\n`);
-      const stateDir = resolve(checked.project.root, values.state ?? ".flows", "dev");
+      makeDirs(stateDir, "STATE400", "state directory");
       const scriptPath = await emitWorker(checked.project, join(stateDir, "build"), steps);
       return { project: checked.project, scriptPath };
     };
     const first = await load();
     if (first === undefined) return EXIT_FAILED;
-    const stateDir = resolve(first.project.root, values.state ?? ".flows", "dev");
     const secretsFor = (project: Project) => {
       const fromFile = readDevVars(join(project.root, ".dev.vars"));
       const secrets: Record<string, string> = { ...fromFile };
