@@ -1,4 +1,4 @@
-import type { Diagnostic, FlowIR } from "@flows/flow-ir";
+import { type Diagnostic, type FlowIR, forEachNodeHint } from "@flows/flow-ir";
 import { checkBinding, type Environment } from "./binding-check";
 import type { ManifestLike } from "./manifest";
 import type { CapabilityRegistry } from "./registry";
@@ -26,19 +26,11 @@ export interface PreflightResult {
 export function preflight({ flow, registry, manifest, env }: PreflightInput): PreflightResult {
   const firstUse = new Map<string, { node: string; hint: string; path: string }>();
   flow.nodes.forEach((node, index) => {
-    const lists = [
-      ["effectHints", node.effectHints],
-      ["determinismHints", node.determinismHints],
-    ] as const;
-    for (const [field, hints] of lists) {
-      hints.forEach((hint, position) => {
-        for (const name of registry.capabilitiesForHint(hint)) {
-          if (!firstUse.has(name)) {
-            firstUse.set(name, { node: node.alias, hint, path: `/nodes/${index}/${field}/${position}` });
-          }
-        }
-      });
-    }
+    forEachNodeHint(node, index, (hint, path) => {
+      for (const name of registry.capabilitiesForHint(hint)) {
+        if (!firstUse.has(name)) firstUse.set(name, { node: node.alias, hint, path: path() });
+      }
+    });
   });
   const diagnostics: Diagnostic[] = [];
   for (const [name, use] of firstUse) {

@@ -1,5 +1,5 @@
+import { closest } from "@flows/flow-ir";
 import { UsageError } from "./exit";
-import { closest } from "./suggest";
 
 export interface OptionSpec {
   readonly type: "string" | "boolean";

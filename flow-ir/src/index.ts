@@ -3,6 +3,7 @@ export { countBySeverity, type Diagnostic, edgeLabel, type Severity } from "./di
 export * from "./graph/index";
 export { BUILTIN_HINTS } from "./hints/builtin";
 export type { HintConstraint } from "./hints/constraint";
+export { forEachNodeHint } from "./hints/node-hints";
 export { createHintRegistry, type HintRegistry, normalizeHintId } from "./hints/registry";
 export * from "./ir/enums";
 export { determinismAtMost, effectsAtLeast } from "./ir/lattice";
@@ -14,6 +15,7 @@ export { createPositionLocator, positionAt, type SourcePosition } from "./json/p
 export { checkManifestText, type ManifestCheck } from "./manifest/check";
 export { ManifestSchema, type ProjectManifest, type ProjectManifestInput } from "./manifest/manifest";
 export { FLOW_IR_SCHEMA_ID, flowIrJsonSchema, MANIFEST_SCHEMA_ID, manifestJsonSchema } from "./schema/json-schema";
+export { closest } from "./suggest/closest";
 export * from "./surfaces/index";
 export { MIN_EXACTLY_ONCE_TTL_MS } from "./validate/checks/exactly-once";
 export { type ValidateOptions, type ValidationResult, validate } from "./validate/validate";

@@ -197,7 +197,7 @@ describe("exit code 2", () => {
     [
       "a malformed manifest",
       ["validate", "--manifest", "test/cli/fixtures/bad-manifest.json", "test/cli/fixtures/clean.flow.json"],
-      "MANIFEST400: manifest test/cli/fixtures/bad-manifest.json is malformed",
+      "MANIFEST002: manifest test/cli/fixtures/bad-manifest.json is malformed",
     ],
   ];
   for (const [what, args, message] of cases) {

@@ -106,7 +106,18 @@ describe("flows publish workers on broken inputs", () => {
     const missing = flows(["publish", "workers", "--out", join(empty, "out")], scratch);
     expect(missing.status).toBe(2);
     expect(missing.stderr).toContain("MANIFEST404");
+    expect(missing.stderr).toContain(
+      'no such file: create a project with "flows init", or name the manifest with --manifest',
+    );
     expect(existsSync(join(empty, "out"))).toBe(false);
+    const directory = flows(["publish", "workers", "--manifest", scratch], scratch);
+    expect(directory.status).toBe(2);
+    expect(directory.stderr).toContain(
+      `it is a directory: name the manifest file, e.g. --manifest ${join(scratch, "flows.config.json")}`,
+    );
+    const initInProc = flows(["init", "/proc/flows-init-test"], scratch);
+    expect(initInProc.status).toBe(2);
+    expect(initInProc.stderr).toContain("WRITE500: cannot create directory /proc/flows-init-test");
     const target = flows(["publish", "pages"], scratch);
     expect(target.status).toBe(2);
     expect(target.stderr).toContain('unknown target "pages"');

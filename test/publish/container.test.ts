@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { buildCli, flows, freePort, type Running, readJsonc, start, wranglerBin } from "./support";
+import { buildCli, flows, type Running, readJsonc, startWranglerDev } from "./support";
 
 // A project with a container-placed node publishes a linux/amd64 Dockerfile, a container entry
 // that really starts with Node and answers /ping and /node, and a wrangler.jsonc with the
@@ -69,52 +69,13 @@ describe("publishing a project with a container", () => {
   }, 120_000);
 
   it("runs the container entry with Node: /ping answers, a container node runs, SIGTERM exits 0", async () => {
-    const port = await freePort();
-    running = start(process.execPath, [join(dist, "container/index.mjs")], dist, {
-      PORT: String(port),
-      FLOWS_LISTEN_HOST: "127.0.0.1",
+    const served = await startWranglerDev(dist, {
+      persistTo: join(scratch, "wrangler-state"),
+      token: "t",
+      extra: ["--enable-containers=false"],
     });
-    await running.waitFor(/container ready/);
-    const ping = await fetch(`http://127.0.0.1:${port}/ping`);
-    expect(ping.status).toBe(200);
-    expect(await ping.json()).toEqual({ ok: true });
-    const node = await fetch(`http://127.0.0.1:${port}/node`, {
-      method: "POST",
-      headers: { "x-flows-meta": JSON.stringify({ run_id: "r-1", flow_id: "hello" }) },
-      body: JSON.stringify({ flow: "hello", node: "greet", input: { name: "Ada" } }),
-    });
-    expect(await node.json()).toEqual({ output: { name: "Ada", greeting: "Hello, Ada!" } });
-    const child = running.child;
-    await running.stop();
-    expect(child.exitCode).toBe(0);
-  }, 60_000);
-
-  it("the published Worker with its Container class loads in wrangler dev (containers disabled)", async () => {
-    const port = await freePort();
-    running = start(
-      process.execPath,
-      [
-        wranglerBin,
-        "dev",
-        "--config",
-        "wrangler.jsonc",
-        "--enable-containers=false",
-        "--ip",
-        "127.0.0.1",
-        "--port",
-        String(port),
-        "--inspector-port",
-        String(await freePort()),
-        "--persist-to",
-        join(scratch, "wrangler-state"),
-        "--var",
-        "FLOWS_API_TOKEN:t",
-        "--var",
-        "FLOWS_RESUME_SECRET:s",
-      ],
-      dist,
-    );
-    await running.waitFor(/Ready on http/, 90_000);
+    running = served.running;
+    const port = served.port;
     const health = await fetch(`http://127.0.0.1:${port}/health`);
     expect(health.status).toBe(200);
     const listed = await fetch(`http://127.0.0.1:${port}/flows`, { headers: { authorization: "Bearer t" } });

@@ -1,5 +1,6 @@
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
@@ -24,8 +25,8 @@ afterEach(async () => {
 });
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
-async function startDev(): Promise<string> {
-  dev = start(process.execPath, [flowsBin, "dev", "--port", "0"], project);
+async function startDev(...extra: string[]): Promise<string> {
+  dev = start(process.execPath, [flowsBin, "dev", "--port", "0", ...extra], project);
   // Ready, then the URL and one command per trigger, the health check last.
   const output = await dev.waitFor(/curl http:\S+\/health\n/);
   return (/ready on (http:\/\/127\.0\.0\.1:\d+)/.exec(output) as RegExpExecArray)[1] as string;
@@ -86,6 +87,36 @@ describe("flows dev", () => {
     expect((await invoke(again, "Lin")).body.output?.visits).toBe(2);
   }, 120_000);
 
+  it("does not reload on its own writes when --state lies inside the project", async () => {
+    const url = await startDev("--state", "custom-state");
+    expect((await invoke(url, "Lin")).status).toBe(200);
+    // Let the watcher see the KV and run-state writes; a reload would rebuild, and rebuild again.
+    await new Promise((settle) => setTimeout(settle, 1500));
+    expect(dev?.output()).not.toContain("reloaded after a change");
+  }, 60_000);
+
+  it("refuses a port in use (PORT409, exit 2) before starting workerd", async () => {
+    const taken = createServer();
+    await new Promise<void>((listening) => taken.listen(0, "127.0.0.1", listening));
+    try {
+      const address = taken.address();
+      const port = typeof address === "object" && address !== null ? address.port : 0;
+      const result = await new Promise<{ status: number | null; stderr: string }>((done) => {
+        const child = spawn(process.execPath, [flowsBin, "dev", "--port", String(port)], { cwd: project });
+        let stderr = "";
+        child.stderr.on("data", (chunk: Buffer) => {
+          stderr += chunk.toString();
+        });
+        child.on("close", (status) => done({ status, stderr }));
+      });
+      expect(result.status).toBe(2);
+      expect(result.stderr).toContain(`PORT409: 127.0.0.1:${port} is in use: pick another with --port`);
+      expect(result.stderr).not.toContain("starting workerd");
+    } finally {
+      await new Promise((closed) => taken.close(closed));
+    }
+  }, 60_000);
+
   it("refuses a broken project at start (exit 1) and a missing manifest (exit 2)", () => {
     const broken = join(scratch, "broken.config.json");
     writeFileSync(broken, JSON.stringify({ name: "broken", flows: ["missing.flow.json"], nodes: ["nodes.ts"] }));
@@ -97,6 +128,14 @@ describe("flows dev", () => {
     const missing = flows(["dev", "--manifest", join(scratch, "nope.json")], scratch);
     expect(missing.status).toBe(2);
     expect(missing.stderr).toContain("MANIFEST404");
+    const badHost = flows(["dev", "--host", "nope.invalid"], project);
+    expect(badHost.status).toBe(2);
+    expect(badHost.stderr).toContain(
+      '--host must be an IP address (127.0.0.1, 0.0.0.0, ::1) or localhost, got "nope.invalid"',
+    );
+    const badState = flows(["dev", "--port", "0", "--state", "/proc/flows-dev-state"], project);
+    expect(badState.status).toBe(2);
+    expect(badState.stderr).toContain("STATE400: cannot create state directory /proc/flows-dev-state/dev");
     const help = flows(["dev", "--help"], scratch);
     expect(help.status).toBe(0);
     expect(help.stdout).toContain("Usage: flows dev");

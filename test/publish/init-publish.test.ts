@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { buildCli, flows, freePort, type Running, readJsonc, start, wranglerBin } from "./support";
+import { buildCli, flows, type Running, readJsonc, startWranglerDev } from "./support";
 
 // From nothing to a served Worker, the way a new user goes: flows init in a temp dir, the
 // project validates and runs locally, publishes with a passing wrangler dry run, the published
@@ -83,30 +83,9 @@ describe("flows init → publish workers → wrangler dev", () => {
   }, 120_000);
 
   it("is served by wrangler dev offline and answers a trigger with the flow's result", async () => {
-    const port = await freePort();
-    running = start(
-      process.execPath,
-      [
-        wranglerBin,
-        "dev",
-        "--config",
-        "wrangler.jsonc",
-        "--ip",
-        "127.0.0.1",
-        "--port",
-        String(port),
-        "--inspector-port",
-        String(await freePort()),
-        "--persist-to",
-        join(scratch, "wrangler-state"),
-        "--var",
-        "FLOWS_API_TOKEN:e2e-token",
-        "--var",
-        "FLOWS_RESUME_SECRET:e2e-resume",
-      ],
-      dist,
-    );
-    await running.waitFor(/Ready on http/, 90_000);
+    const served = await startWranglerDev(dist, { persistTo: join(scratch, "wrangler-state"), token: "e2e-token" });
+    running = served.running;
+    const port = served.port;
     const response = await fetch(`http://127.0.0.1:${port}/flows/hello/invoke`, {
       method: "POST",
       headers: { authorization: "Bearer e2e-token", "content-type": "application/json" },

@@ -115,3 +115,20 @@ export function readJsonc(file: string): Record<string, unknown> {
     .join("\n");
   return JSON.parse(text) as Record<string, unknown>;
 }
+
+/**
+ * `wrangler dev` serving the published project in `dist`, offline on free loopback ports, with
+ * the host's two secrets given as vars; resolves once it is ready.
+ */
+export async function startWranglerDev(
+  dist: string,
+  options: { readonly persistTo: string; readonly token: string; readonly extra?: readonly string[] },
+): Promise<{ readonly running: Running; readonly port: number }> {
+  const port = await freePort();
+  const args = ["dev", "--config", "wrangler.jsonc", ...(options.extra ?? []), "--ip", "127.0.0.1"];
+  args.push("--port", String(port), "--inspector-port", String(await freePort()), "--persist-to", options.persistTo);
+  args.push("--var", `FLOWS_API_TOKEN:${options.token}`, "--var", `FLOWS_RESUME_SECRET:${options.token}-resume`);
+  const running = start(process.execPath, [wranglerBin, ...args], dist);
+  await running.waitFor(/Ready on http/, 90_000);
+  return { running, port };
+}

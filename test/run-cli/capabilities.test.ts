@@ -80,4 +80,27 @@ describe("capabilities in local runs", () => {
     expect(refused.stderr).toContain("CAP101");
     expect(existsSync(join(state, "runs"))).toBe(false);
   });
+
+  it("checks the manifest against its schema first: MANIFEST001/002 at file:line:col, exit 2, nothing run", () => {
+    const cases = [
+      ["not-json.config.json", '{\n  "capabilities": {\n', /not-json\.config\.json:3:1 {2}MANIFEST001 /, "MANIFEST001"],
+      [
+        "schema.config.json",
+        '{\n  "capabilities": {\n    "kv": { "provider": 7 }\n  }\n}\n',
+        /schema\.config\.json:3:13 {2}MANIFEST002 {2}\/capabilities\/kv\/provider: provider must be a string/,
+        "MANIFEST002",
+      ],
+    ] as const;
+    for (const [name, text, line, code] of cases) {
+      writeFileSync(join(scratch, name), text);
+      const state = join(scratch, `state-${name}`);
+      const args = ["--state", state, "--manifest", join(scratch, name), "--input", '{"name":"ada"}'];
+      const result = flows("run", join(scratch, "counter.flow.json"), "--nodes", join(scratch, "nodes.mjs"), ...args);
+      expect(result.status, result.stderr).toBe(2);
+      expect(result.stderr).toContain(`flows run: ${code}: manifest `);
+      expect(result.stderr).toMatch(line);
+      expect(result.stderr).not.toMatch(/\n\s+at /);
+      expect(existsSync(join(state, "runs"))).toBe(false);
+    }
+  });
 });

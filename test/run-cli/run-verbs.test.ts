@@ -170,5 +170,15 @@ describe("flows run / resume / runs / inspect", () => {
     const missing = flows("run", flowFile, "--nodes", partialNodes, "--state", state);
     expect(missing.status).toBe(2);
     expect(missing.stderr).toContain("IMPL001");
+    // Node 20's recursive mkdir never returns under /proc; the run must answer at once.
+    const unreachable = flows("run", flowFile, "--nodes", nodes, "--state", "/proc/flows-state-test");
+    expect(unreachable.status).toBe(2);
+    expect(unreachable.stderr).toContain("STATE400: cannot create state directory /proc/flows-state-test");
+    const throwing = join(scratch, "throwing.mjs");
+    writeFileSync(throwing, 'throw new Error("boom at load");\nexport default {};\n');
+    const failed = flows("run", flowFile, "--nodes", throwing, "--state", state);
+    expect(failed.status).toBe(2);
+    expect(failed.stderr).toContain(`NODES003: node module ${throwing} failed while loading: boom at load`);
+    expect(failed.stderr).not.toMatch(/\n\s+at /);
   });
 });

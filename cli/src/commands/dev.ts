@@ -1,17 +1,20 @@
-import { type FSWatcher, watch } from "node:fs";
-import { join, relative, resolve } from "node:path";
+import { isIP } from "node:net";
+import { dirname, join, relative, resolve } from "node:path";
 import { parseVerbArgs } from "../args";
 import { curlCommands } from "../dev/curl";
 import { readDevVars } from "../dev/dev-vars";
 import { miniflareOptions } from "../dev/miniflare-options";
+import { ensurePortFree } from "../dev/port-free";
+import { serveUntilStopped } from "../dev/watch";
 import { EXIT_FAILED, EXIT_OK, reportUsage, UsageError } from "../exit";
 import { summarize } from "../format/report";
-import { formatDiagnosticLines, formatSummaryLine } from "../format/text";
+import { formatDiagnosticLines, formatText } from "../format/text";
+import { makeDirs } from "../fs/make-dirs";
 import type { CliIo } from "../io";
 import { BuildError } from "../publish/bundle";
 import { emitWorker } from "../publish/emit";
 import { API_TOKEN_SECRET, secretNamesOf } from "../publish/names";
-import { type Progress, progress, stderrColor } from "../publish/progress";
+import { progress, stderrColor } from "../publish/progress";
 import { checkProject, type Project } from "../publish/project";
 
 export const DEV_HELP = `Usage: flows dev [--port <n>] [options]
@@ -27,14 +30,14 @@ Containers need Docker, which flows dev does not use: container-placed nodes are
 
 Options:
   --port <n>           port to listen on (default: 8787; 0 picks a free one)
-  --host <addr>        address to listen on (default: 127.0.0.1)
+  --host <addr>        address to listen on: an IP address or localhost (default: 127.0.0.1)
   --manifest <file>    the project manifest (default: ./flows.config.json)
   --state <dir>        state directory (default: .flows beside the manifest)
   --verbose            print every external command (esbuild) exactly as run
   -h, --help           show this help
 
 Stop with Ctrl-C (exit 130; SIGTERM: 143). Exit codes otherwise: 1 the project has errors at
-start or cannot be built, 2 usage error or the manifest cannot be read.
+start or cannot be built, 2 usage error, a port in use (PORT409) or the manifest cannot be read.
 `;
 
 const OPTIONS = {
@@ -46,8 +49,12 @@ const OPTIONS = {
   help: { type: "boolean", short: "h" },
 } as const;
 
-/** Folders whose changes are not the project's sources. */
-const IGNORED = [".flows", "dist", "node_modules", ".git", ".wrangler"];
+/** workerd binds the address itself: a name it cannot bind would crash Miniflare's server, uncaught. */
+function readHost(text: string | undefined): string {
+  if (text === undefined) return "127.0.0.1";
+  if (text === "localhost" || isIP(text) !== 0) return text;
+  throw new UsageError("USAGE", `--host must be an IP address (127.0.0.1, 0.0.0.0, ::1) or localhost, got "${text}"`);
+}
 
 function readPort(text: string | undefined): number {
   if (text === undefined) return 8787;
@@ -71,8 +78,11 @@ export async function devCommand(argv: readonly string[], io: CliIo): Promise<nu
     }
     if (positionals.length > 0) throw new UsageError("USAGE", `unexpected arguments: ${positionals.join(" ")}`);
     const port = readPort(values.port);
-    const host = values.host ?? "127.0.0.1";
+    const host = readHost(values.host);
+    await ensurePortFree(host, port);
     const manifestPath = resolve(values.manifest ?? "flows.config.json");
+    // --state is relative to the project, like everything the manifest names.
+    const stateDir = resolve(dirname(manifestPath), values.state ?? ".flows", "dev");
     const steps = progress(io, "dev", values.verbose === true);
     const style = { color: stderrColor(io) };
 
@@ -80,18 +90,17 @@ export async function devCommand(argv: readonly string[], io: CliIo): Promise<nu
     const load = async (): Promise<Loaded | undefined> => {
       const checked = checkProject(manifestPath);
       if (!checked.ok) {
-        io.stderr(
-          `${[...formatDiagnosticLines(checked.reports, style), formatSummaryLine(summarize(checked.reports), style)].join("\n")}\n`,
-        );
+        io.stderr(formatText(checked.reports, summarize(checked.reports), style));
         return undefined;
       }
-      const stateDir = resolve(checked.project.root, values.state ?? ".flows", "dev");
+      // Warnings (e.g. a misspelt manifest key) do not stop the project, but are shown.
+      for (const line of formatDiagnosticLines(checked.reports, style)) io.stderr(`${line}\n`);
+      makeDirs(stateDir, "STATE400", "state directory");
       const scriptPath = await emitWorker(checked.project, join(stateDir, "build"), steps);
       return { project: checked.project, scriptPath };
     };
     const first = await load();
     if (first === undefined) return EXIT_FAILED;
-    const stateDir = resolve(first.project.root, values.state ?? ".flows", "dev");
     const secretsFor = (project: Project) => {
       const fromFile = readDevVars(join(project.root, ".dev.vars"));
       const secrets: Record<string, string> = { ...fromFile };
@@ -123,7 +132,7 @@ export async function devCommand(argv: readonly string[], io: CliIo): Promise<nu
     steps.ok(`ready on ${url} (state in ${relative(process.cwd(), stateDir) || stateDir})`);
     io.stdout(`${url}\n${curlCommands(first.project, url, token).join("\n")}\n`);
 
-    return await serveUntilStopped(first.project.root, steps, async (changed) => {
+    return await serveUntilStopped(first.project.root, stateDir, steps, async (changed) => {
       const next = await load();
       if (next === undefined) {
         steps.step(`${changed} changed; the project has errors, still serving the last good build`);
@@ -139,38 +148,4 @@ export async function devCommand(argv: readonly string[], io: CliIo): Promise<nu
     }
     return reportUsage(error, io, "dev");
   }
-}
-
-/** Watches the project's files, reloading (one at a time, after changes settle) until SIGINT or SIGTERM. */
-function serveUntilStopped(root: string, steps: Progress, reload: (changed: string) => Promise<void>): Promise<number> {
-  return new Promise((resolveExit) => {
-    let timer: NodeJS.Timeout | undefined;
-    let pending: string | undefined;
-    let running = Promise.resolve();
-    const watcher: FSWatcher = watch(root, { recursive: true }, (_event, file) => {
-      if (file === null) return;
-      const name = String(file);
-      if (IGNORED.some((folder) => name === folder || name.startsWith(`${folder}/`))) return;
-      pending = name;
-      clearTimeout(timer);
-      timer = setTimeout(() => {
-        const changed = pending ?? name;
-        running = running.then(() =>
-          reload(changed).catch((error: unknown) =>
-            steps.step(`reload failed: ${error instanceof Error ? error.message : String(error)}`),
-          ),
-        );
-      }, 150);
-    });
-    const stop = () => {
-      clearTimeout(timer);
-      watcher.close();
-      process.off("SIGINT", stop);
-      process.off("SIGTERM", stop);
-      steps.step("stopping");
-      void running.then(() => resolveExit(EXIT_OK));
-    };
-    process.on("SIGINT", stop);
-    process.on("SIGTERM", stop);
-  });
 }

@@ -1,6 +1,6 @@
+import { closest } from "@flows/flow-ir";
 import { EXIT_OK, EXIT_USAGE } from "../exit";
 import type { CliIo } from "../io";
-import { closest } from "../suggest";
 import { VERSION } from "../version";
 
 export const MAIN_HELP = `flows ${VERSION} — run Flow IR workflows on Cloudflare

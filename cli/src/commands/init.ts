@@ -1,7 +1,8 @@
-import { existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { existsSync, writeFileSync } from "node:fs";
 import { basename, join, resolve } from "node:path";
 import { parseVerbArgs } from "../args";
 import { EXIT_OK, reportUsage, UsageError } from "../exit";
+import { makeDirs } from "../fs/make-dirs";
 import { DEV_VARS, GITIGNORE, helloFlow, manifest, NODES_TS, packageJson, readme } from "../init/templates";
 import type { CliIo } from "../io";
 import { kebab } from "../publish/names";
@@ -65,8 +66,8 @@ export async function initCommand(argv: readonly string[], io: CliIo): Promise<n
         `${dir} already has ${taken.join(", ")}; nothing was written (choose another directory)`,
       );
     }
+    makeDirs(dir, "WRITE500", "directory");
     try {
-      mkdirSync(dir, { recursive: true });
       for (const [file, text] of Object.entries(files)) writeFileSync(join(dir, file), text, { flag: "wx" });
     } catch (error) {
       throw new UsageError(

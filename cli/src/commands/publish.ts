@@ -7,6 +7,7 @@ import type { CliIo } from "../io";
 import { BuildError } from "../publish/bundle";
 import { type Emitted, emitProject } from "../publish/emit";
 import { shortFingerprint } from "../publish/fingerprint";
+import { prepareOutDir } from "../publish/out-dir";
 import { type Progress, progress, stderrColor } from "../publish/progress";
 import { checkProject } from "../publish/project";
 import { wranglerDeploy, wranglerDryRun } from "../publish/wrangler-run";
@@ -32,7 +33,8 @@ Written to the output directory:
 The same input gives byte-identical output.
 
 Options:
-  --out <dir>          output directory (default: dist beside flows.config.json)
+  --out <dir>          output directory (default: dist beside flows.config.json); a directory
+                       of its own, never the project directory (OUT409)
   --manifest <file>    the project manifest (default: ./flows.config.json)
   --dry-run            check the result with \`wrangler deploy --dry-run\`, offline; the container
                        image is checked as registry.cloudflare.com/<name>:<fingerprint>
@@ -98,8 +100,10 @@ export async function publishCommand(argv: readonly string[], io: CliIo): Promis
       );
       return EXIT_FAILED;
     }
+    // Warnings (e.g. a misspelt manifest key) do not stop a publish, but are shown.
+    for (const line of formatDiagnosticLines(checked.reports, { color: stderrColor(io) })) io.stderr(`${line}\n`);
     const { project } = checked;
-    const outDir = values.out === undefined ? resolve(project.root, "dist") : resolve(values.out);
+    const outDir = prepareOutDir(values.out, project.root);
     const emitted = await emitProject(project, outDir, steps);
     const tag = shortFingerprint(emitted.fingerprint);
     if (values["no-deploy"]) {

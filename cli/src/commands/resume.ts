@@ -1,7 +1,7 @@
-import { resolve } from "node:path";
 import { foldJournal } from "@flows/kernel";
 import { parseVerbArgs } from "../args";
 import { reportUsage, UsageError } from "../exit";
+import { makeDirs } from "../fs/make-dirs";
 import { createFsJournal } from "../local/journal";
 import { readRunMeta } from "../local/run-meta";
 import { openLocalStore } from "../local/store";
@@ -58,7 +58,7 @@ export async function resumeCommand(argv: readonly string[], io: RunIo): Promise
     if (values.checkpoint === undefined) throw new UsageError("USAGE", "--checkpoint <id> is required");
     const timeoutMs = readTimeout(values.timeout);
     const payload = readJsonInput(values.input, "--input");
-    const stateDir = resolve(values.state ?? ".flows");
+    const stateDir = makeDirs(values.state ?? ".flows", "STATE400", "state directory");
     const operator = openLocalStore(stateDir);
     const state = foldJournal(runId, await createFsJournal(operator).read(runId));
     if (state.started === undefined) throw new UsageError("RUN404", `no run ${runId} under ${stateDir}`);
@@ -69,7 +69,10 @@ export async function resumeCommand(argv: readonly string[], io: RunIo): Promise
       throw new UsageError("USAGE", `run ${runId} has no recorded flow file or nodes module: pass --flow and --nodes`);
     }
     const token = values.token ?? state.halt?.token ?? "";
-    const { kernel } = await openLocalRun(flowFile, nodesModule, stateDir, values.manifest);
+    const { kernel } = await openLocalRun(flowFile, nodesModule, stateDir, {
+      manifest: values.manifest,
+      warn: (line) => io.stderr(`flows resume: ${line}\n`),
+    });
     const onEvent = progressFor(io, values.quiet);
     const stream = kernel.resumeStream({
       runId,

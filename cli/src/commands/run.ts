@@ -4,12 +4,15 @@ import { parseJson, validate } from "@flows/flow-ir";
 import type { Kernel, RunEvent, RunStream } from "@flows/kernel";
 import { parseVerbArgs } from "../args";
 import { reportUsage, UsageError } from "../exit";
-import { findManifest, localCapabilitiesFor, readManifestFile } from "../local/capabilities";
+import { formatDiagnosticLines } from "../format/text";
+import { makeDirs } from "../fs/make-dirs";
+import { findManifest, localCapabilitiesFor } from "../local/capabilities";
 import { createLocalKernel } from "../local/host";
 import { loadNodes } from "../local/load-nodes";
 import { progressPrinter } from "../local/progress";
 import { writeRunMeta } from "../local/run-meta";
 import { openLocalStore } from "../local/store";
+import { readManifest } from "../manifest/read";
 import { type RunIo, readJsonInput, readTimeout, reportOutcome } from "./run-io";
 
 export const RUN_HELP = `Usage: flows run <flow.json> --nodes <module> [options]
@@ -61,12 +64,19 @@ export interface LocalSetup {
   readonly stateDir: string;
 }
 
+export interface LocalRunOptions {
+  /** The manifest named by `--manifest` (default: flows.config.json beside the flow, if any). */
+  readonly manifest?: string | undefined;
+  /** Where the manifest's warnings go, one `file:line:col  CODE  message` line each. */
+  readonly warn?: (line: string) => void;
+}
+
 /** Reads and validates the flow file, loads the nodes, opens the local kernel. */
 export async function openLocalRun(
   flowFile: string,
   nodesModule: string,
   stateDir: string,
-  manifestFile?: string,
+  options: LocalRunOptions = {},
 ): Promise<LocalSetup> {
   let text: string;
   try {
@@ -84,8 +94,12 @@ export async function openLocalRun(
       `${flowFile} is not a valid flow:\n${first.map((d) => `  ${d.code} ${d.path} ${d.message}`).join("\n")}\nRun "flows validate ${flowFile}" for every finding.`,
     );
   }
-  const manifestPath = findManifest(flowFile, manifestFile);
-  const manifest = manifestPath === undefined ? undefined : readManifestFile(manifestPath);
+  const manifestPath = findManifest(flowFile, options.manifest);
+  const read = manifestPath === undefined ? undefined : readManifest(manifestPath);
+  if (read?.warnings !== undefined && options.warn !== undefined) {
+    for (const line of formatDiagnosticLines([read.warnings], { color: false })) options.warn(line);
+  }
+  const manifest = read?.manifest;
   // Capabilities are checked (CAP101, DAG203) before the node module is even loaded.
   const capabilities = await localCapabilitiesFor(result.flow, manifest, stateDir);
   const nodes = await loadNodes(nodesModule, { stateDir });
@@ -128,8 +142,11 @@ export async function runCommand(argv: readonly string[], io: RunIo): Promise<nu
     if (values.nodes === undefined) throw new UsageError("USAGE", "--nodes <module> is required");
     const timeoutMs = readTimeout(values.timeout);
     const payload = readJsonInput(values.input, "--input");
-    const stateDir = resolve(values.state ?? ".flows");
-    const { kernel, flowId } = await openLocalRun(flowFile, values.nodes, stateDir, values.manifest);
+    const stateDir = makeDirs(values.state ?? ".flows", "STATE400", "state directory");
+    const { kernel, flowId } = await openLocalRun(flowFile, values.nodes, stateDir, {
+      manifest: values.manifest,
+      warn: (line) => io.stderr(`flows run: ${line}\n`),
+    });
     const onEvent = progressFor(io, values.quiet);
     const stream = kernel.stream({
       flow: flowId,

@@ -86,7 +86,7 @@ describe("flows validate (in process)", () => {
   it("treats a malformed, broken or missing manifest as a usage error (exit 2), without a stack", async () => {
     const flow = fixture("clean.flow.json");
     for (const [manifest, message] of [
-      ["bad-manifest.json", "MANIFEST400: manifest"],
+      ["bad-manifest.json", "MANIFEST002: manifest"],
       ["broken-manifest.txt", "is not valid JSON at line 2"],
       ["missing.json", "MANIFEST404: cannot read manifest"],
     ] as const) {

@@ -6,10 +6,10 @@ import { formatJson } from "../format/json";
 import { type FileReport, summarize } from "../format/report";
 import { formatText } from "../format/text";
 import { type CliIo, colorEnabled } from "../io";
+import { readManifest } from "../manifest/read";
 import { readSource } from "../read-source";
 import { checkText } from "../validate/check-file";
 import { collectFiles, FLOW_FILE_SUFFIXES } from "../validate/collect-files";
-import { readManifest } from "../validate/manifest";
 import { bundledRegistry } from "../validate/registry";
 
 export const VALIDATE_HELP = `Usage: flows validate <files|dirs|-> [--format text|json|github] [--manifest <file>]
@@ -69,12 +69,13 @@ export async function validateCommand(argv: readonly string[], io: CliIo): Promi
     if (positionals.length === 0) {
       throw new UsageError("USAGE", "name the flow files or directories to validate (or - for standard input)");
     }
-    const manifest: ProjectManifest | undefined =
-      values.manifest === undefined ? undefined : readManifest(values.manifest);
+    const read = values.manifest === undefined ? undefined : readManifest(values.manifest);
+    const manifest: ProjectManifest | undefined = read?.manifest;
     const { files, problems } = collectFiles(positionals);
     const registry = bundledRegistry();
     const options = manifest === undefined ? { registry } : { registry, manifest };
-    const reports: FileReport[] = [];
+    // The manifest's own warnings (e.g. a misspelt key) are reported like a flow file's.
+    const reports: FileReport[] = read?.warnings === undefined ? [] : [read.warnings];
     for (const file of files) {
       const source = await readSource(file, io);
       if (!source.ok) {

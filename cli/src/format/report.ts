@@ -1,4 +1,4 @@
-import type { Diagnostic, Severity, SourcePosition } from "@flows/flow-ir";
+import { createPositionLocator, type Diagnostic, type Severity, type SourcePosition } from "@flows/flow-ir";
 
 /** A diagnostic with the line and column its JSON Pointer leads to in the file's text. */
 export interface LocatedDiagnostic {
@@ -45,4 +45,17 @@ export function summarize(reports: readonly FileReport[]): Summary {
     }
   }
   return { files: reports.length, errors, warnings };
+}
+
+/** Diagnostics about one text, each placed at the line and column its pointer leads to. */
+export function reportFor(file: string, text: string, diagnostics: readonly Diagnostic[]): FileReport {
+  const locator = createPositionLocator(
+    text,
+    diagnostics.map((d) => d.path),
+  );
+  return {
+    file,
+    ok: !diagnostics.some((d) => d.severity === "error"),
+    diagnostics: diagnostics.map((d) => locate(d, d.position ?? locator(d.path))),
+  };
 }

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { doCapability, doMemoryProvider } from "@flows/cap-do";
 import { doOpendalFsProvider, doOpendalMemoryProvider } from "@flows/cap-do/opendal";
@@ -9,7 +9,7 @@ import { queueOpendalFsProvider, queueOpendalMemoryProvider } from "@flows/cap-q
 import { r2Capability } from "@flows/cap-r2";
 import { r2OpendalFsProvider, r2OpendalMemoryProvider, r2OpendalS3Provider } from "@flows/cap-r2/opendal";
 import { createCapabilityRegistry, preflight, resolveCapabilities, scopeCapabilities } from "@flows/caps";
-import type { FlowIR, NodeIR, ProjectManifestInput } from "@flows/flow-ir";
+import type { FlowIR, NodeIR, ProjectManifest } from "@flows/flow-ir";
 import { UsageError } from "../exit";
 
 /** Every bundled capability with the providers a local run can use: memory and OpenDAL. */
@@ -37,31 +37,20 @@ export function findManifest(flowFile: string, named: string | undefined): strin
   return existsSync(beside) ? beside : undefined;
 }
 
-export function readManifestFile(path: string): ProjectManifestInput {
-  try {
-    return JSON.parse(readFileSync(path, "utf8")) as ProjectManifestInput;
-  } catch (error) {
-    throw new UsageError(
-      "MANIFEST400",
-      `cannot read manifest ${path}: ${error instanceof Error ? error.message : String(error)}`,
-    );
-  }
-}
-
 /**
  * Local runs keep capability data under the state directory: an `opendal.fs` entry without a
  * `root` gets `<state>/caps/<capability>`, so nothing is written anywhere else by default.
  */
-function withLocalRoots(manifest: ProjectManifestInput, stateDir: string): ProjectManifestInput {
-  const capabilities: Record<string, unknown> = {};
-  for (const [name, entry] of Object.entries(manifest.capabilities ?? {})) {
-    const options = (entry as { options?: Record<string, unknown> }).options ?? {};
+function withLocalRoots(manifest: ProjectManifest, stateDir: string): ProjectManifest {
+  const capabilities: ProjectManifest["capabilities"] = {};
+  for (const [name, entry] of Object.entries(manifest.capabilities)) {
+    const options = entry.options ?? {};
     capabilities[name] =
       entry.provider === "opendal.fs" && options.root === undefined
         ? { ...entry, options: { ...options, root: join(stateDir, "caps", name) } }
         : entry;
   }
-  return { ...manifest, capabilities } as ProjectManifestInput;
+  return { ...manifest, capabilities };
 }
 
 /**
@@ -70,10 +59,10 @@ function withLocalRoots(manifest: ProjectManifestInput, stateDir: string): Proje
  */
 export async function localCapabilitiesFor(
   flow: FlowIR,
-  manifest: ProjectManifestInput | undefined,
+  manifest: ProjectManifest | undefined,
   stateDir: string,
 ): Promise<((node: NodeIR) => Readonly<Record<string, unknown>>) | undefined> {
-  const effective = withLocalRoots(manifest ?? { capabilities: {} }, stateDir);
+  const effective = withLocalRoots(manifest ?? { capabilities: {}, secrets: [] }, stateDir);
   const checked = preflight({ flow, registry: localCapabilities, manifest: effective, env: process.env });
   const [first] = checked.diagnostics;
   if (first !== undefined) throw new UsageError(first.code, `${first.message} (${first.path})`);

@@ -36,12 +36,20 @@ export async function loadNodes(modulePath: string, environment: NodeModuleEnvir
     const reason = error instanceof Error ? error.message.split("\n").slice(0, 3).join(" ") : String(error);
     throw new UsageError("NODES001", `cannot build node module ${modulePath}: ${reason}`);
   }
-  const loaded = (await import(`${pathToFileURL(outfile).href}?t=${Date.now()}`)) as { default?: unknown };
-  const exported = loaded.default;
-  const registry =
-    typeof exported === "function"
-      ? await (exported as (env: NodeModuleEnvironment) => unknown)(environment)
-      : exported;
+  let registry: unknown;
+  try {
+    // The query makes a rebuilt module load anew in a process that already imported it.
+    const loaded = (await import(`${pathToFileURL(outfile).href}?t=${Date.now()}`)) as { default?: unknown };
+    const exported = loaded.default;
+    registry =
+      typeof exported === "function"
+        ? await (exported as (env: NodeModuleEnvironment) => unknown)(environment)
+        : exported;
+  } catch (error) {
+    // The module's own code failed as it loaded: the user's bug, not ours, so no stack trace.
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new UsageError("NODES003", `node module ${modulePath} failed while loading: ${reason}`);
+  }
   if (registry === null || typeof registry !== "object") {
     throw new UsageError(
       "NODES002",

@@ -21,6 +21,17 @@ export interface EmitSteps {
   readonly command: CommandLog;
 }
 
+/** The files the publish record in `outDir` lists: what an earlier publish wrote there. */
+function publishedFiles(outDir: string): ReadonlySet<string> {
+  try {
+    const record: unknown = JSON.parse(readFileSync(join(outDir, OUT.record), "utf8"));
+    const files = typeof record === "object" && record !== null && "files" in record ? record.files : undefined;
+    return new Set(typeof files === "object" && files !== null ? Object.keys(files) : []);
+  } catch {
+    return new Set();
+  }
+}
+
 /** Writes and bundles the Worker entry only: what `flows dev` serves. */
 export async function emitWorker(project: Project, outDir: string, steps: EmitSteps): Promise<string> {
   steps.step(`bundling the Worker (${project.flows.length} flow${project.flows.length === 1 ? "" : "s"})`);
@@ -56,9 +67,11 @@ export async function emitProject(project: Project, outDir: string, steps: EmitS
     );
     files.push(OUT.containerEntry, OUT.containerBundle);
   } else {
-    // A project that dropped its container must not leave the old image recipe behind.
+    // A project that dropped its container must not leave the old image recipe behind; only
+    // files an earlier publish recorded are removed, never a Dockerfile of the user's own.
+    const earlier = publishedFiles(outDir);
     for (const stale of [OUT.containerEntry, OUT.containerBundle, OUT.dockerfile])
-      rmSync(join(outDir, stale), { force: true });
+      if (earlier.has(stale)) rmSync(join(outDir, stale), { force: true });
   }
   const lockFile = join(project.root, "package-lock.json");
   const read = (file: string) => readFileSync(join(outDir, file));

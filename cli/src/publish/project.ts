@@ -1,14 +1,8 @@
-import { existsSync, readFileSync } from "node:fs";
-import { dirname, relative, resolve } from "node:path";
-import {
-  checkManifestText,
-  createPositionLocator,
-  type Diagnostic,
-  type FlowIR,
-  type ProjectManifest,
-} from "@flows/flow-ir";
+import { readFileSync, statSync } from "node:fs";
+import { dirname, join, relative, resolve } from "node:path";
+import { checkManifestText, type Diagnostic, type FlowIR, type ProjectManifest } from "@flows/flow-ir";
 import { UsageError } from "../exit";
-import { type FileReport, locate } from "../format/report";
+import { type FileReport, reportFor } from "../format/report";
 import { checkText } from "../validate/check-file";
 import { bundledRegistry } from "../validate/registry";
 import { checkProjectReferences, manifestProblem } from "./references";
@@ -35,26 +29,31 @@ export type ProjectCheck =
   | { readonly ok: true; readonly project: Project; readonly reports: readonly FileReport[] }
   | { readonly ok: false; readonly reports: readonly FileReport[] };
 
-function readText(path: string, what: string): string {
+const errorCode = (error: unknown) => (error instanceof Error && "code" in error ? error.code : undefined);
+
+/** The manifest's text; what to do instead when there is none. */
+function readManifestText(path: string): string {
   try {
     return readFileSync(path, "utf8");
-  } catch {
-    throw new UsageError("MANIFEST404", `cannot read ${what} ${path}`);
+  } catch (error) {
+    const code = errorCode(error);
+    const hint =
+      code === "ENOENT"
+        ? `no such file: create a project with "flows init", or name the manifest with --manifest`
+        : code === "EISDIR"
+          ? `it is a directory: name the manifest file, e.g. --manifest ${join(path, "flows.config.json")}`
+          : `unreadable (${String(code)})`;
+    throw new UsageError("MANIFEST404", `cannot read manifest ${path}: ${hint}`);
   }
 }
 
-/** Diagnostics about one text, each placed at the line and column its pointer leads to. */
-export function reportFor(file: string, text: string, diagnostics: readonly Diagnostic[]): FileReport {
-  const locator = createPositionLocator(
-    text,
-    diagnostics.map((d) => d.path),
-  );
-  return {
-    file,
-    ok: !diagnostics.some((d) => d.severity === "error"),
-    diagnostics: diagnostics.map((d) => locate(d, d.position ?? locator(d.path))),
-  };
-}
+const isFile = (path: string) => {
+  try {
+    return statSync(path).isFile();
+  } catch {
+    return false;
+  }
+};
 
 /**
  * Reads and checks a whole project before anything is generated: the manifest against its
@@ -67,7 +66,7 @@ export function checkProject(manifestPath: string): ProjectCheck {
   const manifestFile = resolve(manifestPath);
   const root = dirname(manifestFile);
   const shown = (path: string) => relative(process.cwd(), path) || path;
-  const manifestText = readText(manifestFile, "manifest");
+  const manifestText = readManifestText(manifestFile);
   const checked = checkManifestText(manifestText);
   if (!checked.ok) return { ok: false, reports: [reportFor(shown(manifestFile), manifestText, checked.diagnostics)] };
   const manifest = checked.manifest;
@@ -78,13 +77,13 @@ export function checkProject(manifestPath: string): ProjectCheck {
   const missing: Diagnostic[] = [];
   (manifest.flows ?? []).forEach((entry, index) => {
     const file = resolve(root, entry);
-    if (!existsSync(file)) {
+    if (!isFile(file)) {
       missing.push(
         manifestProblem(`/flows/${index}`, `flow file "${entry}" does not exist (relative to ${shown(root)})`),
       );
       return;
     }
-    const text = readText(file, "flow file");
+    const text = readFileSync(file, "utf8");
     const result = checkText(shown(file), text, { registry, manifest });
     if (result.report.diagnostics.length > 0) reports.push(result.report);
     if (result.flow !== undefined && result.report.ok) {
@@ -92,14 +91,14 @@ export function checkProject(manifestPath: string): ProjectCheck {
     }
   });
   (manifest.nodes ?? []).forEach((entry, index) => {
-    if (!existsSync(resolve(root, entry))) {
+    if (!isFile(resolve(root, entry))) {
       missing.push(
         manifestProblem(`/nodes/${index}`, `node module "${entry}" does not exist (relative to ${shown(root)})`),
       );
     }
   });
   const references = checkProjectReferences(manifest, flows, registry);
-  const manifestDiagnostics = [...missing, ...references.manifest];
+  const manifestDiagnostics = [...checked.diagnostics, ...missing, ...references.manifest];
   if (manifestDiagnostics.length > 0)
     reports.unshift(reportFor(shown(manifestFile), manifestText, manifestDiagnostics));
   for (const [index, diagnostics] of references.flows) {

@@ -1,4 +1,10 @@
-import type { Diagnostic, HintRegistry, ProjectManifest } from "@flows/flow-ir";
+import {
+  type Diagnostic,
+  encodePointer,
+  forEachNodeHint,
+  type HintRegistry,
+  type ProjectManifest,
+} from "@flows/flow-ir";
 import type { ProjectFlow } from "./project";
 
 export interface ReferenceFindings {
@@ -6,8 +12,6 @@ export interface ReferenceFindings {
   /** By index into the project's flows: CAP101 placed at the hint that needs the capability. */
   readonly flows: ReadonlyMap<number, readonly Diagnostic[]>;
 }
-
-const pointerKey = (key: string) => key.replaceAll("~", "~0").replaceAll("/", "~1");
 
 export const manifestProblem = (
   path: string,
@@ -59,11 +63,11 @@ export function checkProjectReferences(
     );
   for (const [queue, trigger] of Object.entries(manifest.triggers?.queues ?? {})) {
     if (!ids.has(trigger.flow))
-      unknownFlow(`/triggers/queues/${pointerKey(queue)}/flow`, trigger.flow, `queue "${queue}"`);
+      unknownFlow(encodePointer(["triggers", "queues", queue, "flow"]), trigger.flow, `queue "${queue}"`);
   }
   for (const [cron, names] of Object.entries(manifest.triggers?.crons ?? {})) {
     names.forEach((id, index) => {
-      if (!ids.has(id)) unknownFlow(`/triggers/crons/${pointerKey(cron)}/${index}`, id, `cron "${cron}"`);
+      if (!ids.has(id)) unknownFlow(encodePointer(["triggers", "crons", cron, index]), id, `cron "${cron}"`);
     });
   }
   const container = manifest.container;
@@ -88,28 +92,22 @@ export function checkProjectReferences(
     const reported = new Set<string>();
     const diagnostics: Diagnostic[] = [];
     flow.nodes.forEach((node, nodeIndex) => {
-      const lists = [
-        ["effectHints", node.effectHints],
-        ["determinismHints", node.determinismHints],
-      ] as const;
-      for (const [field, hints] of lists) {
-        hints.forEach((hint, position) => {
-          for (const constraint of registry.constraintsFor(hint)) {
-            const capability = constraint.capability;
-            if (capability === undefined || reported.has(capability)) continue;
-            reported.add(capability);
-            if (manifest.capabilities[capability]?.binding !== undefined) continue;
-            diagnostics.push({
-              code: "CAP101",
-              severity: "error",
-              message: `node "${node.alias}" uses capability "${capability}" (hint "${hint}"), which has no Cloudflare binding: set "capabilities": { "${capability}": { "binding": "…" } } in flows.config.json`,
-              path: `/nodes/${nodeIndex}/${field}/${position}`,
-              node: node.alias,
-              hint,
-            });
-          }
-        });
-      }
+      forEachNodeHint(node, nodeIndex, (hint, path) => {
+        for (const constraint of registry.constraintsFor(hint)) {
+          const capability = constraint.capability;
+          if (capability === undefined || reported.has(capability)) continue;
+          reported.add(capability);
+          if (manifest.capabilities[capability]?.binding !== undefined) continue;
+          diagnostics.push({
+            code: "CAP101",
+            severity: "error",
+            message: `node "${node.alias}" uses capability "${capability}" (hint "${hint}"), which has no Cloudflare binding: set "capabilities": { "${capability}": { "binding": "…" } } in flows.config.json`,
+            path: path(),
+            node: node.alias,
+            hint,
+          });
+        }
+      });
     });
     byFlow.set(flowIndex, diagnostics);
   });

@@ -36,6 +36,7 @@ export const DIAGNOSTIC_CODES = {
   MANIFEST001: "flows.config.json is not valid JSON",
   MANIFEST002: "flows.config.json does not match its schema",
   MANIFEST003: "flows.config.json refers to something the project does not have",
+  MANIFEST004: "flows.config.json has a key its schema does not know (kept, but ignored)",
 } as const;
 
 export type DiagnosticCode = keyof typeof DIAGNOSTIC_CODES;

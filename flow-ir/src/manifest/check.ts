@@ -4,6 +4,7 @@ import { parseJson } from "../json/parse";
 import { encodePointer } from "../json/pointer";
 import { createPositionLocator } from "../json/position";
 import { ManifestSchema, type ProjectManifest } from "./manifest";
+import { unknownKeyWarnings } from "./unknown-keys";
 
 export type ManifestCheck =
   | { readonly ok: true; readonly manifest: ProjectManifest; readonly diagnostics: readonly Diagnostic[] }
@@ -11,8 +12,8 @@ export type ManifestCheck =
 
 /**
  * Reads the text of `flows.config.json` and places every mistake: MANIFEST001 when it is not
- * JSON, MANIFEST002 for each schema violation, each with its JSON Pointer and the line and
- * column it leads to.
+ * JSON, MANIFEST002 for each schema violation, MANIFEST004 (a warning) for each key the schema
+ * does not know, each with its JSON Pointer and the line and column it leads to.
  */
 export function checkManifestText(text: string): ManifestCheck {
   const parsed = parseJson(text);
@@ -25,24 +26,23 @@ export function checkManifestText(text: string): ManifestCheck {
     };
   }
   const result = v.safeParse(ManifestSchema, parsed.value);
-  if (result.success) return { ok: true, manifest: result.output, diagnostics: [] };
-  const found = result.issues.map((issue) => ({
-    path: encodePointer((issue.path ?? []).map((item) => String(item.key))),
-    message: issue.message,
-  }));
+  const found: Diagnostic[] = result.success
+    ? []
+    : result.issues.map((issue) => {
+        const path = encodePointer((issue.path ?? []).map((item) => String(item.key)));
+        return {
+          code: "MANIFEST002",
+          severity: "error",
+          message: `${path === "" ? "the manifest" : path}: ${issue.message}`,
+          path,
+        };
+      });
+  found.push(...unknownKeyWarnings(ManifestSchema, parsed.value));
   const source = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
   const locate = createPositionLocator(
     source,
-    found.map((issue) => issue.path),
+    found.map((diagnostic) => diagnostic.path),
   );
-  return {
-    ok: false,
-    diagnostics: found.map(({ path, message }) => ({
-      code: "MANIFEST002",
-      severity: "error",
-      message: `${path === "" ? "the manifest" : path}: ${message}`,
-      path,
-      position: locate(path),
-    })),
-  };
+  const diagnostics = found.map((diagnostic) => ({ ...diagnostic, position: locate(diagnostic.path) }));
+  return result.success ? { ok: true, manifest: result.output, diagnostics } : { ok: false, diagnostics };
 }

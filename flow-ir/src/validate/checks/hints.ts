@@ -1,8 +1,8 @@
 import type { HintConstraint } from "../../hints/constraint";
+import { forEachNodeHint } from "../../hints/node-hints";
 import { DETERMINISM, EFFECTS } from "../../ir/enums";
 import { determinismAtMost, effectsAtLeast } from "../../ir/lattice";
 import type { Check } from "../context";
-import { forEachNodeHint } from "../context";
 
 interface Rules {
   readonly effects: HintConstraint | undefined;

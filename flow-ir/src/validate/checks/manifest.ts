@@ -1,5 +1,5 @@
+import { forEachNodeHint } from "../../hints/node-hints";
 import type { Check } from "../context";
-import { forEachNodeHint } from "../context";
 
 /** DAG203: every capability a node uses is bound in the manifest, and its secrets are listed. */
 export const checkManifest: Check = ({ flow, registry, manifest, report }) => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { closest } from "./suggest";
+import { closest } from "./closest";
 
 const VERBS = ["validate", "graph", "schema", "run", "resume", "runs", "inspect"];
 
@@ -10,6 +10,7 @@ describe("closest", () => {
     expect(closest("shema", VERBS)).toBe("schema");
     expect(closest("val", VERBS)).toBe("validate");
     expect(closest("VALIDATE", VERBS)).toBe("validate");
+    expect(closest("max_retry", ["flow", "max_retries", "retry_delay_seconds"])).toBe("max_retries");
   });
 
   it("suggests nothing when nothing is close", () => {

@@ -26,7 +26,8 @@ export function closest(word: string, candidates: readonly string[]): string | u
     const prefixed = candidates.find((candidate) => candidate.startsWith(lower));
     if (prefixed !== undefined) return prefixed;
   }
-  const allowed = lower.length <= 3 ? 1 : 2;
+  // Longer words carry longer slips (max_retry for max_retries) without becoming ambiguous.
+  const allowed = lower.length <= 3 ? 1 : lower.length <= 8 ? 2 : 3;
   let best: string | undefined;
   let bestDistance = allowed + 1;
   for (const candidate of candidates) {
