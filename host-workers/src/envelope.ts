@@ -20,7 +20,6 @@ const STATUS_BY_CODE: Readonly<Record<string, number>> = {
   DEDUPE409: 409,
   RUN499: 503,
   CTRL901: 501,
-  RESUME501: 501,
   IMPL001: 500,
   CAP101: 500,
   CONTAINER_CRASH_LOOP: 503,
