@@ -19,7 +19,8 @@ import {
 import type { JournalEntry, JournalStore } from "@flows/kernel";
 import type { WorkerEnv } from "../config";
 import { errorResponse } from "../envelope";
-import type { ContainerInstance } from "./container-class";
+import type { FlowContainerObject } from "./container-class";
+import type { ContainerInstance } from "./container-types";
 
 /** The journal methods a run's Durable Object serves to the bus (RPC). */
 export interface RunJournalRpc {
@@ -43,8 +44,8 @@ const refused = (message: string) =>
 
 /** One run's journal in its FlowRunObject, and no other run's. */
 function runJournal(env: WorkerEnv, runsBinding: string, runId: string): JournalStore {
-  const namespace = env[runsBinding] as DurableObjectNamespace;
-  const run = namespace.get(namespace.idFromName(runId)) as unknown as RunJournalRpc;
+  const namespace = env[runsBinding] as DurableObjectNamespace<RunJournalRpc & Rpc.DurableObjectBranded>;
+  const run: RunJournalRpc = namespace.get(namespace.idFromName(runId));
   const only = (id: string) => {
     if (id !== runId) throw refused(`the bus serves the journal of run "${runId}" only, not "${id}"`);
   };
@@ -126,8 +127,8 @@ export function createBusOutbound(options: BusOutboundOptions): OutboundHandler<
     const parsed = parseFlowsMeta(request.headers.get(FLOWS_META_HEADER));
     if (!parsed.ok) return errorResponse({ code: "META400", message: parsed.message }, 400);
     const { meta } = parsed;
-    const namespace = env[options.containerBinding] as DurableObjectNamespace;
-    const instance = namespace.get(namespace.idFromString(context.containerId)) as unknown as ContainerInstance;
+    const namespace = env[options.containerBinding] as DurableObjectNamespace<FlowContainerObject>;
+    const instance: ContainerInstance = namespace.get(namespace.idFromString(context.containerId));
     const grant = await instance.busGrant(meta.run_id);
     if (grant === null || grant.flow_id !== meta.flow_id) {
       return errorResponse(

@@ -1,4 +1,3 @@
-import { getContainer } from "@cloudflare/containers";
 import type { CapabilityRegistry } from "@flows/caps";
 import { decodeValueStream, type FlowsMeta } from "@flows/caps/bus";
 import type { FlowIR, NodeIR } from "@flows/flow-ir";
@@ -6,7 +5,8 @@ import type { FlowError, NodeImplementation, NodeRegistry, RunMetadata, RunOutco
 import type { WorkerEnv } from "../config";
 import type { RemoteResumeRequest, RemoteStream } from "../run-object";
 import type { InvokeRequest } from "../run-protocol";
-import type { ContainerAnswer, ContainerCall, ContainerInstance } from "./container-class";
+import type { FlowContainerObject } from "./container-class";
+import type { ContainerAnswer, ContainerCall, ContainerInstance } from "./container-types";
 import { CONTAINER_ERROR_CODES } from "./errors";
 import type { ContainerSettings } from "./settings";
 
@@ -112,13 +112,14 @@ export function createPlacement(settings: ContainerSettings, flows: readonly Flo
   /** A run's key names its instance; otherwise one of `instances` at random (as `getRandom` does). */
   const instanceFor = (env: WorkerEnv, key: unknown): { name: string; stub: ContainerInstance } => {
     const name = text(key) ?? `instance-${Math.floor(Math.random() * settings.instances)}`;
-    const namespace = env[settings.binding] as DurableObjectNamespace | undefined;
+    const namespace = env[settings.binding] as DurableObjectNamespace<FlowContainerObject> | undefined;
     if (namespace === undefined) {
       throw Object.assign(new Error(`the Durable Object binding ${settings.binding} of the container is missing`), {
         code: "DAG203",
       });
     }
-    return { name, stub: getContainer(namespace as never, name) as unknown as ContainerInstance };
+    // What getContainer does; its signature only takes a Container of the global Cloudflare.Env.
+    return { name, stub: namespace.get(namespace.idFromName(name)) };
   };
 
   const nodeProxy =
