@@ -1,13 +1,10 @@
 import { encodeValueStream, NDJSON_TYPE } from "@flows/caps/bus";
 import { type FlowError, isAsyncIterable, type NodeContext, toFlowError } from "@flows/kernel";
-import { fieldProblem, isName, isPositiveInteger, readJsonObject } from "../body";
+import { isAny, isName, isPositiveInteger, isString, optional, readFields, required } from "../body";
 import { busCapabilities } from "../caps";
 import type { ContainerContext, RequestScope } from "../context";
 import { errorResponse } from "../errors";
 import { requestFacts } from "../meta";
-
-const isAny = () => true;
-const isKey = (value: unknown) => typeof value === "string";
 
 /** A streamed output travels as the list of its values, as the kernel journals it. */
 async function collect(output: unknown, signal: AbortSignal): Promise<unknown> {
@@ -47,33 +44,15 @@ function unlessAborted<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
  * capabilities the node's hints grant, over the bus.
  */
 export async function nodeRoute(request: Request, context: ContainerContext, scope: RequestScope): Promise<Response> {
-  const body = await readJsonObject(request);
+  const body = await readFields(request, {
+    flow: required(isName, "the flow's id or name (a non-empty string)"),
+    node: required(isName, "a node alias of the flow (a non-empty string)"),
+    input: optional(isAny),
+    attempt: optional(isPositiveInteger, "a positive integer (1 on the first attempt)"),
+    idempotency_key: optional(isString, "a string"),
+  });
   if (!body.ok) return body.response;
-  const problem = fieldProblem(
-    body.value,
-    { flow: isName, node: isName, input: isAny, attempt: isPositiveInteger, idempotency_key: isKey },
-    ["flow", "node"],
-    {
-      flow: "the flow's id or name (a non-empty string)",
-      node: "a node alias of the flow (a non-empty string)",
-      attempt: "a positive integer (1 on the first attempt)",
-      idempotency_key: "a string",
-    },
-  );
-  if (problem) return problem;
-  const {
-    flow: flowName,
-    node: alias,
-    input,
-    attempt,
-    idempotency_key: idempotencyKey,
-  } = body.value as {
-    flow: string;
-    node: string;
-    input?: unknown;
-    attempt?: number;
-    idempotency_key?: string;
-  };
+  const { flow: flowName, node: alias, input, attempt, idempotency_key: idempotencyKey } = body.value;
   const flow = context.app.byName.get(flowName);
   if (flow === undefined) {
     return errorResponse(404, "FLOW404", `this container runs no flow named "${flowName}"`, { flow: flowName });

@@ -1,15 +1,14 @@
 import { randomUUID } from "node:crypto";
 import { createBusJournal, encodeValueStream, NDJSON_TYPE } from "@flows/caps/bus";
 import { createKernel, type Kernel, type RunOutcome, type RunStream, systemClock } from "@flows/kernel";
-import { fieldProblem, isName, isPositiveInteger, readJsonObject } from "../body";
+import { isAny, isName, isPositiveInteger, isString, optional, readFields, required } from "../body";
 import { busCapabilities } from "../caps";
 import type { ContainerContext, RequestScope } from "../context";
 import { errorResponse } from "../errors";
 import { interruptibleJournal } from "../journal";
 import { requestFacts } from "../meta";
 
-const isAny = () => true;
-const isText = (value: unknown) => typeof value === "string";
+const DEADLINE = "a positive integer of milliseconds";
 
 /** What a route asks of the kernel: an outcome, or (for a streamed answer) the capture's values. */
 interface KernelCall {
@@ -22,33 +21,15 @@ interface KernelCall {
  * other end of the bus, so the same run id replays what completed and runs only the rest.
  */
 export async function runRoute(request: Request, context: ContainerContext, scope: RequestScope): Promise<Response> {
-  const body = await readJsonObject(request);
+  const body = await readFields(request, {
+    flow: required(isName, "the flow's id or name (a non-empty string)"),
+    trigger: optional(isName, "a trigger alias (a non-empty string)"),
+    capture: optional(isName, "a node alias (a non-empty string)"),
+    payload: optional(isAny),
+    deadline_ms: optional(isPositiveInteger, DEADLINE),
+  });
   if (!body.ok) return body.response;
-  const problem = fieldProblem(
-    body.value,
-    { flow: isName, trigger: isName, capture: isName, payload: isAny, deadline_ms: isPositiveInteger },
-    ["flow"],
-    {
-      flow: "the flow's id or name (a non-empty string)",
-      trigger: "a trigger alias (a non-empty string)",
-      capture: "a node alias (a non-empty string)",
-      deadline_ms: "a positive integer of milliseconds",
-    },
-  );
-  if (problem) return problem;
-  const {
-    flow,
-    trigger,
-    capture,
-    payload,
-    deadline_ms: deadline,
-  } = body.value as {
-    flow: string;
-    trigger?: string;
-    capture?: string;
-    payload?: unknown;
-    deadline_ms?: number;
-  };
+  const { flow, trigger, capture, payload, deadline_ms: deadline } = body.value;
   const invocation = (signal: AbortSignal) => ({
     flow,
     runId: scope.meta.run_id,
@@ -71,33 +52,15 @@ export async function runRoute(request: Request, context: ContainerContext, scop
  * nothing); the Worker has verified the signed resume token before sending it here.
  */
 export async function resumeRoute(request: Request, context: ContainerContext, scope: RequestScope): Promise<Response> {
-  const body = await readJsonObject(request);
+  const body = await readFields(request, {
+    flow: required(isName, "the flow's id or name (a non-empty string)"),
+    checkpoint: required(isName, "the checkpoint the run halted at (a non-empty string)"),
+    token: required(isString, "the halt token of the run (a string)"),
+    payload: optional(isAny),
+    deadline_ms: optional(isPositiveInteger, DEADLINE),
+  });
   if (!body.ok) return body.response;
-  const problem = fieldProblem(
-    body.value,
-    { flow: isName, checkpoint: isName, token: isText, payload: isAny, deadline_ms: isPositiveInteger },
-    ["flow", "checkpoint", "token"],
-    {
-      flow: "the flow's id or name (a non-empty string)",
-      checkpoint: "the checkpoint the run halted at (a non-empty string)",
-      token: "the halt token of the run (a string)",
-      deadline_ms: "a positive integer of milliseconds",
-    },
-  );
-  if (problem) return problem;
-  const {
-    flow,
-    checkpoint,
-    token,
-    payload,
-    deadline_ms: deadline,
-  } = body.value as {
-    flow: string;
-    checkpoint: string;
-    token: string;
-    payload?: unknown;
-    deadline_ms?: number;
-  };
+  const { flow, checkpoint, token, payload, deadline_ms: deadline } = body.value;
   const resume = (signal: AbortSignal) => ({
     runId: scope.meta.run_id,
     checkpoint,
