@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { extname, join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import type { ContainerApp } from "./app";
+import { bundleModuleForNode } from "./bundle-module";
 import { ContainerStartError } from "./errors";
 
 const TYPESCRIPT = new Set([".ts", ".mts", ".cts", ".tsx"]);
@@ -15,22 +16,8 @@ async function bundled(absolute: string): Promise<string> {
   // One file per process: containers starting side by side never read each other's half-written bundle.
   const hash = createHash("sha256").update(absolute).digest("hex").slice(0, 16);
   const outfile = join(outdir, `app-${hash}-${process.pid}.mjs`);
-  const { build } = await import("esbuild");
-  try {
-    await build({
-      entryPoints: [absolute],
-      outfile,
-      bundle: true,
-      platform: "node",
-      format: "esm",
-      target: "node20",
-      external: ["opendal", "esbuild", "miniflare", "wrangler", "workerd"],
-      logLevel: "silent",
-    });
-  } catch (error) {
-    const reason = error instanceof Error ? error.message.split("\n").slice(0, 3).join(" ") : String(error);
-    throw new ContainerStartError("APP400", `cannot build app module ${absolute}: ${reason}`);
-  }
+  const built = await bundleModuleForNode(absolute, outfile);
+  if (!built.ok) throw new ContainerStartError("APP400", `cannot build app module ${absolute}: ${built.reason}`);
   return outfile;
 }
 

@@ -2,8 +2,8 @@ import { createHash } from "node:crypto";
 import { mkdirSync } from "node:fs";
 import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
+import { bundleModuleForNode } from "@flows/host-container/bundle-module";
 import type { NodeRegistry } from "@flows/kernel";
-import { build } from "esbuild";
 import { UsageError } from "../exit";
 
 export interface NodeModuleEnvironment {
@@ -20,22 +20,8 @@ export async function loadNodes(modulePath: string, environment: NodeModuleEnvir
   const cacheDir = resolve(environment.stateDir, "cache");
   mkdirSync(cacheDir, { recursive: true });
   const outfile = resolve(cacheDir, `nodes-${createHash("sha256").update(absolute).digest("hex").slice(0, 16)}.mjs`);
-  try {
-    await build({
-      entryPoints: [absolute],
-      outfile,
-      bundle: true,
-      platform: "node",
-      format: "esm",
-      target: "node20",
-      // Workspace and npm packages are bundled too (ours ship TypeScript); native ones load at run time.
-      external: ["opendal", "esbuild", "miniflare", "wrangler", "workerd"],
-      logLevel: "silent",
-    });
-  } catch (error) {
-    const reason = error instanceof Error ? error.message.split("\n").slice(0, 3).join(" ") : String(error);
-    throw new UsageError("NODES001", `cannot build node module ${modulePath}: ${reason}`);
-  }
+  const built = await bundleModuleForNode(absolute, outfile);
+  if (!built.ok) throw new UsageError("NODES001", `cannot build node module ${modulePath}: ${built.reason}`);
   let registry: unknown;
   try {
     // The query makes a rebuilt module load anew in a process that already imported it.
