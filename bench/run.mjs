@@ -6,6 +6,7 @@
 import { spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
+import { nodeBundleOptions } from "../scripts/node-bundle.mjs";
 
 const here = fileURLToPath(new URL(".", import.meta.url));
 const outfile = `${here}.out/main.mjs`;
@@ -13,18 +14,10 @@ const outfile = `${here}.out/main.mjs`;
 await build({
   entryPoints: [`${here}src/main.ts`],
   outfile,
-  bundle: true,
-  platform: "node",
-  format: "esm",
-  target: "node20",
-  sourcemap: "linked",
-  logLevel: "warning",
+  ...nodeBundleOptions,
   // Native or heavyweight packages load from node_modules at run time; ajv stays the
   // published build, exactly what its users run.
   external: ["ajv", "opendal", "miniflare", "wrangler", "esbuild"],
-  banner: {
-    js: "import { createRequire as __benchCreateRequire } from 'node:module'; const require = __benchCreateRequire(import.meta.url);",
-  },
 });
 
 const args = process.argv.slice(2);

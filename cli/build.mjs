@@ -2,10 +2,11 @@
 // heavy packages (run, resume, runs, inspect load OpenDAL and esbuild) are split into chunks
 // loaded on first use, so `flows validate` in CI does not pay for them.
 
-import { mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
-import { dirname, join, relative } from "node:path";
+import { readdirSync, rmSync } from "node:fs";
+import { join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
+import { nodeBundleOptions, writeOutputs } from "../scripts/node-bundle.mjs";
 
 const root = fileURLToPath(new URL(".", import.meta.url));
 const outdir = join(root, "dist");
@@ -16,19 +17,11 @@ const result = await build({
   entryNames: "flows",
   chunkNames: "chunks/[name]-[hash]",
   outExtension: { ".js": ".mjs" },
-  bundle: true,
+  ...nodeBundleOptions,
   splitting: true,
-  platform: "node",
-  format: "esm",
-  target: "node20",
-  sourcemap: "linked",
-  logLevel: "warning",
   write: false,
   // Native and heavyweight packages stay external and load from node_modules at run time.
   external: ["opendal", "miniflare", "wrangler", "esbuild"],
-  banner: {
-    js: "import { createRequire as __flowsCreateRequire } from 'node:module'; const require = __flowsCreateRequire(import.meta.url);",
-  },
 });
 
 // Test files build in parallel while others already run the binary: each output is written
@@ -38,12 +31,7 @@ const entry = join(outdir, "flows.mjs");
 const ordered = [...result.outputFiles].sort(
   (a, b) => Number(a.path.startsWith(entry)) - Number(b.path.startsWith(entry)),
 );
-for (const file of ordered) {
-  mkdirSync(dirname(file.path), { recursive: true });
-  const temporary = `${file.path}.${process.pid}.tmp`;
-  writeFileSync(temporary, file.contents);
-  renameSync(temporary, file.path);
-}
+writeOutputs(ordered);
 
 // Chunk names carry a content hash; drop the ones this build no longer produces.
 const current = new Set(result.outputFiles.map((file) => relative(outdir, file.path)));
