@@ -1,8 +1,12 @@
 export { type ContainerApp, prepareApp } from "./app";
 export { type BusConnection, type BusSession, connectBus } from "./bus/connect";
 export {
+  createLineWriter,
+  FLUSH_BYTES,
+  FLUSH_LINES,
   type LineChannel,
   type LineDispatcher,
+  type LineWriter,
   openLineChannel,
   type ServeOptions,
   serveBusOnStreams,

@@ -34,9 +34,9 @@ function host(root: string) {
   const seen = { largestRequest: 0, oversize: 0 };
   // Every request line passes here on its way to the dispatcher, so its size can be seen.
   const measured = {
-    handle: (line: string) => {
+    respond: (line: string) => {
       seen.largestRequest = Math.max(seen.largestRequest, Buffer.byteLength(line));
-      return dispatcher.handle(line);
+      return dispatcher.respond(line);
     },
   };
   const serve = (input: NodeJS.ReadableStream, output: NodeJS.WritableStream) =>

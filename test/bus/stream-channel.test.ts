@@ -1,10 +1,10 @@
-import { PassThrough } from "node:stream";
+import { PassThrough, Writable } from "node:stream";
 import { createBusClient } from "@flows/caps/bus";
-import { openLineChannel } from "@flows/host-container";
+import { FLUSH_BYTES, FLUSH_LINES, openLineChannel } from "@flows/host-container";
 import { describe, expect, it } from "vitest";
 
 describe("the stream transport", () => {
-  it("writes the lines sent in one tick in one write, in order", async () => {
+  it("writes the lines sent in one tick together, at most FLUSH_LINES a write, in order", async () => {
     const output = new PassThrough();
     const writes: string[] = [];
     output.on("data", (chunk: Buffer) => writes.push(chunk.toString()));
@@ -13,11 +13,31 @@ describe("the stream transport", () => {
     await Promise.resolve();
     channel.send('{"n":"last"}\n');
     await new Promise((resolve) => setImmediate(resolve));
-    expect(writes).toHaveLength(1);
-    expect(writes[0]?.split("\n").slice(0, -1)).toEqual([
+    // 51 lines: three full writes of 16, then the 3 left (2 of the first burst and the last) in one.
+    expect(writes.map((write) => write.split("\n").length - 1)).toEqual([FLUSH_LINES, FLUSH_LINES, FLUSH_LINES, 3]);
+    expect(writes.join("").split("\n").slice(0, -1)).toEqual([
       ...Array.from({ length: 50 }, (_, index) => `{"n":${index}}`),
       '{"n":"last"}',
     ]);
+  });
+
+  it("writes a lone line before the event loop turns, and a large frame at once", async () => {
+    const writes: string[] = [];
+    const output = new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        writes.push(chunk.toString());
+        done();
+      },
+    });
+    const channel = openLineChannel(new PassThrough(), output, { onLine: () => {} });
+    channel.send('{"n":1}\n');
+    const large = `{"chunk":"${"a".repeat(FLUSH_BYTES)}"}\n`;
+    channel.send(large);
+    // Both went out in the send of the large one, before any tick.
+    expect(writes).toEqual([`{"n":1}\n${large}`]);
+    channel.send('{"n":2}\n');
+    const seenInNextTick = new Promise<string[]>((resolve) => process.nextTick(() => resolve([...writes])));
+    expect(await seenInNextTick).toEqual([`{"n":1}\n${large}`, '{"n":2}\n']);
   });
 
   it("fails calls on a closed channel with BUS503 at once", async () => {

@@ -1,5 +1,5 @@
 import fc from "fast-check";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { createBusClient } from "./client";
 import { createBusDispatcher } from "./dispatcher";
 
@@ -102,6 +102,42 @@ describe("host command bus", () => {
     await once.pump();
     expect(await notRetried).toMatchObject({ code: "CAP503" });
     expect(once.sent.filter((line) => line.includes("kv.fail"))).toHaveLength(1);
+  });
+
+  it("keeps every call's own deadline with one timer, and no timer once nothing is in flight", async () => {
+    vi.useFakeTimers();
+    try {
+      const sent: string[] = [];
+      const client = createBusClient({ send: (line) => sent.push(line), timeoutMs: 1_000 });
+      const outcome = (call: Promise<unknown>) =>
+        call.then(
+          () => "answered",
+          (error: { code: string }) => error.code,
+        );
+      const long = outcome(client.call("kv.get", { key: "long" }));
+      const short = outcome(client.call("kv.get", { key: "short" }, { timeoutMs: 100 }));
+      const answered = outcome(client.call("kv.get", { key: "answered" }, { timeoutMs: 50 }));
+      expect(vi.getTimerCount()).toBe(1);
+      client.receive(`{"id":"c3","result":1}`);
+      await vi.advanceTimersByTimeAsync(99);
+      expect(client.inFlight).toBe(2);
+      await vi.advanceTimersByTimeAsync(1);
+      expect(await short).toBe("BUS408");
+      expect(client.inFlight).toBe(1);
+      // The expired call's cancel went to the peer; the long one is still waiting.
+      expect(sent.at(-1)).toBe('{"id":"c2","cancel":true}\n');
+      await vi.advanceTimersByTimeAsync(899);
+      expect(client.inFlight).toBe(1);
+      await vi.advanceTimersByTimeAsync(1);
+      expect([await long, await answered]).toEqual(["BUS408", "answered"]);
+      expect(vi.getTimerCount()).toBe(0);
+      const last = outcome(client.call("kv.get", { key: "last" }));
+      client.receive(`{"id":"c4","result":null}`);
+      expect(await last).toBe("answered");
+      expect(vi.getTimerCount()).toBe(0);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it("never crashes on arbitrary frames: every line gets a coded answer or none", async () => {

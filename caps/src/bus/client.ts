@@ -34,9 +34,15 @@ export class BusCallError extends Error implements BusError {
   }
 }
 
+/** A call on the wire, until its answer, its deadline or its abort settles it. */
 interface Pending {
-  resolve(value: unknown): void;
-  reject(error: BusError): void;
+  readonly method: string;
+  readonly deadline: number;
+  readonly timeoutMs: number;
+  readonly resolve: (value: unknown) => void;
+  readonly reject: (error: BusCallError) => void;
+  readonly signal: AbortSignal | undefined;
+  readonly onAbort: (() => void) | undefined;
 }
 
 /** The peer's error as a BusError; one without a string code is itself a fault of the peer. */
@@ -80,12 +86,8 @@ export function createBusClient(options: BusClientOptions) {
   let counter = 0;
   const newId = options.newId ?? (() => `c${++counter}`);
 
-  const acquire = (signal: AbortSignal | undefined): Promise<void> => {
-    if (active < maxInFlight && waiting.length === 0) {
-      active += 1;
-      return Promise.resolve();
-    }
-    return new Promise((resolve, reject) => {
+  const acquire = (signal: AbortSignal | undefined): Promise<void> =>
+    new Promise((resolve, reject) => {
       const ready = () => {
         clearTimeout(timer);
         signal?.removeEventListener("abort", onAbort);
@@ -94,7 +96,7 @@ export function createBusClient(options: BusClientOptions) {
       const leave = (error: BusError) => {
         const index = waiting.indexOf(ready);
         if (index !== -1) waiting.splice(index, 1);
-        reject(error);
+        reject(new BusCallError(error));
       };
       const onAbort = () => leave(busError("BUS499", "the call was cancelled while waiting for a slot"));
       const timer = setTimeout(
@@ -104,12 +106,51 @@ export function createBusClient(options: BusClientOptions) {
       signal?.addEventListener("abort", onAbort, { once: true });
       waiting.push(ready);
     });
-  };
   // A freed slot passes straight to the next waiter, if any.
   const release = () => {
     const next = waiting.shift();
     if (next) next();
     else active -= 1;
+  };
+
+  // One timer for every deadline, armed for the earliest: a timer per call (set, then cleared
+  // by nearly every answer) cost more than the rest of the client's bookkeeping together.
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let armedFor = Number.POSITIVE_INFINITY;
+  const arm = (deadline: number) => {
+    if (deadline >= armedFor) return;
+    if (timer !== undefined) clearTimeout(timer);
+    armedFor = deadline;
+    timer = setTimeout(sweep, Math.max(0, deadline - Date.now()));
+  };
+  /** Nothing in flight: nothing may keep the process alive for a deadline. */
+  const disarm = () => {
+    if (timer !== undefined) clearTimeout(timer);
+    timer = undefined;
+    armedFor = Number.POSITIVE_INFINITY;
+  };
+  const sweep = () => {
+    timer = undefined;
+    armedFor = Number.POSITIVE_INFINITY;
+    const now = Date.now();
+    let next = Number.POSITIVE_INFINITY;
+    for (const [id, entry] of pending) {
+      if (entry.deadline <= now) {
+        settle(id, entry);
+        sendCancel(id);
+        entry.reject(
+          new BusCallError(busError("BUS408", `call ${entry.method} got no answer within ${entry.timeoutMs} ms`, true)),
+        );
+      } else if (entry.deadline < next) next = entry.deadline;
+    }
+    if (next !== Number.POSITIVE_INFINITY) arm(next);
+  };
+
+  const settle = (id: string, entry: Pending) => {
+    pending.delete(id);
+    if (entry.onAbort !== undefined) entry.signal?.removeEventListener("abort", entry.onAbort);
+    if (pending.size === 0) disarm();
+    release();
   };
 
   const maxFrameBytes = options.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES;
@@ -120,55 +161,40 @@ export function createBusClient(options: BusClientOptions) {
     } catch {}
   };
 
-  /** One call on the wire: its entry settles it exactly once, by answer, timeout or abort. */
+  /** One call on the wire: its entry settles it exactly once, by answer, deadline or abort. */
   const start = (method: string, params: unknown, call: CallOptions): Promise<unknown> => {
     const id = newId();
     const encoded = encodeFrame({ id, method, params }, maxFrameBytes);
     if (!encoded.ok) {
       release();
-      return Promise.reject(encoded.error);
+      return Promise.reject(new BusCallError(encoded.error));
     }
+    const timeoutMs = call.timeoutMs ?? options.timeoutMs ?? 30_000;
+    const signal = call.signal;
     return new Promise<unknown>((resolve, reject) => {
-      const signal = call.signal;
-      const settle = () => {
-        pending.delete(id);
-        clearTimeout(timer);
-        if (signal !== undefined) signal.removeEventListener("abort", onAbort);
-        release();
-      };
-      const onAbort = () => {
-        settle();
-        sendCancel(id);
-        reject(busError("BUS499", `call ${method} was cancelled`));
-      };
-      const timeoutMs = call.timeoutMs ?? options.timeoutMs ?? 30_000;
-      const timer = setTimeout(() => {
-        settle();
-        sendCancel(id);
-        reject(busError("BUS408", `call ${method} got no answer within ${timeoutMs} ms`, true));
-      }, timeoutMs);
-      if (signal !== undefined) signal.addEventListener("abort", onAbort, { once: true });
-      const entry: Pending = {
-        resolve: (value) => {
-          settle();
-          resolve(value);
-        },
-        reject: (error) => {
-          settle();
-          reject(error);
-        },
-      };
+      const onAbort =
+        signal === undefined
+          ? undefined
+          : () => {
+              settle(id, entry);
+              sendCancel(id);
+              reject(new BusCallError(busError("BUS499", `call ${method} was cancelled`)));
+            };
+      const entry: Pending = { method, deadline: Date.now() + timeoutMs, timeoutMs, resolve, reject, signal, onAbort };
       pending.set(id, entry);
+      arm(entry.deadline);
+      if (onAbort !== undefined) signal?.addEventListener("abort", onAbort, { once: true });
       try {
         options.send(encoded.line);
       } catch (error) {
         // A channel that can no longer write (closed, destroyed) fails the call now, not at its timeout.
-        entry.reject(busError("BUS503", `the bus channel cannot send: ${String(error)}`, true));
+        settle(id, entry);
+        reject(new BusCallError(busError("BUS503", `the bus channel cannot send: ${String(error)}`, true)));
       }
     });
   };
 
-  const cancelled = () => Promise.reject(busError("BUS499", "the call was cancelled"));
+  const cancelled = () => Promise.reject(new BusCallError(busError("BUS499", "the call was cancelled")));
   const once = (method: string, params: unknown, call: CallOptions): Promise<unknown> => {
     if (call.signal?.aborted) return cancelled();
     // A free slot is taken at once: no promise, no turn of the microtask queue.
@@ -182,14 +208,23 @@ export function createBusClient(options: BusClientOptions) {
       return cancelled();
     });
   };
-  const fail = (error: unknown): never => {
-    throw new BusCallError(asBusError(error));
+
+  /** Settles the call `id` with the peer's answer, if it is still waiting for one. */
+  const answer = (frame: BusResponse) => {
+    const id = frame.id;
+    if (typeof id !== "string") return;
+    const entry = pending.get(id);
+    if (entry === undefined) return;
+    settle(id, entry);
+    if ("error" in frame) entry.reject(new BusCallError(peerError(frame.error)));
+    else if ("result" in frame) entry.resolve(frame.result);
+    else entry.reject(new BusCallError(busError("BUS502", "the peer answered with neither a result nor an error")));
   };
 
   return {
     call(method: string, params?: unknown, call: CallOptions = {}): Promise<unknown> {
       const retries = options.idempotent?.has(method) ? (options.retries ?? 2) : 0;
-      if (retries === 0) return once(method, params, call).catch(fail);
+      if (retries === 0) return once(method, params, call);
       return (async () => {
         for (let attempt = 0; ; attempt += 1) {
           try {
@@ -203,22 +238,20 @@ export function createBusClient(options: BusClientOptions) {
     },
     /** Feeds one line from the peer. Answers to unknown ids (late, cancelled) are ignored. */
     receive(line: string): void {
-      let frame: BusResponse;
+      let frame: unknown;
       try {
-        frame = JSON.parse(line) as BusResponse;
+        frame = JSON.parse(line);
       } catch {
         return;
       }
-      if (frame === null || typeof frame !== "object" || typeof frame.id !== "string") return;
-      const entry = pending.get(frame.id);
-      if (entry === undefined) return;
-      if ("error" in frame) entry.reject(peerError(frame.error));
-      else if ("result" in frame) entry.resolve(frame.result);
-      else entry.reject(busError("BUS502", "the peer answered with neither a result nor an error"));
+      if (frame !== null && typeof frame === "object") answer(frame as BusResponse);
     },
     /** Fails every call in flight, e.g. when the channel closes. */
     close(error: BusError = busError("BUS503", "the bus channel closed", true)): void {
-      for (const entry of [...pending.values()]) entry.reject(error);
+      for (const [id, entry] of [...pending]) {
+        settle(id, entry);
+        entry.reject(new BusCallError(error));
+      }
     },
     get inFlight(): number {
       return pending.size;

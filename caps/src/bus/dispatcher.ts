@@ -31,6 +31,30 @@ function reply(response: BusResponse, maxFrameBytes: number): string {
   return `${JSON.stringify({ id: response.id, error: encoded.error })}\n`;
 }
 
+/** A handler's failure as an answer: its own `{ code, message, retryable, details }` when it has one. */
+function failureReply(id: string, error: unknown, max: number): string {
+  const coded = (error ?? {}) as { code?: unknown; message?: unknown; retryable?: unknown; details?: unknown };
+  const failure = busError(
+    typeof coded.code === "string" ? coded.code : "BUS500",
+    typeof coded.message === "string" ? coded.message : String(error),
+    coded.retryable === true,
+  );
+  const details = coded.details;
+  return reply(
+    {
+      id,
+      error:
+        details !== null && typeof details === "object" && !Array.isArray(details)
+          ? { ...failure, details: details as Record<string, unknown> }
+          : failure,
+    },
+    max,
+  );
+}
+
+/** A line to answer, or undefined when it needs none; a promise only when the handler's answer is one. */
+export type BusAnswer = string | undefined | Promise<string | undefined>;
+
 /**
  * The Worker side of the bus: one request line in, one response line out. Malformed frames,
  * unknown methods, undeclared capabilities and duplicate ids get coded errors; a handler that
@@ -38,71 +62,77 @@ function reply(response: BusResponse, maxFrameBytes: number): string {
  */
 export function createBusDispatcher(options: BusDispatcherOptions) {
   const max = options.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES;
+  /** Calls whose handler has not answered yet: only asynchronous ones can be. */
   const inFlight = new Set<string>();
+
+  /** Waits for a handler's promise (or workerd RPC thenable, which is not a Promise). */
+  const settleLater = async (id: string, value: PromiseLike<unknown>): Promise<string> => {
+    inFlight.add(id);
+    try {
+      return reply({ id, result: (await value) ?? null }, max);
+    } catch (error) {
+      return failureReply(id, error, max);
+    } finally {
+      inFlight.delete(id);
+    }
+  };
+
+  /**
+   * The answer to one line, synchronously when the handler answers at once (memory, echo): no
+   * promise and no turn of the microtask queue between a request and its reply.
+   */
+  const respond = (line: string): BusAnswer => {
+    let frame: unknown;
+    try {
+      frame = JSON.parse(line);
+    } catch {
+      return reply({ id: null, error: busError("BUS400", "the frame is not valid JSON") }, max);
+    }
+    const request = frame as { id?: unknown; method?: unknown; params?: unknown; cancel?: unknown };
+    if (frame === null || typeof frame !== "object" || typeof request.id !== "string") {
+      return reply({ id: null, error: busError("BUS400", 'a frame needs a string "id"') }, max);
+    }
+    const id = request.id;
+    // Cancellation of a call already answered or unknown needs no reply.
+    if (request.cancel === true) return undefined;
+    if (typeof request.method !== "string") {
+      return reply({ id, error: busError("BUS400", 'a request needs a string "method" like "kv.get"') }, max);
+    }
+    const handler = lookup(options.handlers, request.method);
+    if (handler === undefined) {
+      return reply({ id, error: busError("BUS404", `unknown method "${request.method}"`) }, max);
+    }
+    const capability = request.method.slice(0, request.method.indexOf("."));
+    if (!options.allowed.has(capability)) {
+      return reply(
+        { id, error: busError("CAP403", `capability "${capability}" is not declared by the running flow`) },
+        max,
+      );
+    }
+    if (inFlight.has(id)) {
+      return reply({ id, error: busError("BUS409", `a call with id "${id}" is already in flight`) }, max);
+    }
+    let value: unknown;
+    try {
+      value = handler(request.params);
+    } catch (error) {
+      return failureReply(id, error, max);
+    }
+    if (typeof (value as { then?: unknown } | null)?.then === "function") {
+      return settleLater(id, value as PromiseLike<unknown>);
+    }
+    return reply({ id, result: value ?? null }, max);
+  };
+
   return {
     /** Calls being served now. */
     get inFlight(): number {
       return inFlight.size;
     },
+    respond,
+    /** `respond`, always as a promise. */
     async handle(line: string): Promise<string | undefined> {
-      let frame: unknown;
-      try {
-        frame = JSON.parse(line);
-      } catch {
-        return reply({ id: null, error: busError("BUS400", "the frame is not valid JSON") }, max);
-      }
-      const request = frame as { id?: unknown; method?: unknown; params?: unknown; cancel?: unknown };
-      if (frame === null || typeof frame !== "object" || typeof request.id !== "string") {
-        return reply({ id: null, error: busError("BUS400", 'a frame needs a string "id"') }, max);
-      }
-      const id = request.id;
-      // Cancellation of a call already answered or unknown needs no reply.
-      if (request.cancel === true) return undefined;
-      if (typeof request.method !== "string") {
-        return reply({ id, error: busError("BUS400", 'a request needs a string "method" like "kv.get"') }, max);
-      }
-      const handler = lookup(options.handlers, request.method);
-      if (handler === undefined) {
-        return reply({ id, error: busError("BUS404", `unknown method "${request.method}"`) }, max);
-      }
-      const capability = request.method.slice(0, request.method.indexOf("."));
-      if (!options.allowed.has(capability)) {
-        return reply(
-          { id, error: busError("CAP403", `capability "${capability}" is not declared by the running flow`) },
-          max,
-        );
-      }
-      if (inFlight.has(id)) {
-        return reply({ id, error: busError("BUS409", `a call with id "${id}" is already in flight`) }, max);
-      }
-      inFlight.add(id);
-      try {
-        const value = handler(request.params);
-        // A handler that answers at once (memory, echo) costs no extra turn of the microtask queue.
-        // Any thenable is awaited: workerd's RPC promises (a Durable Object stub's) are not Promises.
-        const result = typeof (value as { then?: unknown } | null)?.then === "function" ? await value : value;
-        return reply({ id, result: result ?? null }, max);
-      } catch (error) {
-        const coded = (error ?? {}) as { code?: unknown; message?: unknown; retryable?: unknown; details?: unknown };
-        const failure = busError(
-          typeof coded.code === "string" ? coded.code : "BUS500",
-          typeof coded.message === "string" ? coded.message : String(error),
-          coded.retryable === true,
-        );
-        const details = coded.details;
-        return reply(
-          {
-            id,
-            error:
-              details !== null && typeof details === "object" && !Array.isArray(details)
-                ? { ...failure, details: details as Record<string, unknown> }
-                : failure,
-          },
-          max,
-        );
-      } finally {
-        inFlight.delete(id);
-      }
+      return respond(line);
     },
   };
 }

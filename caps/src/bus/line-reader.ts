@@ -9,6 +9,7 @@ export interface LineReaderOptions {
 
 const NEWLINE = 0x0a;
 const CR = 13;
+const OPEN_BRACE = 0x7b;
 const VISIBLE = /\S/;
 
 /**
@@ -25,10 +26,24 @@ export function createLineReader(options: LineReaderOptions) {
   let dropping = false;
   let dropped = 0;
 
-  const emit = (bytes: Uint8Array) => {
-    let text = decoder.decode(bytes);
-    if (text.charCodeAt(text.length - 1) === CR) text = text.slice(0, -1);
-    if (VISIBLE.test(text)) options.onLine(text);
+  const emitText = (line: string) => {
+    const text = line.charCodeAt(line.length - 1) === CR ? line.slice(0, -1) : line;
+    // A frame starts with "{": the regular expression runs only for odd lines.
+    if (text.charCodeAt(0) === OPEN_BRACE || VISIBLE.test(text)) options.onLine(text);
+  };
+  const emit = (bytes: Uint8Array) => emitText(decoder.decode(bytes));
+  /**
+   * Lines lying whole inside one chunk, no longer than the cap together: decoded in one call
+   * and split as text (a newline byte never sits inside a multi-byte UTF-8 sequence).
+   */
+  const emitWhole = (bytes: Uint8Array) => {
+    const text = decoder.decode(bytes);
+    let start = 0;
+    for (let end = text.indexOf("\n"); end !== -1; end = text.indexOf("\n", start)) {
+      emitText(text.slice(start, end));
+      start = end + 1;
+    }
+    emitText(text.slice(start));
   };
 
   const finishLine = (tail: Uint8Array) => {
@@ -59,7 +74,18 @@ export function createLineReader(options: LineReaderOptions) {
   return {
     push(chunk: Uint8Array): void {
       let start = 0;
-      for (let index = chunk.indexOf(NEWLINE); index !== -1; index = chunk.indexOf(NEWLINE, start)) {
+      const first = chunk.indexOf(NEWLINE);
+      if (first !== -1) {
+        // The first line may finish one held from earlier chunks: it goes alone.
+        finishLine(chunk.subarray(0, first));
+        start = first + 1;
+        const last = chunk.lastIndexOf(NEWLINE);
+        if (last > first && last - start <= max) {
+          emitWhole(chunk.subarray(start, last));
+          start = last + 1;
+        }
+      }
+      for (let index = chunk.indexOf(NEWLINE, start); index !== -1; index = chunk.indexOf(NEWLINE, start)) {
         finishLine(chunk.subarray(start, index));
         start = index + 1;
       }

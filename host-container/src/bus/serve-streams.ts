@@ -1,10 +1,11 @@
 import type { Readable, Writable } from "node:stream";
-import { busError, DEFAULT_MAX_FRAME_BYTES } from "@flows/caps/bus";
+import { type BusAnswer, busError, DEFAULT_MAX_FRAME_BYTES } from "@flows/caps/bus";
 import { type LineChannel, openLineChannel } from "./stream-channel";
 
 /** What `createBusDispatcher` returns, as far as serving lines goes. */
 export interface LineDispatcher {
-  handle(line: string): Promise<string | undefined>;
+  /** The answer line, at once when it can be; a promise only when the handler's answer is one. */
+  respond(line: string): BusAnswer;
 }
 
 export interface ServeOptions {
@@ -33,14 +34,17 @@ export function serveBusOnStreams(
     options.onAnswer?.(line);
     channel.send(line);
   };
+  const sendIfAny = (reply: string | undefined) => {
+    if (reply !== undefined) answer(reply);
+  };
   const channel = openLineChannel(
     input as Readable,
     output as Writable,
     {
       onLine: (line) => {
-        void dispatcher.handle(line).then((reply) => {
-          if (reply !== undefined) answer(reply);
-        });
+        const reply = dispatcher.respond(line);
+        if (typeof reply === "string") answer(reply);
+        else if (reply !== undefined) void reply.then(sendIfAny);
       },
       onOversize: (dropped) => {
         options.onOversize?.(dropped);

@@ -4,10 +4,10 @@ import { createServer, type Server } from "node:net";
 import { join } from "node:path";
 import type { BusCaller } from "@flows/cap-r2/bus";
 import { createBusClient } from "@flows/caps/bus";
-import { openLineChannel } from "@flows/host-container";
+import { createLineWriter, openLineChannel } from "@flows/host-container";
 
 export type Transport = "stdio" | "socket";
-export type Mode = "bus" | "raw";
+export type Mode = "bus" | "raw" | "raw-batched";
 
 /** One call: resolves when its answer is back. */
 export type Call = () => Promise<unknown>;
@@ -62,8 +62,16 @@ function busClient(input: NodeJS.ReadableStream, output: NodeJS.WritableStream):
   return client;
 }
 
-/** The floor: the same request lines written and matched by id, echoed back with no bus. */
-function rawCall(input: NodeJS.ReadableStream, output: NodeJS.WritableStream): Call {
+/**
+ * The floor: the same request lines written and matched by id, echoed back with no bus; one
+ * write a line, or batched by the bus's own line writer.
+ */
+function rawCall(input: NodeJS.ReadableStream, output: NodeJS.WritableStream, batched: boolean): Call {
+  const write = batched
+    ? createLineWriter(output as never).send
+    : (line: string) => {
+        output.write(line);
+      };
   const waiting = new Map<string, () => void>();
   let counter = 0;
   let pending = "";
@@ -83,7 +91,7 @@ function rawCall(input: NodeJS.ReadableStream, output: NodeJS.WritableStream): C
     new Promise<void>((resolve) => {
       const id = `r${++counter}`;
       waiting.set(id, resolve);
-      output.write(`${JSON.stringify({ id, method: "echo.echo", params: PARAMS })}\n`);
+      write(`${JSON.stringify({ id, method: "echo.echo", params: PARAMS })}\n`);
     });
 }
 
@@ -97,7 +105,7 @@ export async function startPeer(
 ): Promise<Peer> {
   const { input, output, child, server } = await connectPeer(script, mode, transport, scratch, nodeFlags);
   const bus = mode === "bus" ? busClient(input, output) : undefined;
-  const call = bus === undefined ? rawCall(input, output) : () => bus.call("echo.echo", PARAMS);
+  const call = bus === undefined ? rawCall(input, output, mode === "raw-batched") : () => bus.call("echo.echo", PARAMS);
   return {
     call,
     ...(bus === undefined ? {} : { bus }),

@@ -2,13 +2,14 @@ import { connect } from "node:net";
 import { r2BusHandlers } from "@flows/cap-r2/bus";
 import { createOpendalR2Provider } from "@flows/cap-r2/opendal";
 import { createBusDispatcher } from "@flows/caps/bus";
-import { serveBusOnStreams } from "@flows/host-container";
+import { createLineWriter, serveBusOnStreams } from "@flows/host-container";
 import { Operator } from "opendal";
 
 // The far end of the bus benchmark, run as its own process: `bus` serves an `echo.echo`
-// method (and r2 on OpenDAL memory) through the real dispatcher and stream transport; `raw` echoes each NDJSON line back
-// as it came, with no bus at all (the floor). argv: mode, then a Unix socket path or nothing
-// for stdio.
+// method (and r2 on OpenDAL memory) through the real dispatcher and stream transport; `raw`
+// echoes each NDJSON line back as it came, with no bus at all (the floor), one write a line;
+// `raw-batched` does the same through the bus's batching line writer. argv: mode, then a Unix
+// socket path or nothing for stdio.
 
 const [mode, socketPath] = process.argv.slice(2);
 
@@ -31,12 +32,18 @@ if (mode === "bus") {
   serveBusOnStreams(input, output, dispatcher, { onClose: () => process.exit(0) });
 } else {
   // The floor: split on newlines, write each line straight back.
+  const write =
+    mode === "raw-batched"
+      ? createLineWriter(output as never).send
+      : (line: string) => {
+          output.write(line);
+        };
   let pending = "";
   input.on("data", (chunk: Buffer) => {
     const text = pending + chunk.toString("utf8");
     let start = 0;
     for (let end = text.indexOf("\n"); end !== -1; end = text.indexOf("\n", start)) {
-      output.write(text.slice(start, end + 1));
+      write(text.slice(start, end + 1));
       start = end + 1;
     }
     pending = text.slice(start);
