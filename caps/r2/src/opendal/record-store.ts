@@ -9,7 +9,12 @@ import { createRecordCache, type KnownRecord, objectOf } from "./record-cache";
 interface Header {
   readonly key: string;
   readonly size: number;
-  readonly etag: string;
+  /**
+   * Absent for inline content a put wrote without one: the etag is the content's MD5, which the
+   * put computes while OpenDAL writes the record (it is not on the write's critical path) and a
+   * reader computes from the content that follows the header.
+   */
+  readonly etag?: string;
   /** Epoch milliseconds. */
   readonly uploaded: number;
   readonly contentType?: string;
@@ -19,7 +24,11 @@ interface Header {
 }
 
 /** The header fields a write computes; the rest come from the caller's metadata. */
-type Fixed = Pick<Header, "key" | "size" | "etag" | "uploaded">;
+interface Fixed extends Pick<Header, "key" | "size" | "uploaded"> {
+  readonly etag: string | undefined;
+}
+
+const EMPTY_METADATA: Readonly<Record<string, string>> = Object.freeze({});
 
 const RECORDS = "r2/records/";
 const CONTENT = "r2/content/";
@@ -41,20 +50,28 @@ function isEmpty(record: Readonly<Record<string, string>>): boolean {
  * The header as JSON, spelled out: this runs on every put, and a template is several times
  * cheaper than JSON.stringify of the object. The etag is hex (and "-<parts>"), safe as is.
  */
-function headerJson(key: string, size: number, etag: string, uploaded: number, meta: StoredMeta, external: boolean) {
+function headerJson(
+  key: string,
+  size: number,
+  etag: string | undefined,
+  uploaded: number,
+  meta: StoredMeta,
+  external: boolean,
+) {
+  const tag = etag === undefined ? "" : `,"etag":"${etag}"`;
   const type = meta.contentType === undefined ? "" : `,"contentType":${JSON.stringify(meta.contentType)}`;
   const custom = isEmpty(meta.customMetadata) ? "{}" : JSON.stringify(meta.customMetadata);
   const far = external ? ',"external":true' : "";
-  return `{"key":${JSON.stringify(key)},"size":${size},"etag":"${etag}","uploaded":${uploaded}${type},"customMetadata":${custom}${far}}`;
+  return `{"key":${JSON.stringify(key)},"size":${size}${tag},"uploaded":${uploaded}${type},"customMetadata":${custom}${far}}`;
 }
 
-function knownFrom(header: Header, headerText: string, headerLength: number): KnownRecord {
+function knownFrom(header: Header, etag: string, headerText: string, headerLength: number): KnownRecord {
   return {
     headerText,
     headerLength,
     key: header.key,
     size: header.size,
-    etag: header.etag,
+    etag,
     uploaded: header.uploaded,
     contentType: header.contentType,
     customMetadata: Object.freeze({ ...header.customMetadata }),
@@ -65,9 +82,19 @@ function knownFrom(header: Header, headerText: string, headerLength: number): Kn
 }
 
 /** The header of a record in `bytes` (which holds at least the header). */
-function parseHeader(bytes: Buffer, headerLength: number): KnownRecord {
+function parseHeader(bytes: Buffer, headerLength: number): { header: Header; text: string } {
   const text = bytes.toString("utf8", 4, 4 + headerLength);
-  return knownFrom(JSON.parse(text) as Header, text, headerLength);
+  return { header: JSON.parse(text) as Header, text };
+}
+
+/** Where the inline content of a record ends: a header without an etag needs it to have one. */
+const contentEnd = (header: Header, headerLength: number) => 4 + headerLength + header.size;
+
+/** The header of a whole record in `bytes`, with the etag computed from its content when the header has none. */
+function recordFrom(bytes: Buffer, headerLength: number): KnownRecord {
+  const { header, text } = parseHeader(bytes, headerLength);
+  const etag = header.etag ?? md5Hex(toBytes(bytes, 4 + headerLength, contentEnd(header, headerLength)));
+  return knownFrom(header, etag, text, headerLength);
 }
 
 /**
@@ -95,9 +122,17 @@ export function createRecordStore(operator: Operator, now: () => number): Object
     if (4 + headerLength > bytes.byteLength) {
       bytes = await operator.read(path, { offset: 0n, size: BigInt(4 + headerLength) });
     }
+    const { header, text } = parseHeader(bytes, headerLength);
+    let etag = header.etag;
+    if (etag === undefined) {
+      // Inline content (at most INLINE_MAX bytes) stored without its etag: read to its end.
+      const end = contentEnd(header, headerLength);
+      if (end > bytes.byteLength) bytes = await operator.read(path, { offset: 0n, size: BigInt(end) });
+      etag = md5Hex(toBytes(bytes, 4 + headerLength, end));
+    }
     // Stamped with the stat taken before this read: if the record changed in between, the
     // next stat differs from it and the header is read again.
-    return cache.remember(name, parseHeader(bytes, headerLength), meta);
+    return cache.remember(name, knownFrom(header, etag, text, headerLength), meta);
   };
 
   const statRecord = (name: string): Promise<KnownRecord | null> =>
@@ -129,7 +164,11 @@ export function createRecordStore(operator: Operator, now: () => number): Object
     };
   };
 
-  /** Writes a record; `content` is inline content (text of `header.size` bytes, or bytes), if any. */
+  /**
+   * Writes a record; `content` is inline content (text of `header.size` bytes, or bytes), if
+   * any. Without an etag (inline content only) the record stores none and the MD5 of the
+   * content is computed while OpenDAL writes.
+   */
   const writeRecord = (name: string, header: Fixed, content: string | Uint8Array | undefined, meta: StoredMeta) => {
     const external = content === undefined;
     const text = headerJson(header.key, header.size, header.etag, header.uploaded, meta, external);
@@ -147,10 +186,10 @@ export function createRecordStore(operator: Operator, now: () => number): Object
       headerLength,
       key: header.key,
       size: header.size,
-      etag: header.etag,
+      etag: header.etag ?? md5Hex(content ?? ""),
       uploaded: header.uploaded,
       contentType: meta.contentType,
-      customMetadata: Object.freeze(meta.customMetadata),
+      customMetadata: isEmpty(meta.customMetadata) ? EMPTY_METADATA : Object.freeze(meta.customMetadata),
       external,
       length: undefined,
       modified: null,
@@ -169,7 +208,7 @@ export function createRecordStore(operator: Operator, now: () => number): Object
         (record) => {
           const headerLength = record.readUInt32BE(0);
           const known =
-            cache.matching(name, record, headerLength) ?? cache.remember(name, parseHeader(record, headerLength));
+            cache.matching(name, record, headerLength) ?? cache.remember(name, recordFrom(record, headerLength));
           return opened(name, known, record);
         },
         (error: unknown) => {
@@ -188,7 +227,7 @@ export function createRecordStore(operator: Operator, now: () => number): Object
       if (size > INLINE_MAX) {
         return writeChunks(name, key, [typeof content === "string" ? Buffer.from(content) : content], meta, etag);
       }
-      return writeRecord(name, { key, size, etag: etag ?? md5Hex(content), uploaded: now() }, content, meta);
+      return writeRecord(name, { key, size, etag, uploaded: now() }, content, meta);
     },
     async delete(key) {
       const { name } = fileNameFor(key);
@@ -221,29 +260,34 @@ export function createRecordStore(operator: Operator, now: () => number): Object
     meta: StoredMeta,
     etag: string | undefined,
   ): Promise<BlobObject> {
+    // Content that stays inline gets its etag in writeRecord; only content that goes to
+    // `r2/content/` is hashed as it streams, from the moment it is known to.
     const hash = startMd5();
     const held: Uint8Array[] = [];
     let size = 0;
     let writer: Awaited<ReturnType<Operator["writer"]>> | undefined;
     for await (const chunk of chunks) {
-      hash.update(chunk);
       size += chunk.byteLength;
       if (writer !== undefined) {
+        hash.update(chunk);
         await writer.write(toBuffer(chunk));
         continue;
       }
       held.push(chunk);
       if (size > INLINE_MAX) {
         writer = await operator.writer(CONTENT + name);
-        for (const piece of held.splice(0)) await writer.write(toBuffer(piece));
+        for (const piece of held.splice(0)) {
+          hash.update(piece);
+          await writer.write(toBuffer(piece));
+        }
       }
     }
-    const header = { key, size, etag: etag ?? hash.digest("hex"), uploaded: now() };
     if (writer === undefined) {
+      const header = { key, size, etag, uploaded: now() };
       const content = held.length === 1 && held[0] !== undefined ? held[0] : Buffer.concat(held.map(toBuffer));
       return writeRecord(name, header, content, meta);
     }
     await writer.close();
-    return writeRecord(name, header, undefined, meta);
+    return writeRecord(name, { key, size, etag: etag ?? hash.digest("hex"), uploaded: now() }, undefined, meta);
   }
 }
