@@ -89,26 +89,39 @@ describe("R2 records on OpenDAL fs", () => {
     expect(await reader.head("k")).toBeNull();
   });
 
-  it("gives every object its MD5 etag after a restart, whether or not the record stores it", async () => {
+  it("writes a compact header for a plain object and JSON for the rest, and reads both back after a restart", async () => {
     const root = freshRoot();
     const md5 = (content: string | Uint8Array) => createHash("md5").update(content).digest("hex");
     const first = createR2Api(createOpendalR2Provider(createOperator("fs", { root })));
-    const inline = "a small object whose etag the put computes while the record is written";
+    const plain = "a plain object: no content type, no metadata, a key that is its own file name";
     // A header longer than the 4 KiB a cold head reads first (each control character is six in JSON).
     const padded = "content after a long header";
     const large = new Uint8Array(100 * 1024).fill(3);
-    const put = await first.put("inline", inline);
-    expect(put?.etag).toBe(md5(inline));
+    const long = `l/${"é".repeat(300)}`;
+    const put = await first.put("plain", plain);
+    expect(put?.etag).toBe(md5(plain));
     await first.put("padded", padded, { customMetadata: { pad: "\u0001".repeat(1_500) } });
     expect((await first.put("large", large))?.etag).toBe(md5(large));
-    // An inline record does not store the etag; content beside its record does.
-    const header = (name: string) => {
-      const record = readFileSync(join(root, "r2", "records", name));
-      return JSON.parse(record.subarray(4, 4 + record.readUInt32BE(0)).toString()) as { etag?: string };
-    };
-    expect(header("inline").etag).toBeUndefined();
-    expect(header("large").etag).toBe(md5(large));
-    expect(readFileSync(join(root, "r2", "records", "padded")).readUInt32BE(0)).toBeGreaterThan(4096);
+    await first.put(long, "hashed");
+
+    const record = (name: string) => readFileSync(join(root, "r2", "records", name));
+    const json = (name: string) =>
+      JSON.parse(
+        record(name)
+          .subarray(4, 4 + record(name).readUInt32BE(0))
+          .toString(),
+      ) as Record<string, unknown>;
+    // Compact: 9 bytes of header (a tag and the upload time), then the content.
+    const compact = record("plain");
+    expect(compact.readUInt32BE(0)).toBe(9);
+    expect([compact[4], compact.readDoubleBE(5)]).toEqual([1, put?.uploaded.getTime()]);
+    expect(compact.subarray(13).toString()).toBe(plain);
+    // JSON: inline content stores no etag, content beside its record does; a hashed name keeps its key.
+    expect(json("padded").etag).toBeUndefined();
+    expect(record("padded").readUInt32BE(0)).toBeGreaterThan(4096);
+    expect(json("large")).toMatchObject({ etag: md5(large), external: true, size: large.byteLength });
+    const hashedName = readdirSync(join(root, "r2", "records")).find((name) => name.startsWith("~")) ?? "";
+    expect(json(hashedName)).toMatchObject({ key: long, size: 6 });
 
     // The earlier layout, with the etag in the header, still reads as it was written.
     const oldHeader = Buffer.from(
@@ -119,18 +132,62 @@ describe("R2 records on OpenDAL fs", () => {
     writeFileSync(join(root, "r2", "records", "old"), Buffer.concat([length, oldHeader, Buffer.from("old")]));
 
     const heads = createR2Api(createOpendalR2Provider(createOperator("fs", { root })));
-    expect((await heads.head("inline"))?.etag).toBe(md5(inline));
+    expect(await heads.head("plain")).toEqual({
+      key: "plain",
+      size: Buffer.byteLength(plain),
+      etag: md5(plain),
+      uploaded: put?.uploaded,
+      customMetadata: {},
+    });
     expect((await heads.head("padded"))?.etag).toBe(md5(padded));
     expect((await heads.head("large"))?.etag).toBe(md5(large));
+    expect(await heads.head(long)).toMatchObject({ key: long, size: 6, etag: md5("hashed") });
     expect((await heads.head("old"))?.etag).toBe("0123456789abcdef0123456789abcdef");
     const gets = createR2Api(createOpendalR2Provider(createOperator("fs", { root })));
-    const object = await gets.get("inline");
-    expect([object?.etag, await object?.text()]).toEqual([md5(inline), inline]);
+    const object = await gets.get("plain");
+    expect([object?.key, object?.size, object?.etag, object?.uploaded, await object?.text()]).toEqual([
+      "plain",
+      Buffer.byteLength(plain),
+      md5(plain),
+      put?.uploaded,
+      plain,
+    ]);
     expect((await gets.get("padded"))?.etag).toBe(md5(padded));
     expect((await gets.get("old"))?.etag).toBe("0123456789abcdef0123456789abcdef");
+    expect((await gets.list({ prefix: "p" })).objects.map((listed) => [listed.key, listed.etag])).toEqual([
+      ["padded", md5(padded)],
+      ["plain", md5(plain)],
+    ]);
     // Conditions compare against the same etags.
-    expect(await gets.put("inline", "next", { onlyIf: { etagMatches: md5(inline) } })).not.toBeNull();
-    expect(await gets.put("inline", "again", { onlyIf: { etagMatches: md5(inline) } })).toBeNull();
+    expect(await gets.put("plain", "next", { onlyIf: { etagMatches: md5(plain) } })).not.toBeNull();
+    expect(await gets.put("plain", "again", { onlyIf: { etagMatches: md5(plain) } })).toBeNull();
+    // Metadata added later turns the compact record into a JSON one, and back.
+    await gets.put("plain", "typed", { contentType: "text/plain" });
+    expect(json("plain")).toMatchObject({ key: "plain", contentType: "text/plain" });
+    await gets.put("plain", "bare");
+    expect(record("plain").readUInt32BE(0)).toBe(9);
+    expect(await createR2Api(createOpendalR2Provider(createOperator("fs", { root }))).head("plain")).toMatchObject({
+      size: 4,
+      etag: md5("bare"),
+    });
+  });
+
+  it("sees a compact record replaced behind its back, even in the same millisecond", async () => {
+    const root = freshRoot();
+    // One clock for both: the two headers are byte for byte the same, only the length differs.
+    const clock = { now: () => 1_000 };
+    const reader = createR2Api(createOpendalR2Provider(createOperator("fs", { root }), { clock }));
+    const writer = createR2Api(createOpendalR2Provider(createOperator("fs", { root }), { clock }));
+    await reader.put("k", "aaaa");
+    expect((await reader.get("k"))?.size).toBe(4);
+    await writer.put("k", "bbbbbb");
+    const object = await reader.get("k");
+    expect([object?.size, object?.etag, await object?.text()]).toEqual([
+      6,
+      createHash("md5").update("bbbbbb").digest("hex"),
+      "bbbbbb",
+    ]);
+    expect((await reader.head("k"))?.size).toBe(6);
   });
 
   it("finds objects it never wrote (a restart) with their metadata, long keys included", async () => {

@@ -1,12 +1,16 @@
 import type { Metadata } from "opendal";
 import type { BlobObject } from "../api";
+import { compactHeaderBytes } from "./record-header";
 
 /** A record's header as this process last wrote or read it. */
 export interface KnownRecord {
-  /** The header's JSON as stored, so a read of the record can tell it is unchanged without parsing it. */
-  readonly headerText: string;
+  /**
+   * The header's JSON as stored, so a read of the record can tell it is unchanged without
+   * parsing it; undefined for a compact header (`record-header.ts`).
+   */
+  readonly headerText: string | undefined;
   readonly headerLength: number;
-  /** `headerText` as bytes, made on the first read that compares against it. */
+  /** The header as bytes, made on the first read that compares against it. */
   headerBytes?: Buffer;
   readonly key: string;
   readonly size: number;
@@ -41,24 +45,44 @@ export function createRecordCache() {
   // Whether the service reports modification times (fs does, in stats and in what writes
   // return; memory does not); learned from the first stat or write.
   let modifiedTracked: boolean | undefined;
+  /** Newest last, so the first is the one to drop. */
+  const keep = (name: string, record: KnownRecord) => {
+    known.delete(name);
+    known.set(name, record);
+    if (known.size > MAX_RECORDS) {
+      const oldest = known.keys().next();
+      if (oldest.done !== true) known.delete(oldest.value);
+    }
+  };
   return {
-    /**
-     * Keeps `record`, stamped with the stat of its file (`meta`, or what the write returned,
-     * with `length` the bytes written); without either, only a read can use it.
-     */
-    remember(name: string, record: KnownRecord, meta?: Metadata, length?: number): KnownRecord {
+    /** Keeps `record`, stamped with the stat of its file (`meta`); without one, only a read can use it. */
+    remember(name: string, record: KnownRecord, meta?: Metadata): KnownRecord {
       if (meta !== undefined) {
-        record.length = length === undefined ? (meta.contentLength ?? undefined) : BigInt(length);
+        record.length = meta.contentLength ?? undefined;
         record.modified = modifiedTracked === false ? null : meta.lastModified;
         modifiedTracked ??= record.modified !== null;
       }
-      known.delete(name);
-      known.set(name, record);
-      if (known.size > MAX_RECORDS) {
-        const oldest = known.keys().next();
-        if (oldest.done !== true) known.delete(oldest.value);
-      }
+      keep(name, record);
       return record;
+    },
+    /**
+     * Keeps `record` while its write of `length` bytes is still in flight (the work is off the
+     * write's critical path): `confirm` stamps it with what the write returns, `withdraw` takes
+     * it back if the write fails. Until confirmed, a stat matches it only where modification
+     * times are not tracked (memory, whose operator only this provider writes).
+     */
+    expect(name: string, record: KnownRecord, length: number): void {
+      record.length = BigInt(length);
+      record.modified = null;
+      keep(name, record);
+    },
+    confirm(record: KnownRecord, written: Metadata): void {
+      if (modifiedTracked === false) return;
+      record.modified = written.lastModified;
+      modifiedTracked ??= record.modified !== null;
+    },
+    withdraw(name: string, record: KnownRecord): void {
+      if (known.get(name) === record) known.delete(name);
     },
     /** The known header of `name`, when `meta` (a stat of the record) is the stat recorded with it. */
     fresh(name: string, meta: Metadata): KnownRecord | undefined {
@@ -69,11 +93,18 @@ export function createRecordCache() {
       modifiedTracked ??= modified !== null;
       return entry.modified === modified ? entry : undefined;
     },
-    /** The known header of `name`, when the record `bytes` holds it unchanged. */
+    /**
+     * The known header of `name`, when the whole record `bytes` holds it unchanged: the same
+     * header bytes and, for inline content, the same length (a compact header takes its size
+     * from it). A record rewritten from outside in the same millisecond with content of the
+     * same length and the same metadata would pass; one process owns a root, as above.
+     */
     matching(name: string, bytes: Buffer, headerLength: number): KnownRecord | undefined {
       const entry = known.get(name);
       if (entry === undefined || entry.headerLength !== headerLength) return undefined;
-      entry.headerBytes ??= Buffer.from(entry.headerText);
+      if (!entry.external && bytes.byteLength !== 4 + headerLength + entry.size) return undefined;
+      entry.headerBytes ??=
+        entry.headerText === undefined ? compactHeaderBytes(entry.uploaded) : Buffer.from(entry.headerText);
       return entry.headerBytes.compare(bytes, 4, 4 + headerLength) === 0 ? entry : undefined;
     },
     forget(name: string): void {

@@ -4,31 +4,24 @@ import type { BlobObject } from "../api";
 import { md5Hex, startMd5 } from "./md5";
 import type { ObjectStore, OpenedObject, StoredMeta } from "./object-store";
 import { createRecordCache, type KnownRecord, objectOf } from "./record-cache";
-
-/** What a record's header holds, as JSON. */
-interface Header {
-  readonly key: string;
-  readonly size: number;
-  /**
-   * Absent for inline content a put wrote without one: the etag is the content's MD5, which the
-   * put computes while OpenDAL writes the record (it is not on the write's critical path) and a
-   * reader computes from the content that follows the header.
-   */
-  readonly etag?: string;
-  /** Epoch milliseconds. */
-  readonly uploaded: number;
-  readonly contentType?: string;
-  readonly customMetadata: Readonly<Record<string, string>>;
-  /** The content is in `r2/content/` rather than after the header (objects over INLINE_MAX). */
-  readonly external?: true;
-}
+import {
+  COMPACT_LENGTH,
+  decodeHeader,
+  EMPTY_METADATA,
+  fitsCompact,
+  headerJson,
+  isEmpty,
+  type RecordHeader,
+  writeCompactHeader,
+} from "./record-header";
 
 /** The header fields a write computes; the rest come from the caller's metadata. */
-interface Fixed extends Pick<Header, "key" | "size" | "uploaded"> {
+interface Fixed {
+  readonly key: string;
+  readonly size: number;
   readonly etag: string | undefined;
+  readonly uploaded: number;
 }
-
-const EMPTY_METADATA: Readonly<Record<string, string>> = Object.freeze({});
 
 const RECORDS = "r2/records/";
 const CONTENT = "r2/content/";
@@ -41,66 +34,30 @@ const toBuffer = (chunk: Uint8Array) => Buffer.from(chunk.buffer, chunk.byteOffs
 const toBytes = (buffer: Buffer, start = 0, end = buffer.byteLength) =>
   new Uint8Array(buffer.buffer, buffer.byteOffset + start, end - start);
 
-function isEmpty(record: Readonly<Record<string, string>>): boolean {
-  for (const _ in record) return false;
-  return true;
-}
-
-/**
- * The header as JSON, spelled out: this runs on every put, and a template is several times
- * cheaper than JSON.stringify of the object. The etag is hex (and "-<parts>"), safe as is.
- */
-function headerJson(
-  key: string,
-  size: number,
-  etag: string | undefined,
-  uploaded: number,
-  meta: StoredMeta,
-  external: boolean,
-) {
-  const tag = etag === undefined ? "" : `,"etag":"${etag}"`;
-  const type = meta.contentType === undefined ? "" : `,"contentType":${JSON.stringify(meta.contentType)}`;
-  const custom = isEmpty(meta.customMetadata) ? "{}" : JSON.stringify(meta.customMetadata);
-  const far = external ? ',"external":true' : "";
-  return `{"key":${JSON.stringify(key)},"size":${size}${tag},"uploaded":${uploaded}${type},"customMetadata":${custom}${far}}`;
-}
-
-function knownFrom(header: Header, etag: string, headerText: string, headerLength: number): KnownRecord {
-  return {
-    headerText,
-    headerLength,
-    key: header.key,
-    size: header.size,
-    etag,
-    uploaded: header.uploaded,
-    contentType: header.contentType,
-    customMetadata: Object.freeze({ ...header.customMetadata }),
-    external: header.external === true,
-    length: undefined,
-    modified: null,
-  };
-}
-
-/** The header of a record in `bytes` (which holds at least the header). */
-function parseHeader(bytes: Buffer, headerLength: number): { header: Header; text: string } {
-  const text = bytes.toString("utf8", 4, 4 + headerLength);
-  return { header: JSON.parse(text) as Header, text };
+function knownFrom(
+  header: RecordHeader,
+  etag: string,
+  headerText: string | undefined,
+  headerLength: number,
+): KnownRecord {
+  return { ...header, etag, headerText, headerLength, length: undefined, modified: null };
 }
 
 /** Where the inline content of a record ends: a header without an etag needs it to have one. */
-const contentEnd = (header: Header, headerLength: number) => 4 + headerLength + header.size;
+const contentEnd = (header: RecordHeader, headerLength: number) => 4 + headerLength + header.size;
 
-/** The header of a whole record in `bytes`, with the etag computed from its content when the header has none. */
-function recordFrom(bytes: Buffer, headerLength: number): KnownRecord {
-  const { header, text } = parseHeader(bytes, headerLength);
+/** The header of the whole record `bytes` of `name`, with the etag computed from its content when the header has none. */
+function recordFrom(bytes: Buffer, headerLength: number, name: string): KnownRecord {
+  const { header, text } = decodeHeader(bytes, headerLength, bytes.byteLength, name);
   const etag = header.etag ?? md5Hex(toBytes(bytes, 4 + headerLength, contentEnd(header, headerLength)));
   return knownFrom(header, etag, text, headerLength);
 }
 
 /**
  * Objects as one record file each under `r2/records/`, named by `fileNameFor(key)` so no key
- * reaches outside the root: 4 bytes of header length (big-endian), the header's JSON (key,
- * size, etag, upload time, content type, custom metadata), then the content. Content over
+ * reaches outside the root: 4 bytes of header length (big-endian), the header (compact or JSON,
+ * `record-header.ts`: key, size, etag, upload time, content type, custom metadata), then the
+ * content. Content over
  * 64 KiB goes to `r2/content/` first and the record, written last, points to it: an object
  * exists once its record does. (Overwriting a large object with a small one leaves the old
  * content file until the key is deleted or grows again; the record says which is current.)
@@ -122,7 +79,7 @@ export function createRecordStore(operator: Operator, now: () => number): Object
     if (4 + headerLength > bytes.byteLength) {
       bytes = await operator.read(path, { offset: 0n, size: BigInt(4 + headerLength) });
     }
-    const { header, text } = parseHeader(bytes, headerLength);
+    const { header, text } = decodeHeader(bytes, headerLength, length, name);
     let etag = header.etag;
     if (etag === undefined) {
       // Inline content (at most INLINE_MAX bytes) stored without its etag: read to its end.
@@ -167,20 +124,34 @@ export function createRecordStore(operator: Operator, now: () => number): Object
   /**
    * Writes a record; `content` is inline content (text of `header.size` bytes, or bytes), if
    * any. Without an etag (inline content only) the record stores none and the MD5 of the
-   * content is computed while OpenDAL writes.
+   * content is computed while OpenDAL writes; the cache entry is made then too. Only building
+   * the bytes comes before the write, and for the common object that is a compact header.
    */
-  const writeRecord = (name: string, header: Fixed, content: string | Uint8Array | undefined, meta: StoredMeta) => {
+  const writeRecord = (
+    name: string,
+    hashed: boolean,
+    header: Fixed,
+    content: string | Uint8Array | undefined,
+    meta: StoredMeta,
+  ): Promise<BlobObject> => {
     const external = content === undefined;
-    const text = headerJson(header.key, header.size, header.etag, header.uploaded, meta, external);
-    const headerLength = Buffer.byteLength(text);
-    const record = Buffer.allocUnsafe(4 + headerLength + (external ? 0 : header.size));
-    record.writeUInt32BE(headerLength, 0);
-    record.write(text, 4);
+    let text: string | undefined;
+    let headerLength = COMPACT_LENGTH;
+    let record: Buffer;
+    if (fitsCompact(hashed, external, header.etag, meta)) {
+      record = Buffer.allocUnsafe(4 + COMPACT_LENGTH + header.size);
+      writeCompactHeader(record, header.uploaded);
+    } else {
+      text = headerJson(header.key, header.size, header.etag, header.uploaded, meta, external);
+      headerLength = Buffer.byteLength(text);
+      record = Buffer.allocUnsafe(4 + headerLength + (external ? 0 : header.size));
+      record.writeUInt32BE(headerLength, 0);
+      record.write(text, 4);
+    }
     // Text goes straight into the record: no intermediate buffer.
     if (typeof content === "string") record.write(content, 4 + headerLength);
     else if (content !== undefined) record.set(content, 4 + headerLength);
     const written = operator.write(RECORDS + name, record);
-    // Built while the write is in flight.
     const known: KnownRecord = {
       headerText: text,
       headerLength,
@@ -194,11 +165,18 @@ export function createRecordStore(operator: Operator, now: () => number): Object
       length: undefined,
       modified: null,
     };
+    cache.expect(name, known, record.byteLength);
     const object = objectOf(known);
-    return written.then((stat): BlobObject => {
-      cache.remember(name, known, stat, record.byteLength);
-      return object;
-    });
+    return written.then(
+      (stat): BlobObject => {
+        cache.confirm(known, stat);
+        return object;
+      },
+      (error: unknown) => {
+        cache.withdraw(name, known);
+        throw error;
+      },
+    );
   };
 
   return {
@@ -208,7 +186,7 @@ export function createRecordStore(operator: Operator, now: () => number): Object
         (record) => {
           const headerLength = record.readUInt32BE(0);
           const known =
-            cache.matching(name, record, headerLength) ?? cache.remember(name, recordFrom(record, headerLength));
+            cache.matching(name, record, headerLength) ?? cache.remember(name, recordFrom(record, headerLength, name));
           return opened(name, known, record);
         },
         (error: unknown) => {
@@ -219,15 +197,16 @@ export function createRecordStore(operator: Operator, now: () => number): Object
     },
     stat: (key) => statRecord(fileNameFor(key).name).then((known) => (known === null ? null : objectOf(known))),
     write(key, content, meta, etag) {
-      const { name } = fileNameFor(key);
+      const { name, hashed } = fileNameFor(key);
       if (typeof content !== "string" && !(content instanceof Uint8Array)) {
-        return writeChunks(name, key, content, meta, etag);
+        return writeChunks(name, hashed, key, content, meta, etag);
       }
       const size = typeof content === "string" ? Buffer.byteLength(content) : content.byteLength;
       if (size > INLINE_MAX) {
-        return writeChunks(name, key, [typeof content === "string" ? Buffer.from(content) : content], meta, etag);
+        const chunks = [typeof content === "string" ? Buffer.from(content) : content];
+        return writeChunks(name, hashed, key, chunks, meta, etag);
       }
-      return writeRecord(name, { key, size, etag, uploaded: now() }, content, meta);
+      return writeRecord(name, hashed, { key, size, etag, uploaded: now() }, content, meta);
     },
     async delete(key) {
       const { name } = fileNameFor(key);
@@ -255,6 +234,7 @@ export function createRecordStore(operator: Operator, now: () => number): Object
    */
   async function writeChunks(
     name: string,
+    hashed: boolean,
     key: string,
     chunks: Iterable<Uint8Array> | AsyncIterable<Uint8Array>,
     meta: StoredMeta,
@@ -285,9 +265,9 @@ export function createRecordStore(operator: Operator, now: () => number): Object
     if (writer === undefined) {
       const header = { key, size, etag, uploaded: now() };
       const content = held.length === 1 && held[0] !== undefined ? held[0] : Buffer.concat(held.map(toBuffer));
-      return writeRecord(name, header, content, meta);
+      return writeRecord(name, hashed, header, content, meta);
     }
     await writer.close();
-    return writeRecord(name, { key, size, etag: etag ?? hash.digest("hex"), uploaded: now() }, undefined, meta);
+    return writeRecord(name, hashed, { key, size, etag: etag ?? hash.digest("hex"), uploaded: now() }, undefined, meta);
   }
 }
