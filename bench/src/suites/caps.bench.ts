@@ -151,7 +151,7 @@ export const capsSuite: Suite = {
     context.log("  workerd via Miniflare (local KV, R2, Queue, SQLite Durable Object): timed inside the isolate");
     const workerd = await measureWorkerd(
       context.repoRoot,
-      { batch: { targetMs: 150, min: 10, max: 4_000 }, rounds: 41, warmupBatches: 2 },
+      { batch: { targetMs: 75, min: 5, max: 2_000 }, rounds: 81, warmupBatches: 4 },
       workerdSelected,
     );
     print(
