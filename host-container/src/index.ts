@@ -5,7 +5,6 @@ export {
   FLUSH_BYTES,
   FLUSH_LINES,
   type LineChannel,
-  type LineDispatcher,
   type LineWriter,
   openLineChannel,
   type ServeOptions,

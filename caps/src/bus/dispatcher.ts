@@ -55,6 +55,12 @@ function failureReply(id: string, error: unknown, max: number): string {
 /** A line to answer, or undefined when it needs none; a promise only when the handler's answer is one. */
 export type BusAnswer = string | undefined | Promise<string | undefined>;
 
+/** What the transports (`serveBusOverHttp`, `serveBusOnStreams`) need from `createBusDispatcher`. */
+export interface LineDispatcher {
+  /** The answer line, at once when it can be; a promise only when the handler's answer is one. */
+  respond(line: string): BusAnswer;
+}
+
 /**
  * The Worker side of the bus: one request line in, one response line out. Malformed frames,
  * unknown methods, undeclared capabilities and duplicate ids get coded errors; a handler that

@@ -1,3 +1,4 @@
+import type { BusAnswer, LineDispatcher } from "./dispatcher";
 import { type BusError, busError, DEFAULT_MAX_FRAME_BYTES } from "./frames";
 import { createLineReader } from "./line-reader";
 
@@ -10,11 +11,6 @@ export const DEFAULT_BUS_URL = `http://${BUS_HOST}/bus`;
 
 const NDJSON = "application/x-ndjson";
 const encoder = new TextEncoder();
-
-/** What `serveBusOverHttp` needs from `createBusDispatcher`. */
-export interface LineDispatcher {
-  handle(line: string): Promise<string | undefined>;
-}
 
 export interface HttpBusOptions {
   readonly maxFrameBytes?: number;
@@ -70,14 +66,19 @@ export async function serveBusOverHttp(
         pending.add(work);
         void work.finally(() => pending.delete(work));
       };
-      const onLine = (line: string) =>
-        track(
-          dispatcher
-            .handle(line)
-            .then(answer, (error: unknown) =>
-              answer(JSON.stringify({ id: null, error: busError("BUS500", String(error)) })),
-            ),
-        );
+      const failed = (error: unknown) => answer(JSON.stringify({ id: null, error: busError("BUS500", String(error)) }));
+      const onLine = (line: string) => {
+        let reply: BusAnswer;
+        try {
+          reply = dispatcher.respond(line);
+        } catch (error) {
+          failed(error);
+          return;
+        }
+        // An answer ready at once is enqueued at once; only a handler's promise is waited for.
+        if (typeof reply === "string" || reply === undefined) answer(reply);
+        else track(reply.then(answer, failed));
+      };
       const onOversize = (dropped: number) =>
         answer(
           JSON.stringify({

@@ -1,7 +1,13 @@
 export { base64ToBytes, bytesToBase64 } from "./base64";
 export { capErrorFromBus } from "./cap-error";
 export { BusCallError, type BusClient, type BusClientOptions, type CallOptions, createBusClient } from "./client";
-export { type BusAnswer, type BusDispatcherOptions, type BusHandlers, createBusDispatcher } from "./dispatcher";
+export {
+  type BusAnswer,
+  type BusDispatcherOptions,
+  type BusHandlers,
+  createBusDispatcher,
+  type LineDispatcher,
+} from "./dispatcher";
 export {
   type BusCancel,
   type BusError,
@@ -18,7 +24,6 @@ export {
   type HttpBusChannel,
   type HttpBusChannelOptions,
   type HttpBusOptions,
-  type LineDispatcher,
   serveBusOverHttp,
 } from "./http";
 export {

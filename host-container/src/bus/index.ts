@@ -1,3 +1,3 @@
 export { createLineWriter, FLUSH_BYTES, FLUSH_LINES, type LineWriter } from "./line-writer";
-export { type LineDispatcher, type ServeOptions, serveBusOnStreams } from "./serve-streams";
+export { type ServeOptions, serveBusOnStreams } from "./serve-streams";
 export { type LineChannel, openLineChannel } from "./stream-channel";

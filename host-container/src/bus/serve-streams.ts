@@ -1,12 +1,6 @@
 import type { Readable, Writable } from "node:stream";
-import { type BusAnswer, busError, DEFAULT_MAX_FRAME_BYTES } from "@flows/caps/bus";
+import { busError, DEFAULT_MAX_FRAME_BYTES, type LineDispatcher } from "@flows/caps/bus";
 import { type LineChannel, openLineChannel } from "./stream-channel";
-
-/** What `createBusDispatcher` returns, as far as serving lines goes. */
-export interface LineDispatcher {
-  /** The answer line, at once when it can be; a promise only when the handler's answer is one. */
-  respond(line: string): BusAnswer;
-}
 
 export interface ServeOptions {
   readonly maxLineBytes?: number;
