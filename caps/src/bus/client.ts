@@ -1,4 +1,4 @@
-import { type BusError, type BusResponse, busError, DEFAULT_MAX_FRAME_BYTES, encodeFrame } from "./frames";
+import { type BusError, type BusResponse, busError, DEFAULT_MAX_FRAME_BYTES, encodeFrame, withDetails } from "./frames";
 
 export interface BusClientOptions {
   /** Writes one line to the peer. */
@@ -54,15 +54,10 @@ function peerError(error: unknown): BusError {
       `the peer answered with a malformed error: ${(JSON.stringify(error) ?? "undefined").slice(0, 200)}`,
     );
   }
-  const failure = busError(
-    coded.code,
-    typeof coded.message === "string" ? coded.message : coded.code,
-    coded.retryable === true,
+  return withDetails(
+    busError(coded.code, typeof coded.message === "string" ? coded.message : coded.code, coded.retryable === true),
+    coded.details,
   );
-  const details = coded.details;
-  return details !== null && typeof details === "object" && !Array.isArray(details)
-    ? { ...failure, details: details as Record<string, unknown> }
-    : failure;
 }
 
 /** What a call failed with; anything without a code (a bug, not the peer) is BUS500. */

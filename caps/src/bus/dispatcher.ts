@@ -1,4 +1,4 @@
-import { type BusResponse, busError, DEFAULT_MAX_FRAME_BYTES, encodeFrame } from "./frames";
+import { type BusResponse, busError, DEFAULT_MAX_FRAME_BYTES, encodeFrame, withDetails } from "./frames";
 
 /** Capability name → operation name → implementation (usually a provider bound to the API). */
 export type BusHandlers = Readonly<Record<string, Readonly<Record<string, (params: unknown) => unknown>>>>;
@@ -39,17 +39,7 @@ function failureReply(id: string, error: unknown, max: number): string {
     typeof coded.message === "string" ? coded.message : String(error),
     coded.retryable === true,
   );
-  const details = coded.details;
-  return reply(
-    {
-      id,
-      error:
-        details !== null && typeof details === "object" && !Array.isArray(details)
-          ? { ...failure, details: details as Record<string, unknown> }
-          : failure,
-    },
-    max,
-  );
+  return reply({ id, error: withDetails(failure, coded.details) }, max);
 }
 
 /** A line to answer, or undefined when it needs none; a promise only when the handler's answer is one. */

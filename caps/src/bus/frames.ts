@@ -67,3 +67,10 @@ export function encodeFrame(
 export function busError(code: string, message: string, retryable = false): BusError {
   return { code, message, retryable };
 }
+
+/** `failure` with the details an error carried, when they are a plain object (anything else is dropped). */
+export function withDetails(failure: BusError, details: unknown): BusError {
+  return details !== null && typeof details === "object" && !Array.isArray(details)
+    ? { ...failure, details: details as Record<string, unknown> }
+    : failure;
+}
