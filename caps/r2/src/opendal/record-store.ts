@@ -46,11 +46,14 @@ function knownFrom(
 /** Where the inline content of a record ends: a header without an etag needs it to have one. */
 const contentEnd = (header: RecordHeader, headerLength: number) => 4 + headerLength + header.size;
 
-/** The header of the whole record `bytes` of `name`, with the etag computed from its content when the header has none. */
+/** The header's etag, or the MD5 of the inline content in `bytes` (which then reach `contentEnd`). */
+const etagOf = (header: RecordHeader, bytes: Buffer, headerLength: number): string =>
+  header.etag ?? md5Hex(toBytes(bytes, 4 + headerLength, contentEnd(header, headerLength)));
+
+/** The header of the whole record `bytes` of `name`. */
 function recordFrom(bytes: Buffer, headerLength: number, name: string): KnownRecord {
   const { header, text } = decodeHeader(bytes, headerLength, bytes.byteLength, name);
-  const etag = header.etag ?? md5Hex(toBytes(bytes, 4 + headerLength, contentEnd(header, headerLength)));
-  return knownFrom(header, etag, text, headerLength);
+  return knownFrom(header, etagOf(header, bytes, headerLength), text, headerLength);
 }
 
 /**
@@ -80,16 +83,14 @@ export function createRecordStore(operator: Operator, now: () => number): Object
       bytes = await operator.read(path, { offset: 0n, size: BigInt(4 + headerLength) });
     }
     const { header, text } = decodeHeader(bytes, headerLength, length, name);
-    let etag = header.etag;
-    if (etag === undefined) {
-      // Inline content (at most INLINE_MAX bytes) stored without its etag: read to its end.
-      const end = contentEnd(header, headerLength);
-      if (end > bytes.byteLength) bytes = await operator.read(path, { offset: 0n, size: BigInt(end) });
-      etag = md5Hex(toBytes(bytes, 4 + headerLength, end));
+    // Inline content (at most INLINE_MAX bytes) stored without its etag: read to its end.
+    const end = contentEnd(header, headerLength);
+    if (header.etag === undefined && end > bytes.byteLength) {
+      bytes = await operator.read(path, { offset: 0n, size: BigInt(end) });
     }
     // Stamped with the stat taken before this read: if the record changed in between, the
     // next stat differs from it and the header is read again.
-    return cache.remember(name, knownFrom(header, etag, text, headerLength), meta);
+    return cache.remember(name, knownFrom(header, etagOf(header, bytes, headerLength), text, headerLength), meta);
   };
 
   const statRecord = (name: string): Promise<KnownRecord | null> =>
