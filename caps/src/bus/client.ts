@@ -108,8 +108,8 @@ export function createBusClient(options: BusClientOptions) {
     else active -= 1;
   };
 
-  // One timer for every deadline, armed for the earliest: a timer per call (set, then cleared
-  // by nearly every answer) cost more than the rest of the client's bookkeeping together.
+  // One timer for every deadline, armed for the earliest: a timer per call would be set and
+  // cleared again on nearly every call, for the rare one that times out.
   let timer: ReturnType<typeof setTimeout> | undefined;
   let armedFor = Number.POSITIVE_INFINITY;
   const arm = (deadline: number) => {
