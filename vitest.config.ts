@@ -1,5 +1,14 @@
 import { cloudflareTest } from "@cloudflare/vitest-pool-workers";
+import { defaultServerConditions } from "vite";
 import { defineConfig } from "vitest/config";
+
+// Workspace packages resolve to their TypeScript sources (the `@flows/source` export condition),
+// so tests never run a stale build; what users install (`dist/`) is tested by the packaging test.
+const sourceConditions = ["@flows/source", ...defaultServerConditions];
+const resolveSources = {
+  resolve: { conditions: sourceConditions },
+  ssr: { resolve: { conditions: sourceConditions } },
+};
 
 // Two projects: code that must run inside workerd is tested there for real; everything
 // else runs in Node.
@@ -26,9 +35,11 @@ export default defineConfig({
             },
           }),
         ],
+        ...resolveSources,
         test: { name: "workers", include: ["test/workers/**/*.test.ts"] },
       },
       {
+        ...resolveSources,
         test: {
           name: "node",
           include: ["**/*.test.ts"],

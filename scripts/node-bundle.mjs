@@ -11,6 +11,8 @@ export const nodeBundleOptions = {
   format: "esm",
   target: "node20",
   sourcemap: "linked",
+  // The repository's own bundles are built from the workspace packages' sources.
+  conditions: ["@flows/source"],
   logLevel: "warning",
   banner: {
     js: "import { createRequire as __flowsCreateRequire } from 'node:module'; const require = __flowsCreateRequire(import.meta.url);",

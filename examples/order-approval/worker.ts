@@ -1,4 +1,6 @@
-import type { KvApi } from "@flows/cap-kv";
+import { type KvApi, kvCapability } from "@flows/cap-kv";
+import { cloudflareKvProvider } from "@flows/cap-kv/workers";
+import { createCapabilityRegistry } from "@flows/caps";
 import { createProjectWorker } from "@flows/host-workers";
 import flow from "./order-approval.flow.json";
 import { orderNodes } from "./order-nodes";
@@ -28,10 +30,11 @@ const nodes = orderNodes({
   },
 });
 
-// The whole project in one call: every bundled capability, served by the bindings the manifest names.
+// The whole project in one call: the capabilities it uses, served by the bindings the manifest names.
 const app = createProjectWorker({
   flows: [flow],
   nodes,
+  caps: createCapabilityRegistry([kvCapability], { providers: [cloudflareKvProvider] }),
   manifest: {
     capabilities: { kv: { provider: "cloudflare.kv", binding: "SHIPMENTS" } },
     // Orders can also arrive on a queue; those that keep failing end up in DEAD_ORDERS.

@@ -1,4 +1,4 @@
-import { preflight as capabilityPreflight } from "@flows/caps";
+import { preflight as capabilityPreflight, createCapabilityRegistry } from "@flows/caps";
 import { type FlowIR, validate } from "@flows/flow-ir";
 import { createKernel, createMemoryJournal, systemClock } from "@flows/kernel";
 import { bindingNames, type FlowWorkerConfig, type WorkerEnv } from "./config";
@@ -6,6 +6,9 @@ import { errorResponse } from "./envelope";
 import { createRoutes, type RouteExtension } from "./routes";
 import { createRunObjectClass, type RemoteRuns } from "./run-object";
 import { RUN_ORIGIN } from "./run-protocol";
+import { unservedHints } from "./unserved-hints";
+
+const NO_CAPABILITIES = createCapabilityRegistry([]);
 
 /**
  * Everything a Worker needs to serve flows: `fetch`, `queue` and `scheduled` handlers and the
@@ -50,21 +53,23 @@ export function createFlowWorker<Env extends WorkerEnv>(
       host: { journal: createMemoryJournal(), clock: systemClock, newId: () => "preflight", logger: () => {} },
     });
     preflightResult = undefined;
-    // Capabilities first: a missing binding or secret must stop the Worker before any effect.
-    if (config.caps !== undefined && config.manifest !== undefined) {
+    // Capabilities first: a capability nobody provides, or a missing binding or secret, must
+    // stop the Worker before any effect. A Worker that hands nodes their capabilities itself
+    // (`capabilities`) answers for them.
+    if (config.capabilities === undefined) {
+      const registry = config.caps ?? NO_CAPABILITIES;
+      const manifest = config.manifest ?? { capabilities: {} };
       for (const flow of flows) {
-        const checked = capabilityPreflight({
-          flow,
-          registry: config.caps,
-          manifest: config.manifest,
-          env: env0 ?? {},
-        });
-        const [first] = checked.diagnostics;
+        const diagnostics = [
+          ...unservedHints(flow, registry),
+          ...capabilityPreflight({ flow, registry, manifest, env: env0 ?? {} }).diagnostics,
+        ];
+        const [first] = diagnostics;
         if (first !== undefined) {
           preflightResult = errorResponse({
             code: first.code,
             message: `flow "${flow.id}": ${first.message}`,
-            details: { flow: flow.id, diagnostics: checked.diagnostics },
+            details: { flow: flow.id, diagnostics },
           });
           return preflightResult;
         }

@@ -1,42 +1,55 @@
-import { doCapability } from "@flows/cap-do";
-import { cloudflareDoProvider } from "@flows/cap-do/workers";
-import { kvCapability } from "@flows/cap-kv";
-import { cloudflareKvProvider } from "@flows/cap-kv/workers";
-import { queueCapability } from "@flows/cap-queue";
-import { cloudflareQueueProvider } from "@flows/cap-queue/workers";
-import { r2Capability } from "@flows/cap-r2";
-import { cloudflareR2Provider } from "@flows/cap-r2/workers";
-import { createCapabilityRegistry, type ManifestLike } from "@flows/caps";
-import { type FlowIR, validate } from "@flows/flow-ir";
-import { bindingNames, type FlowWorkerConfig, type WorkerEnv } from "./config";
-import { createBusOutbound } from "./container/bus-outbound";
-import { createContainerClass } from "./container/container-class";
-import { createPlacement } from "./container/placement";
-import { containerRoutes } from "./container/routes";
-import { containerSettings } from "./container/settings";
+import type { CapabilityRegistry, ManifestLike } from "@flows/caps";
+import type { FlowWorkerConfig, WorkerEnv } from "./config";
+import type { FlowContainerClass } from "./container/container-class";
 import { createFlowWorker } from "./create-flow-worker";
 import { errorResponse } from "./envelope";
 
-/** Every bundled capability with its Cloudflare binding provider. */
-export const workersCapabilities = createCapabilityRegistry(
-  [kvCapability, r2Capability, queueCapability, doCapability],
-  {
-    providers: [cloudflareKvProvider, cloudflareR2Provider, cloudflareQueueProvider, cloudflareDoProvider],
-  },
-);
+/** What a whole project hands to `createProjectWorker`. */
+export interface ProjectWorkerConfig<Env extends WorkerEnv = WorkerEnv>
+  extends Omit<FlowWorkerConfig<Env>, "caps" | "capabilities" | "manifest"> {
+  /** The project manifest (flows.config.json): bindings, secrets, triggers, container. */
+  readonly manifest: ManifestLike;
+  /**
+   * The capabilities the flows use, each with its Cloudflare provider, e.g.
+   * `createCapabilityRegistry([kvCapability], { providers: [cloudflareKvProvider] })`.
+   * Only what is registered here is bundled.
+   */
+  readonly caps: CapabilityRegistry;
+  /**
+   * Container support, `containers` from "@flows/host-workers/container": needed when the
+   * manifest has a `container` section, and the only import that brings in
+   * `@cloudflare/containers`.
+   */
+  readonly containers?: ProjectContainers;
+}
+
+/** A project's Worker: the handlers, the run Durable Object class and, with a container, its class. */
+export type ProjectWorker<Env extends WorkerEnv> = ReturnType<typeof createFlowWorker<Env>> & {
+  readonly FlowContainer: FlowContainerClass | undefined;
+  fetch(request: Request, env: Env, ctx?: ExecutionContext): Promise<Response>;
+};
+
+/** Builds a project's Worker with its container (the manifest has a `container` section). */
+export type ProjectContainers = <Env extends WorkerEnv>(config: ProjectFlowConfig<Env>) => ProjectWorker<Env>;
+
+/** The Flow Worker configuration of a project, with the manifest and capabilities required. */
+export type ProjectFlowConfig<Env extends WorkerEnv> = FlowWorkerConfig<Env> & {
+  readonly manifest: ManifestLike;
+  readonly caps: CapabilityRegistry;
+};
 
 /**
- * The default entry for a whole project: its flows, node implementations and manifest, with
- * every bundled capability (KV, R2, Queues, Durable Objects) served by the bindings the
- * manifest names. `flows publish workers` generates a module that calls this.
+ * The entry for a whole project: its flows, node implementations and manifest, with the
+ * capabilities given in `caps` served by the bindings the manifest names. The first request
+ * checks every flow's capabilities (CAP101, DAG203) before anything runs. `flows publish
+ * workers` generates a module that calls this with exactly the capabilities its flows use.
  *
- * With a `container` section in the manifest it also returns `FlowContainer`, the Container
- * class to export under `container.class_name` (export `ContainerProxy` from
- * "@cloudflare/containers" beside it): container nodes and flows then run there.
+ * With a `container` section in the manifest, pass `containers` from
+ * "@flows/host-workers/container": the result then has `FlowContainer`, the Container class to
+ * export under `container.class_name` (export `ContainerProxy` from "@cloudflare/containers"
+ * beside it), and container nodes and flows run there.
  */
-export function createProjectWorker<Env extends WorkerEnv>(
-  project: Omit<FlowWorkerConfig<Env>, "caps" | "capabilities" | "manifest"> & { readonly manifest: ManifestLike },
-) {
+export function createProjectWorker<Env extends WorkerEnv>(project: ProjectWorkerConfig<Env>): ProjectWorker<Env> {
   const triggers = (project.manifest as { triggers?: ManifestTriggers }).triggers;
   const queues =
     project.queues ??
@@ -52,78 +65,24 @@ export function createProjectWorker<Env extends WorkerEnv>(
       ]),
     );
   const crons = project.crons ?? triggers?.crons;
-  const config: FlowWorkerConfig<Env> = {
-    ...project,
-    caps: workersCapabilities,
-    queues,
-    ...(crons === undefined ? {} : { crons }),
-  };
-  const settings = containerSettings(project.manifest);
-  if (settings === undefined) return { ...createFlowWorker<Env>(config), FlowContainer: undefined };
-
-  const flows = project.flows.flatMap((document) => {
-    const flow = validate(document).flow;
-    return flow === undefined ? [] : [flow as FlowIR];
-  });
-  const placement = createPlacement(settings, flows, workersCapabilities);
-  const own = project.nodes;
-  const worker = createFlowWorker<Env>(
-    { ...config, nodes: (env) => placement.nodes(env, typeof own === "function" ? own(env) : own) },
-    {
-      remote: {
-        handles: placement.isContainerFlow,
-        run: placement.run,
-        stream: placement.stream,
-        resume: placement.resume,
-      },
-      routes: containerRoutes(placement),
-      preflight: (env) =>
-        env[settings.binding] === undefined
-          ? errorResponse({
-              code: "DAG203",
-              message: `the manifest places work in a container but the Durable Object binding ${settings.binding} is missing: bind the Container class (${settings.className}) under that name`,
-              details: { binding: settings.binding },
-            })
-          : undefined,
-    },
-  );
-  const FlowContainer = createContainerClass(
-    settings,
-    createBusOutbound({
-      registry: workersCapabilities,
-      manifest: project.manifest,
-      containerBinding: settings.binding,
-      runsBinding: bindingNames(config as FlowWorkerConfig<never>).runs,
-    }),
-  );
-
-  // always_on instances are started by the first request or cron an isolate sees; from then
-  // on each one's own alarm keeps it up.
-  let kicked = false;
-  const keepAlive = (env: Env, waitUntil: (promise: Promise<unknown>) => void) => {
-    // Without the binding the first request answers DAG203 (preflight); nothing to keep alive.
-    if (kicked || settings.alwaysOn.length === 0 || env[settings.binding] === undefined) return;
-    kicked = true;
-    waitUntil(
-      Promise.all(settings.alwaysOn.map((name) => placement.instance(env, name).keepAlive(name))).catch((error) => {
-        kicked = false;
-        console.log(JSON.stringify({ level: "error", message: "always_on start failed", error: String(error) }));
+  const { containers, ...rest } = project;
+  const config: ProjectFlowConfig<Env> = { ...rest, queues, ...(crons === undefined ? {} : { crons }) };
+  if ((project.manifest as { container?: unknown }).container === undefined) {
+    return { ...createFlowWorker<Env>(config), FlowContainer: undefined };
+  }
+  if (containers !== undefined) return containers(config);
+  // Answering on the first request (not throwing while the module loads) keeps the Worker up
+  // and says what to change.
+  const worker = createFlowWorker<Env>(config, {
+    preflight: () =>
+      errorResponse({
+        code: "HOST501",
+        message:
+          'the manifest has a container section but createProjectWorker was not given container support: pass `containers` from "@flows/host-workers/container"',
+        details: {},
       }),
-    );
-  };
-
-  return {
-    ...worker,
-    FlowContainer,
-    fetch(request: Request, env: Env, ctx?: ExecutionContext): Promise<Response> {
-      if (ctx !== undefined) keepAlive(env, (promise) => ctx.waitUntil(promise));
-      return worker.fetch(request, env);
-    },
-    scheduled(controller: ScheduledController, env: Env, ctx: ExecutionContext): Promise<void> {
-      keepAlive(env, (promise) => ctx.waitUntil(promise));
-      return worker.scheduled(controller, env, ctx);
-    },
-  };
+  });
+  return { ...worker, FlowContainer: undefined };
 }
 
 /** The `triggers` section of flows.config.json, as the manifest schema defines it. */

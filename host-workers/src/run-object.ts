@@ -62,7 +62,13 @@ const remoteMetadataKey = (runId: string) => `flows:remote-metadata:${runId}`;
  * The Durable Object class that owns runs: one object per run id, its journal in SQLite,
  * async runs carried forward by alarms so they outlive the request that started them.
  */
-export function createRunObjectClass<Env extends WorkerEnv>(config: FlowWorkerConfig<Env>, remote?: RemoteRuns) {
+/** The run Durable Object class a Worker exports (bound as FLOW_RUNS, a SQLite class). */
+export type FlowRunObjectClass<Env extends WorkerEnv> = new (ctx: DurableObjectState, env: Env) => DurableObject<Env>;
+
+export function createRunObjectClass<Env extends WorkerEnv>(
+  config: FlowWorkerConfig<Env>,
+  remote?: RemoteRuns,
+): FlowRunObjectClass<Env> {
   return class FlowRunObject extends DurableObject<Env> {
     #kernel: Promise<Kernel> | undefined;
     #journal: JournalStore | undefined;

@@ -99,6 +99,7 @@ export const busSuite: Suite = {
       target: "node20",
       logLevel: "warning",
       external: ["opendal"],
+      conditions: ["@flows/source"],
     });
     const rows: string[][] = [];
     const verdicts: string[] = [];

@@ -7,6 +7,7 @@ import type { CliIo } from "../io";
 import { BuildError } from "../publish/bundle";
 import { type Emitted, emitProject } from "../publish/emit";
 import { shortFingerprint } from "../publish/fingerprint";
+import { MigrationError, writeHistory } from "../publish/migrations";
 import { prepareOutDir } from "../publish/out-dir";
 import { type Progress, progress, stderrColor } from "../publish/progress";
 import { checkProject } from "../publish/project";
@@ -30,7 +31,13 @@ Written to the output directory:
   container/entry.js    the container entry (startContainer) and container/index.mjs, its bundle
   flows.publish.json    the content fingerprint (sha256 over IR, code and lock file) and
                         each file's hash; the fingerprint tags the version and the image
-The same input gives byte-identical output.
+The same input gives byte-identical output. worker.js is minified, its source map
+(worker.js.map) is uploaded with it, and it holds only the capabilities the flows use.
+
+Durable Object migrations grow: flows.publish.json beside flows.config.json (commit it)
+records the tags deployed so far; a publish that adds a class (a container, the do
+capability) appends v2, v3, ... with only the new classes. A class that disappeared is
+refused (MIGRATE409) unless --delete-class names it. --dry-run records nothing.
 
 Options:
   --out <dir>          output directory (default: dist beside flows.config.json); a directory
@@ -40,6 +47,8 @@ Options:
                        image is checked as registry.cloudflare.com/<name>:<fingerprint>
                        (building the Dockerfile needs Docker)
   --no-deploy          write the project only, run no wrangler command
+  --delete-class <A,B> delete these Durable Object classes (and all their data) in a new
+                       migration; needed once a class an earlier publish deployed is gone
   --verbose            print every external command (esbuild, wrangler) exactly as run
   -h, --help           show this help
 
@@ -59,6 +68,7 @@ const OPTIONS = {
   manifest: { type: "string" },
   "dry-run": { type: "boolean" },
   "no-deploy": { type: "boolean" },
+  "delete-class": { type: "string" },
   verbose: { type: "boolean" },
   help: { type: "boolean", short: "h" },
 } as const;
@@ -104,9 +114,14 @@ export async function publishCommand(argv: readonly string[], io: CliIo): Promis
     for (const line of formatDiagnosticLines(checked.reports, { color: stderrColor(io) })) io.stderr(`${line}\n`);
     const { project } = checked;
     const outDir = prepareOutDir(values.out, project.root);
-    const emitted = await emitProject(project, outDir, steps);
+    const deleteClasses = (values["delete-class"] ?? "")
+      .split(",")
+      .map((name) => name.trim())
+      .filter((name) => name !== "");
+    const emitted = await emitProject(project, outDir, steps, { deleteClasses });
     const tag = shortFingerprint(emitted.fingerprint);
     if (values["no-deploy"]) {
+      writeHistory(project.root, emitted.migrations);
       steps.ok(`wrote ${emitted.files.length} files to ${outDir} (${tag})`);
       io.stdout(`${JSON.stringify({ out: outDir, fingerprint: emitted.fingerprint, files: emitted.files })}\n`);
       return EXIT_OK;
@@ -117,12 +132,13 @@ export async function publishCommand(argv: readonly string[], io: CliIo): Promis
       io.stderr(`flows publish: WRANGLER001: wrangler failed (exit ${run.status}):\n${run.output.trim()}${kept}\n`);
       return EXIT_FAILED;
     }
+    if (!values["dry-run"]) writeHistory(project.root, emitted.migrations);
     if (values.verbose) io.stderr(run.output);
     steps.ok(`${values["dry-run"] ? "dry run passed" : "deployed"}: ${project.manifest.name} ${tag} in ${outDir}`);
     io.stdout(`${JSON.stringify({ out: outDir, fingerprint: emitted.fingerprint, files: emitted.files })}\n`);
     return EXIT_OK;
   } catch (error) {
-    if (error instanceof BuildError) {
+    if (error instanceof BuildError || error instanceof MigrationError) {
       io.stderr(`flows publish: ${error.code}: ${error.message}\n`);
       return EXIT_FAILED;
     }

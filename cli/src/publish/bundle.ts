@@ -5,9 +5,15 @@ import { esbuildBinary, runTool, runtimeModules, type ToolCommand } from "./tool
 /** How each external command is shown before it runs (with --verbose: the exact line). */
 export type CommandLog = (tool: ToolCommand) => void;
 
-/** esbuild flags for a Worker module: one ES module, `cloudflare:*` and `node:*` left to workerd. */
+/**
+ * esbuild flags for a Worker module: one minified ES module with its source map beside it
+ * (uploaded with the Worker, so stack traces name our sources), `cloudflare:*` and `node:*`
+ * left to workerd.
+ */
 const WORKER_FLAGS = [
   "--bundle",
+  "--minify",
+  "--sourcemap",
   "--format=esm",
   "--platform=neutral",
   "--target=es2023",

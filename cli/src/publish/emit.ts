@@ -4,12 +4,16 @@ import { type CommandLog, writeAndBundle } from "./bundle";
 import { dockerfile } from "./dockerfile";
 import { containerEntrySource, workerEntrySource } from "./entries";
 import { fingerprint, sha256, shortFingerprint } from "./fingerprint";
+import { type Migration, planMigrations, readHistory } from "./migrations";
 import { OUT } from "./names";
 import type { Project } from "./project";
-import { containerImage, wranglerConfig, wranglerJsonc } from "./wrangler-config";
+import { wranglerSchemaPath } from "./toolchain";
+import { containerImage, durableObjectClasses, wranglerConfig, wranglerJsonc } from "./wrangler-config";
 
 export interface Emitted {
   readonly fingerprint: string;
+  /** The Durable Object migrations wrangler.jsonc lists, to record once deployed. */
+  readonly migrations: readonly Migration[];
   /** wrangler.jsonc as an object, for the dry run's variant. */
   readonly config: Record<string, unknown>;
   /** Files written, relative to the output directory, in order. */
@@ -51,9 +55,16 @@ export async function emitWorker(project: Project, outDir: string, steps: EmitSt
  * of the fingerprint and each file's hash. Nothing in it depends on the time or the machine's
  * state beyond the inputs, so the same project gives the same bytes.
  */
-export async function emitProject(project: Project, outDir: string, steps: EmitSteps): Promise<Emitted> {
+export async function emitProject(
+  project: Project,
+  outDir: string,
+  steps: EmitSteps,
+  options: { readonly deleteClasses?: readonly string[] } = {},
+): Promise<Emitted> {
+  // Checked before anything is written: a class that disappeared stops the publish.
+  const migrations = planMigrations(readHistory(project.root), durableObjectClasses(project), options.deleteClasses);
   mkdirSync(outDir, { recursive: true });
-  const files: string[] = [OUT.entry, OUT.bundle];
+  const files: string[] = [OUT.entry, OUT.bundle, OUT.sourceMap];
   await emitWorker(project, outDir, steps);
   const container = project.manifest.container !== undefined;
   if (container) {
@@ -82,7 +93,12 @@ export async function emitProject(project: Project, outDir: string, steps: EmitS
     lock: existsSync(lockFile) ? readFileSync(lockFile) : "",
   });
   steps.step(`writing ${OUT.wrangler} (fingerprint ${shortFingerprint(full)})`);
-  const config = wranglerConfig(project, { fingerprint: full, image: containerImage(project) });
+  const config = wranglerConfig(project, {
+    fingerprint: full,
+    image: containerImage(project),
+    migrations,
+    schema: wranglerSchemaPath(project.root, outDir),
+  });
   writeFileSync(join(outDir, OUT.wrangler), wranglerJsonc(project, config, full));
   files.push(OUT.wrangler);
   if (container) {
@@ -96,8 +112,9 @@ export async function emitProject(project: Project, outDir: string, steps: EmitS
     tag: shortFingerprint(full),
     flows: project.flows.map((flow) => flow.flow.id),
     files: hashes,
+    migrations,
   };
   writeFileSync(join(outDir, OUT.record), `${JSON.stringify(record, null, 2)}\n`);
   files.push(OUT.record);
-  return { fingerprint: full, config, files };
+  return { fingerprint: full, migrations, config, files };
 }

@@ -1,4 +1,5 @@
 import { relative, sep } from "node:path";
+import { usedCapabilities, WORKER_CAPABILITY_MODULES } from "./capability-modules";
 import { CONTAINER_PORT } from "./names";
 import type { Project } from "./project";
 
@@ -55,17 +56,33 @@ export function workerManifest(project: Project): Record<string, unknown> {
   };
 }
 
+/** Imports of the capabilities the flows use and the registry built from them: nothing else is bundled. */
+function capabilityRegistry(project: Project): string {
+  const used = usedCapabilities(project);
+  const imports = used.map((name) => {
+    const { module, capability, provider } = WORKER_CAPABILITY_MODULES[name];
+    return `import { ${capability} } from "${module}";\nimport { ${provider} } from "${module}/workers";`;
+  });
+  const list = (field: "capability" | "provider") =>
+    used.map((name) => WORKER_CAPABILITY_MODULES[name][field]).join(", ");
+  return `import { createCapabilityRegistry } from "@flows/caps";
+${imports.join("\n")}
+
+const caps = createCapabilityRegistry([${list("capability")}], { providers: [${list("provider")}] });
+`;
+}
+
 /** The Worker entry: the flows' IR and the manifest embedded, the node modules imported. */
 export function workerEntrySource(project: Project, entryDir: string): string {
   const usesDo = project.manifest.capabilities.do?.binding !== undefined;
   const usesContainer = project.manifest.container !== undefined;
   return `${HEADER}import { createProjectWorker } from "@flows/host-workers";
-${usesDo ? 'export { FlowStateObject } from "@flows/cap-do/durable-object";\n' : ""}${usesContainer ? 'export { ContainerProxy } from "@cloudflare/containers";\n' : ""}${nodeModules(project, entryDir, "env")}
+${usesContainer ? 'import { containers } from "@flows/host-workers/container";\n' : ""}${capabilityRegistry(project)}${usesDo ? 'export { FlowStateObject } from "@flows/cap-do/durable-object";\n' : ""}${usesContainer ? 'export { ContainerProxy } from "@cloudflare/containers";\n' : ""}${nodeModules(project, entryDir, "env")}
 const flows = ${flowDocuments(project)};
 
 const manifest = ${JSON.stringify(workerManifest(project), null, 2)};
 
-const app = createProjectWorker({ flows, manifest, nodes: registryFor });
+const app = createProjectWorker({ flows, manifest, nodes: registryFor, caps${usesContainer ? ", containers" : ""} });
 
 export const FlowRunObject = app.FlowRunObject;
 ${usesContainer ? "export const FlowContainer = app.FlowContainer;\n" : ""}export default { fetch: app.fetch, queue: app.queue, scheduled: app.scheduled };

@@ -19,6 +19,7 @@ export const OUT = {
   wrangler: "wrangler.jsonc",
   entry: "src/entry.js",
   bundle: "worker.js",
+  sourceMap: "worker.js.map",
   dockerfile: "Dockerfile",
   containerEntry: "container/entry.js",
   containerBundle: "container/index.mjs",

@@ -1,7 +1,7 @@
 import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { createRequire } from "node:module";
-import { dirname, join } from "node:path";
+import { dirname, join, relative, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const require = createRequire(import.meta.url);
@@ -11,6 +11,16 @@ export const esbuildBinary = () => join(dirname(require.resolve("esbuild")), "..
 
 /** Wrangler's entry script, run with the same Node as the CLI. */
 export const wranglerScript = () => join(dirname(require.resolve("wrangler/package.json")), "bin", "wrangler.js");
+
+/**
+ * wrangler's config schema as a path relative to `fromDir`: the project's own wrangler when it
+ * has one, else the CLI's; relative, so the published files name no machine's folders.
+ */
+export function wranglerSchemaPath(projectRoot: string, fromDir: string): string {
+  const own = join(projectRoot, "node_modules", "wrangler", "config-schema.json");
+  const schema = existsSync(own) ? own : require.resolve("wrangler/config-schema.json");
+  return relative(fromDir, schema).split(sep).join("/");
+}
 
 /**
  * The node_modules folder that holds the flows runtime packages (`@flows/host-workers`, …).

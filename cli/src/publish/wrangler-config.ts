@@ -1,3 +1,4 @@
+import type { Migration } from "./migrations";
 import {
   DEFAULT_COMPATIBILITY_DATE,
   DEFAULT_COMPATIBILITY_FLAGS,
@@ -14,6 +15,10 @@ import type { Project } from "./project";
 
 export interface WranglerOptions {
   readonly fingerprint: string;
+  /** Durable Object migrations: the project's history plus a tag for classes new in this publish. */
+  readonly migrations: readonly Migration[];
+  /** wrangler's config schema, relative to the output directory (for editors). */
+  readonly schema: string;
   /** The container image: the manifest's registry reference, or the emitted Dockerfile. */
   readonly image: string;
 }
@@ -24,6 +29,29 @@ export const secretNames = (project: Project) => secretNamesOf(project.manifest.
 /** The container image wrangler builds from, unless the manifest names a registry image. */
 export const containerImage = (project: Project) => project.manifest.container?.image ?? `./${OUT.dockerfile}`;
 
+/** The Durable Object classes a project's Worker exports, in a fixed order. */
+export function durableObjectClasses(project: Project): readonly string[] {
+  return durableObjectBindings(project).map((object) => object.class_name);
+}
+
+function durableObjectBindings(project: Project) {
+  const { manifest } = project;
+  const state = manifest.capabilities.do?.binding;
+  const container = manifest.container;
+  return [
+    { name: RUNS_BINDING, class_name: RUNS_CLASS },
+    ...(state === undefined ? [] : [{ name: state, class_name: STATE_CLASS }]),
+    ...(container === undefined
+      ? []
+      : [
+          {
+            name: container.binding ?? DEFAULT_CONTAINER_BINDING,
+            class_name: container.class_name ?? DEFAULT_CONTAINER_CLASS,
+          },
+        ]),
+  ];
+}
+
 /** wrangler.jsonc for a checked project, as a plain object (keys in a fixed order). */
 export function wranglerConfig(project: Project, options: WranglerOptions): Record<string, unknown> {
   const { manifest } = project;
@@ -32,7 +60,6 @@ export function wranglerConfig(project: Project, options: WranglerOptions): Reco
   const kv = binding("kv");
   const r2 = binding("r2");
   const queue = binding("queue");
-  const state = binding("do");
   const container = manifest.container;
   const containerClass = container?.class_name ?? DEFAULT_CONTAINER_CLASS;
 
@@ -43,19 +70,15 @@ export function wranglerConfig(project: Project, options: WranglerOptions): Reco
     const dead = trigger.dead_letter_queue;
     if (dead !== undefined && !producers.has(dead)) producers.set(dead, kebab(dead));
   }
-  const durableObjects = [
-    { name: RUNS_BINDING, class_name: RUNS_CLASS },
-    ...(state === undefined ? [] : [{ name: state, class_name: STATE_CLASS }]),
-    ...(container === undefined
-      ? []
-      : [{ name: container.binding ?? DEFAULT_CONTAINER_BINDING, class_name: containerClass }]),
-  ];
   const crons = Object.keys(manifest.triggers?.crons ?? {});
   return {
+    $schema: options.schema,
     name: manifest.name,
     main: OUT.bundle,
-    // The bundle is built by flows (esbuild) and deployed as is.
+    // The bundle is built (minified, with its source map) by flows and deployed as is.
     no_bundle: true,
+    upload_source_maps: true,
+    observability: { enabled: true },
     compatibility_date: manifest.compatibility_date ?? DEFAULT_COMPATIBILITY_DATE,
     compatibility_flags: manifest.compatibility_flags ?? [...DEFAULT_COMPATIBILITY_FLAGS],
     ...(manifest.triggers?.routes === undefined ? {} : { routes: manifest.triggers.routes }),
@@ -85,8 +108,8 @@ export function wranglerConfig(project: Project, options: WranglerOptions): Reco
                 }),
           },
         }),
-    durable_objects: { bindings: durableObjects },
-    migrations: [{ tag: "v1", new_sqlite_classes: durableObjects.map((object) => object.class_name) }],
+    durable_objects: { bindings: durableObjectBindings(project) },
+    migrations: options.migrations,
     ...(container === undefined
       ? {}
       : {

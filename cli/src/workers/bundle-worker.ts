@@ -17,7 +17,8 @@ export async function bundleWorkerModule(entryPoint: string, outfile: string, op
     platform: "neutral",
     target: "es2023",
     mainFields: ["module", "main"],
-    conditions: ["workerd", "worker", "browser"],
+    // Tests and benchmarks bundle the workspace packages from their sources.
+    conditions: ["@flows/source", "workerd", "worker", "browser"],
     external: ["cloudflare:*"],
     logLevel: "warning",
   });

@@ -20,7 +20,16 @@ export type { BusGrant, ContainerAnswer, ContainerCall, ContainerInstance, Conta
  * `restart_policy`, stops restarting after `max_crashes` inside `window_ms` (CrashLoopDetected),
  * and keeps `always_on` instances up with its alarm.
  */
-export function createContainerClass(settings: ContainerSettings, busOutbound: OutboundHandler<WorkerEnv>) {
+/** The Container class a Worker exports under `container.class_name`. */
+export type FlowContainerClass = new <Env = unknown>(
+  ctx: ConstructorParameters<typeof Container>[0],
+  env: Env,
+) => Container<Env> & ContainerInstance;
+
+export function createContainerClass(
+  settings: ContainerSettings,
+  busOutbound: OutboundHandler<WorkerEnv>,
+): FlowContainerClass {
   class FlowContainer<Env = unknown> extends Container<Env> implements ContainerInstance {
     override defaultPort = settings.port;
     override sleepAfter: string | number = settings.sleepAfter;

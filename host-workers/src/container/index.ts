@@ -6,8 +6,10 @@ export {
   type ContainerInstance,
   type ContainerStatus,
   createContainerClass,
+  type FlowContainerClass,
 } from "./container-class";
 export { CONTAINER_ERROR_CODES, type ContainerErrorCode, type ContainerFailure } from "./errors";
 export { CONTAINER_KEY_FIELD, createPlacement, metaFor, type Placement } from "./placement";
+export { containers } from "./project-containers";
 export { containerRoutes } from "./routes";
 export { type ContainerSettings, containerSettings, type RestartPolicy } from "./settings";

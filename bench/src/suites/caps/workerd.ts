@@ -46,6 +46,7 @@ export async function measureWorkerd(
     target: "es2022",
     external: ["cloudflare:*"],
     logLevel: "warning",
+    conditions: ["@flows/source"],
   });
   const miniflare = new Miniflare({
     modules: true,
