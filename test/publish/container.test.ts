@@ -38,6 +38,7 @@ describe("publishing a project with a container", () => {
     expect(files).toEqual([
       "src/entry.js",
       "worker.js",
+      "worker.js.map",
       "container/entry.js",
       "container/index.mjs",
       "wrangler.jsonc",

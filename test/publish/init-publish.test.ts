@@ -50,7 +50,7 @@ describe("flows init → publish workers → wrangler dev", () => {
     const result = flows(["publish", "workers", "--dry-run", "--verbose"], project);
     expect(result.status, result.stderr).toBe(0);
     const { files, fingerprint } = published(result.stdout);
-    expect(files).toEqual(["src/entry.js", "worker.js", "wrangler.jsonc", "flows.publish.json"]);
+    expect(files).toEqual(["src/entry.js", "worker.js", "worker.js.map", "wrangler.jsonc", "flows.publish.json"]);
     expect(fingerprint).toMatch(/^[0-9a-f]{64}$/);
     dryRunFingerprint = fingerprint;
     // Progress on stderr, each external command exactly as run, then wrangler's verdict.
@@ -62,9 +62,12 @@ describe("flows init → publish workers → wrangler dev", () => {
 
     const config = readJsonc(join(dist, "wrangler.jsonc"));
     expect(config).toMatchObject({
+      $schema: expect.stringMatching(/^(\.\.\/)+.*node_modules\/wrangler\/config-schema\.json$/),
       name: "hello",
       main: "worker.js",
       no_bundle: true,
+      upload_source_maps: true,
+      observability: { enabled: true },
       compatibility_date: "2026-04-26",
       compatibility_flags: ["nodejs_compat"],
       kv_namespaces: [{ binding: "HELLO_KV" }],
@@ -75,8 +78,20 @@ describe("flows init → publish workers → wrangler dev", () => {
     });
     // The local secrets of .dev.vars never reach the output.
     for (const file of files) expect(readFileSync(join(dist, file), "utf8")).not.toContain("dev-token");
+    // Minified, its source map beside it, and no folder of the machine that built it.
+    const bundle = readFileSync(join(dist, "worker.js"), "utf8");
+    expect(bundle.split("\n").length).toBeLessThan(20);
+    expect(bundle).toContain("//# sourceMappingURL=worker.js.map");
+    for (const file of ["worker.js", "worker.js.map", "wrangler.jsonc"]) {
+      const text = readFileSync(join(dist, file), "utf8");
+      expect(text, file).not.toContain(scratch);
+      expect(text, file).not.toMatch(/"\/(?:work|tmp|home|root)\//);
+    }
     const entry = readFileSync(join(dist, "src/entry.js"), "utf8");
     expect(entry).toContain('import { createProjectWorker } from "@flows/host-workers";');
+    // Only the capability the flow uses, and no container support.
+    expect(entry).toContain('import { kvCapability } from "@flows/cap-kv";');
+    expect(entry).not.toMatch(/cap-r2|cap-queue|cap-do|containers/);
     expect(entry).toContain('import nodes0 from "../../nodes.ts";');
     expect(entry).toContain('"identifier": "hello::count"');
     expect(entry).toContain('"provider": "cloudflare.kv"');

@@ -64,7 +64,13 @@ describe("flows publish workers --out", () => {
     expect(withContainer.status, withContainer.stderr).toBe(0);
     expect(readFileSync(join(out, "Dockerfile"), "utf8")).toContain("linux/amd64");
     writeFileSync(manifestFile, original);
-    expect(publish("--out", out).status).toBe(0);
+    // The container class was deployed: dropping it needs its deletion asked for.
+    const refused = publish("--out", out);
+    expect(refused.status).toBe(1);
+    expect(refused.stderr).toContain("MIGRATE409");
+    expect(refused.stderr).toContain("--delete-class FlowContainer");
+    expect(readFileSync(join(out, "Dockerfile"), "utf8")).toContain("linux/amd64");
+    expect(publish("--out", out, "--delete-class", "FlowContainer").status).toBe(0);
     expect(existsSync(join(out, "Dockerfile"))).toBe(false);
     expect(existsSync(join(out, "container", "index.mjs"))).toBe(false);
   });

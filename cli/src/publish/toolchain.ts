@@ -13,13 +13,13 @@ export const esbuildBinary = () => join(dirname(require.resolve("esbuild")), "..
 export const wranglerScript = () => join(dirname(require.resolve("wrangler/package.json")), "bin", "wrangler.js");
 
 /**
- * wrangler's config schema as a path relative to `fromDir`: the project's own wrangler when it
- * has one, else the CLI's; relative, so the published files name no machine's folders.
+ * wrangler's config schema, where the project's own wrangler keeps it (`flows init` projects
+ * depend on wrangler), relative to `fromDir`: the published files name no machine's folders.
  */
 export function wranglerSchemaPath(projectRoot: string, fromDir: string): string {
-  const own = join(projectRoot, "node_modules", "wrangler", "config-schema.json");
-  const schema = existsSync(own) ? own : require.resolve("wrangler/config-schema.json");
-  return relative(fromDir, schema).split(sep).join("/");
+  return relative(fromDir, join(projectRoot, "node_modules", "wrangler", "config-schema.json"))
+    .split(sep)
+    .join("/");
 }
 
 /**
