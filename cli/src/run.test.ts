@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { memoryIo } from "./memory-io";
 import { runCli } from "./run";
-import { VERSION } from "./version";
+import { VERSION, WRANGLER_VERSION } from "./version";
 
 async function cli(...argv: string[]) {
   const io = memoryIo();
@@ -19,8 +19,18 @@ describe("flows dispatch", () => {
   it("keeps the version in step with the package", () => {
     const manifest = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as {
       version: string;
+      dependencies: Record<string, string>;
     };
     expect(VERSION).toBe(manifest.version);
+    // `flows init` pins the wrangler the CLI itself runs.
+    expect(WRANGLER_VERSION).toBe(manifest.dependencies.wrangler);
+    // Every library package moves in step with the CLI (init projects depend on them at VERSION).
+    for (const folder of ["flow-ir", "kernel", "caps", "caps/kv", "caps/r2", "caps/queue", "caps/do", "host-workers"]) {
+      const library = JSON.parse(readFileSync(new URL(`../../${folder}/package.json`, import.meta.url), "utf8")) as {
+        version: string;
+      };
+      expect(library.version, folder).toBe(VERSION);
+    }
   });
 
   it("lists every verb in --help and flows help", async () => {

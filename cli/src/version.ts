@@ -1,1 +1,4 @@
 export const VERSION = "0.1.0";
+
+/** The wrangler release the CLI drives (its own dependency), and what `flows init` projects pin. */
+export const WRANGLER_VERSION = "4.86.0";

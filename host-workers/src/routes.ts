@@ -11,7 +11,11 @@ import { type InvokeRequest, RUN_ORIGIN } from "./run-protocol";
 /** Client-chosen run ids (idempotent invocations): safe in URLs, logs and storage keys. */
 export const RUN_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
-type Handler = (request: IRequest, env: WorkerEnv) => Promise<Response> | Response;
+/** A request as an extension's handler sees it: the path's named parts in `params`. */
+export type RouteRequest = Request & { readonly params: Readonly<Record<string, string | undefined>> };
+
+type Handler = (request: RouteRequest, env: WorkerEnv) => Promise<Response> | Response;
+type RouterHandler = (request: IRequest, env: WorkerEnv) => Promise<Response> | Response;
 
 /** Extra routes a host registers, each behind the same token check and preflight. */
 export type RouteExtension = (add: (method: "get" | "post", path: string, handler: Handler) => void) => void;
@@ -76,7 +80,7 @@ export function createRoutes<Env extends WorkerEnv>(
   };
 
   const guarded =
-    (handler: Handler): Handler =>
+    (handler: RouterHandler): RouterHandler =>
     async (request, env) => {
       const denied = requireBearer(request, secret(env, names.apiToken));
       if (denied) return denied;

@@ -53,10 +53,17 @@ export interface Running {
   stop(): Promise<void>;
 }
 
-export function start(command: string, args: readonly string[], cwd: string, env: NodeJS.ProcessEnv = {}): Running {
+/** `env` is added to this process's environment, or with `inherit: false` is the whole of it. */
+export function start(
+  command: string,
+  args: readonly string[],
+  cwd: string,
+  env: NodeJS.ProcessEnv = {},
+  inherit = true,
+): Running {
   const child = spawn(command, [...args], {
     cwd,
-    env: { ...process.env, ...OFFLINE, ...env },
+    env: inherit ? { ...process.env, ...OFFLINE, ...env } : env,
     stdio: ["ignore", "pipe", "pipe"],
   });
   let output = "";

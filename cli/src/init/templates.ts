@@ -1,4 +1,5 @@
 import { DEFAULT_COMPATIBILITY_DATE } from "../publish/names";
+import { VERSION, WRANGLER_VERSION } from "../version";
 
 // The project `flows init` writes: one flow that greets and counts visits in KV, its nodes, and
 // everything needed to validate, run, serve and publish it. Local secrets live in .dev.vars
@@ -61,38 +62,39 @@ export const manifest = (name: string) => ({
 
 export const NODES_TS = `// Node implementations of hello.flow.json: identifier → (input, ctx) => output.
 // ctx.caps holds the capabilities a node declared through its hints (here: kv for "count").
-
-interface Kv {
-  get(key: string): Promise<string | null>;
-  put(key: string, value: string): Promise<void>;
-}
-
-interface Context {
-  readonly caps: { readonly kv?: Kv };
-}
+import type { KvApi } from "@flows/cap-kv";
+import type { NodeRegistry } from "@flows/kernel";
 
 interface Greeting {
   readonly name: string;
   readonly greeting: string;
 }
 
-export default {
-  "hello::request": (input: unknown) => input ?? {},
-  "hello::greet": (input: { name?: unknown } | null): Greeting => {
-    const name = typeof input?.name === "string" && input.name !== "" ? input.name : "world";
+const nodes: NodeRegistry = {
+  "hello::request": (input) => input ?? {},
+  "hello::greet": (input): Greeting => {
+    const given = (input as { name?: unknown } | null)?.name;
+    const name = typeof given === "string" && given !== "" ? given : "world";
     return { name, greeting: \`Hello, \${name}!\` };
   },
-  "hello::count": async (input: Greeting, ctx: Context) => {
-    const kv = ctx.caps.kv;
+  "hello::count": async (input, ctx) => {
+    const kv = ctx.caps.kv as KvApi | undefined;
     if (kv === undefined) throw new Error("the kv capability is not bound");
-    const key = \`visits:\${input.name}\`;
+    const greeting = input as Greeting;
+    const key = \`visits:\${greeting.name}\`;
     const visits = Number((await kv.get(key)) ?? "0") + 1;
     await kv.put(key, String(visits));
-    return { ...input, visits };
+    return { ...greeting, visits };
   },
 };
+
+export default nodes;
 `;
 
+/**
+ * A project of its own: the flows packages its Worker imports (at this CLI's version), the CLI
+ * and wrangler, so `npm install && npx flows dev` works anywhere.
+ */
 export const packageJson = (name: string) => ({
   name,
   version: "0.1.0",
@@ -104,6 +106,16 @@ export const packageJson = (name: string) => ({
     dev: "flows dev",
     check: "flows publish workers --dry-run",
     deploy: "flows publish workers",
+  },
+  dependencies: {
+    "@flows/cap-kv": VERSION,
+    "@flows/caps": VERSION,
+    "@flows/host-workers": VERSION,
+    "@flows/kernel": VERSION,
+  },
+  devDependencies: {
+    "@flows/cli": VERSION,
+    wrangler: WRANGLER_VERSION,
   },
 });
 

@@ -1,0 +1,294 @@
+import { type SpawnSyncReturns, spawn, spawnSync } from "node:child_process";
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { gzipSync } from "node:zlib";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { freePort, OFFLINE, type Running, start } from "../publish/support";
+import { type Packed, packAll, repoRoot } from "./pack";
+import { type ScopedRegistry, startScopedRegistry } from "./scoped-registry";
+
+// flows as a user gets it: every package packed with `npm pack`, installed from the tarballs
+// into projects outside this repository, and used there through its own bin and `.d.ts` only.
+
+const scratch = mkdtempSync(join(tmpdir(), "flows-packaging-"));
+const tarballs = join(scratch, "tarballs");
+// `npm install ./*.tgz` into a project of its own.
+const consumer = join(scratch, "consumer");
+// What `flows init` made there, copied to a folder with no node_modules above it.
+const standalone = join(scratch, "standalone", "hello");
+
+let packed: Packed[] = [];
+let registry: ScopedRegistry | undefined;
+const running: Running[] = [];
+
+/**
+ * The child's environment: this machine's, without anything that points into the repository
+ * (no NODE_PATH, none of the npm_* variables `npm test` sets for its own package).
+ */
+function userEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  for (const [key, value] of Object.entries(process.env)) {
+    if (key === "NODE_PATH" || key === "INIT_CWD" || key.toLowerCase().startsWith("npm_")) continue;
+    env[key] = value;
+  }
+  return { ...env, ...OFFLINE, ...extra };
+}
+
+function run(command: string, args: readonly string[], cwd: string): SpawnSyncReturns<string> {
+  const result = spawnSync(command, [...args], { cwd, env: userEnv(), encoding: "utf8", timeout: 240_000 });
+  if (result.status !== 0) {
+    throw new Error(
+      `${command} ${args.join(" ")} (in ${cwd}) exited ${result.status}:\n${result.stdout}\n${result.stderr}`,
+    );
+  }
+  return result;
+}
+
+/** The same, without blocking this process: the loopback registry it talks to lives here. */
+function runAsync(command: string, args: readonly string[], cwd: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, [...args], { cwd, env: userEnv(), stdio: ["ignore", "pipe", "pipe"] });
+    let output = "";
+    child.stdout.on("data", (chunk: Buffer) => {
+      output += chunk.toString("utf8");
+    });
+    child.stderr.on("data", (chunk: Buffer) => {
+      output += chunk.toString("utf8");
+    });
+    child.on("error", reject);
+    child.on("close", (code) =>
+      code === 0 ? resolve(output) : reject(new Error(`${command} ${args.join(" ")} exited ${code}:\n${output}`)),
+    );
+  });
+}
+
+const npm = (args: readonly string[], cwd: string) =>
+  run("npm", [...args, "--no-audit", "--no-fund", "--loglevel=error"], cwd);
+const npx = (args: readonly string[], cwd: string) => run("npx", ["--no-install", ...args], cwd);
+
+/** The README's embedding snippet, exactly as printed there. */
+function readmeSnippet(): string {
+  const readme = readFileSync(join(repoRoot, "README.md"), "utf8");
+  const match = /<!-- embed:worker -->\s*```ts\n([\s\S]*?)```/.exec(readme);
+  if (match?.[1] === undefined) throw new Error("README.md has no <!-- embed:worker --> ts block");
+  return match[1];
+}
+
+beforeAll(() => {
+  mkdirSync(tarballs);
+  packed = packAll(tarballs);
+  mkdirSync(consumer);
+  writeFileSync(
+    join(consumer, "package.json"),
+    `${JSON.stringify({ name: "consumer", private: true, type: "module" })}\n`,
+  );
+  // The tarballs, plus what a Workers project type-checks with.
+  npm(
+    ["install", ...packed.map((pkg) => pkg.file), "typescript@7.0.2", "@cloudflare/workers-types@4.20260426.1"],
+    consumer,
+  );
+}, 300_000);
+
+afterAll(async () => {
+  await Promise.all(running.map((child) => child.stop()));
+  await registry?.close();
+  rmSync(scratch, { recursive: true, force: true });
+});
+
+describe("the packages as npm pack makes them", () => {
+  it("ship built JavaScript and .d.ts, no sources, with the fields a registry needs", () => {
+    expect(packed.map((pkg) => pkg.name).sort()).toEqual([
+      "@flows/cap-do",
+      "@flows/cap-kv",
+      "@flows/cap-queue",
+      "@flows/cap-r2",
+      "@flows/caps",
+      "@flows/cli",
+      "@flows/flow-ir",
+      "@flows/host-container",
+      "@flows/host-workers",
+      "@flows/kernel",
+    ]);
+    for (const pkg of packed) {
+      expect(pkg.manifest.private, pkg.name).toBeUndefined();
+      expect(pkg.manifest.license, pkg.name).toBe("MIT");
+      expect(pkg.manifest.repository, pkg.name).toMatchObject({ type: "git" });
+      expect(
+        pkg.files.filter((file) => file.endsWith(".ts") && !file.endsWith(".d.ts")),
+        pkg.name,
+      ).toEqual([]);
+      expect(
+        pkg.files.some((file) => file.startsWith("src/")),
+        pkg.name,
+      ).toBe(false);
+      // Every export a user can import exists in the tarball, with its types.
+      const exportsMap = (pkg.manifest.exports ?? {}) as Record<string, { types: string; default: string }>;
+      for (const [entry, target] of Object.entries(exportsMap)) {
+        expect(pkg.files, `${pkg.name} ${entry}`).toContain(target.default.slice(2));
+        expect(pkg.files, `${pkg.name} ${entry}`).toContain(target.types.slice(2));
+      }
+    }
+    // Native and heavy packages belong to the CLI, never to what a Worker bundles.
+    const cli = packed.find((pkg) => pkg.name === "@flows/cli");
+    expect(Object.keys((cli?.manifest.dependencies ?? {}) as object)).toEqual(
+      expect.arrayContaining(["esbuild", "miniflare", "opendal", "wrangler"]),
+    );
+    for (const name of ["@flows/flow-ir", "@flows/kernel", "@flows/caps", "@flows/cap-kv", "@flows/host-workers"]) {
+      const dependencies = packed.find((pkg) => pkg.name === name)?.manifest.dependencies ?? {};
+      for (const heavy of ["opendal", "esbuild", "wrangler", "miniflare"])
+        expect(dependencies, name).not.toHaveProperty(heavy);
+    }
+  });
+
+  it("install as copies inside the project, not links into the repository", () => {
+    const repo = realpathSync(repoRoot);
+    for (const pkg of packed) {
+      const installed = realpathSync(join(consumer, "node_modules", ...pkg.name.split("/")));
+      expect(installed.startsWith(realpathSync(consumer)), installed).toBe(true);
+      expect(installed.startsWith(repo)).toBe(false);
+    }
+  });
+});
+
+describe("a project made with the installed flows command", () => {
+  it("is created, validated, run and published (dry run) with npx flows", () => {
+    const init = npx(["flows", "init", "hello"], consumer);
+    expect(init.stderr).toContain("created hello");
+    const project = join(consumer, "hello");
+    const validate = npx(["flows", "validate", "--manifest", "flows.config.json", "hello.flow.json"], project);
+    expect(validate.stdout).toContain("1 file valid");
+    const once = npx(["flows", "run", "hello.flow.json", "--nodes", "nodes.ts", "--input", '{"name":"Ada"}'], project);
+    expect(JSON.parse(once.stdout)).toEqual({ name: "Ada", greeting: "Hello, Ada!", visits: 1 });
+    const publish = npx(["flows", "publish", "workers", "--dry-run"], project);
+    expect(publish.stderr).toContain("dry run passed: hello");
+    // One capability, no container: the bundle stays small.
+    const gzipped = gzipSync(readFileSync(join(project, "dist", "worker.js")), { level: 9 }).length;
+    expect(gzipped).toBeLessThanOrEqual(40 * 1024);
+    // The project depends on the packages at the CLI's own version, and on wrangler.
+    const manifest = JSON.parse(readFileSync(join(project, "package.json"), "utf8")) as {
+      dependencies: Record<string, string>;
+      devDependencies: Record<string, string>;
+    };
+    expect(manifest.dependencies).toMatchObject({ "@flows/host-workers": "0.1.0", "@flows/cap-kv": "0.1.0" });
+    expect(manifest.devDependencies).toMatchObject({ "@flows/cli": "0.1.0", wrangler: "4.86.0" });
+  }, 120_000);
+
+  it("installs on its own (npm install && npx flows dev) and answers a real HTTP call", async () => {
+    cpSync(join(consumer, "hello"), standalone, {
+      recursive: true,
+      filter: (source) => !/[/\\](dist|\.flows)$/.test(source),
+    });
+    registry = await startScopedRegistry(packed);
+    writeFileSync(join(standalone, ".npmrc"), `@flows:registry=${registry.url}\n`);
+    const started = performance.now();
+    await runAsync("npm", ["install", "--no-audit", "--no-fund", "--loglevel=error"], standalone);
+    console.log(
+      `npm install of the flows init project from the packed tarballs: ${Math.round(performance.now() - started)} ms`,
+    );
+    expect(registry.requests).toContain("/@flows/cli");
+    const port = await freePort();
+    const dev = start("npx", ["--no-install", "flows", "dev", "--port", String(port)], standalone, userEnv(), false);
+    running.push(dev);
+    await dev.waitFor(/http:\/\/127\.0\.0\.1:\d+/, 90_000);
+    const invoke = () =>
+      fetch(`http://127.0.0.1:${port}/flows/hello/invoke`, {
+        method: "POST",
+        headers: { authorization: "Bearer dev-token", "content-type": "application/json" },
+        body: JSON.stringify({ name: "Lin" }),
+      });
+    const first = await invoke();
+    expect(first.status).toBe(200);
+    expect(await first.json()).toMatchObject({ status: "completed", output: { greeting: "Hello, Lin!", visits: 1 } });
+    expect(await (await invoke()).json()).toMatchObject({ output: { visits: 2 } });
+    await dev.stop();
+  }, 300_000);
+});
+
+describe("README's embedding snippet in a Worker of one's own", () => {
+  const worker = join(consumer, "custom-worker");
+
+  beforeAll(() => {
+    mkdirSync(join(worker, "src"), { recursive: true });
+    writeFileSync(join(worker, "src", "index.ts"), readmeSnippet());
+    cpSync(join(consumer, "hello", "hello.flow.json"), join(worker, "src", "hello.flow.json"));
+    cpSync(join(consumer, "hello", "nodes.ts"), join(worker, "src", "nodes.ts"));
+    writeFileSync(
+      join(worker, "tsconfig.json"),
+      JSON.stringify({
+        compilerOptions: {
+          target: "ES2023",
+          module: "ESNext",
+          moduleResolution: "Bundler",
+          lib: ["ES2023"],
+          types: ["@cloudflare/workers-types"],
+          strict: true,
+          resolveJsonModule: true,
+          noEmit: true,
+          skipLibCheck: false,
+        },
+        include: ["src"],
+      }),
+    );
+    writeFileSync(
+      join(worker, "wrangler.jsonc"),
+      JSON.stringify({
+        name: "custom-worker",
+        main: "src/index.ts",
+        compatibility_date: "2026-04-26",
+        compatibility_flags: ["nodejs_compat"],
+        kv_namespaces: [{ binding: "HELLO_KV", id: "hello-kv" }],
+        durable_objects: { bindings: [{ name: "FLOW_RUNS", class_name: "FlowRunObject" }] },
+        migrations: [{ tag: "v1", new_sqlite_classes: ["FlowRunObject"] }],
+      }),
+    );
+    writeFileSync(join(worker, ".dev.vars"), "FLOWS_API_TOKEN=embed-token\nFLOWS_RESUME_SECRET=embed-resume\n");
+  });
+
+  it("type-checks against the installed .d.ts", () => {
+    const checked = spawnSync("npx", ["--no-install", "tsc", "-p", "."], {
+      cwd: worker,
+      env: userEnv(),
+      encoding: "utf8",
+    });
+    expect(checked.stdout + checked.stderr).toBe("");
+    expect(checked.status).toBe(0);
+  }, 60_000);
+
+  it("is served by wrangler dev: invoked over HTTP, its KV write visible", async () => {
+    const port = await freePort();
+    const args = ["--no-install", "wrangler", "dev", "--ip", "127.0.0.1", "--port", String(port)];
+    args.push("--inspector-port", String(await freePort()), "--persist-to", join(worker, ".state"));
+    const dev = start("npx", args, worker, userEnv(), false);
+    running.push(dev);
+    await dev.waitFor(/Ready on http/, 90_000);
+    const invoke = () =>
+      fetch(`http://127.0.0.1:${port}/flows/hello/invoke`, {
+        method: "POST",
+        headers: { authorization: "Bearer embed-token", "content-type": "application/json" },
+        body: JSON.stringify({ name: "Ada" }),
+      });
+    expect(await (await invoke()).json()).toMatchObject({ status: "completed", output: { visits: 1 } });
+    expect(await (await invoke()).json()).toMatchObject({ status: "completed", output: { visits: 2 } });
+    await dev.stop();
+    // The count is in the KV namespace itself, as wrangler's local storage shows it.
+    const stored = spawnSync(
+      "npx",
+      [
+        "--no-install",
+        "wrangler",
+        "kv",
+        "key",
+        "get",
+        "--binding",
+        "HELLO_KV",
+        "--local",
+        "--persist-to",
+        ".state",
+        "visits:Ada",
+      ],
+      { cwd: worker, env: userEnv(), encoding: "utf8" },
+    );
+    expect(stored.stdout.trim()).toBe("2");
+  }, 180_000);
+});
