@@ -2,7 +2,7 @@ import { preflight as capabilityPreflight, createCapabilityRegistry } from "@flo
 import { type FlowIR, validate } from "@flows/flow-ir";
 import { createKernel, createMemoryJournal, systemClock } from "@flows/kernel";
 import { bindingNames, type FlowWorkerConfig, type WorkerEnv } from "./config";
-import { errorResponse } from "./envelope";
+import { errorResponse, type RouteError } from "./envelope";
 import { createRoutes, type RouteExtension } from "./routes";
 import { createRunObjectClass, type RemoteRuns } from "./run-object";
 import { RUN_ORIGIN } from "./run-protocol";
@@ -26,7 +26,7 @@ export interface FlowWorkerExtensions {
   readonly remote?: RemoteRuns;
   readonly routes?: RouteExtension;
   /** A check of its own on the first request, after the capabilities' (e.g. a missing binding). */
-  readonly preflight?: (env: WorkerEnv) => Response | undefined;
+  readonly preflight?: (env: WorkerEnv) => RouteError | undefined;
 }
 
 export function createFlowWorker<Env extends WorkerEnv>(
@@ -42,17 +42,20 @@ export function createFlowWorker<Env extends WorkerEnv>(
 
   // Checked once, on the first request, before any effect: the flows are valid and every
   // identifier has an implementation and every surface is supported here.
-  let preflightResult: Response | undefined | null = null;
+  let finding: RouteError | undefined | null = null;
   let env0: Env | undefined;
+  // The finding is kept, not its response: a response belongs to the request it answers.
   const preflight = () => {
-    if (preflightResult !== null) return preflightResult;
+    if (finding === null) finding = checkOnce();
+    return finding === undefined ? undefined : errorResponse(finding);
+  };
+  const checkOnce = (): RouteError | undefined => {
     const nodes = typeof config.nodes === "function" ? config.nodes(env0 as Env) : config.nodes;
     const probe = createKernel({
       flows: config.flows,
       nodes,
       host: { journal: createMemoryJournal(), clock: systemClock, newId: () => "preflight", logger: () => {} },
     });
-    preflightResult = undefined;
     // Capabilities first: a capability nobody provides, or a missing binding or secret, must
     // stop the Worker before any effect. A Worker that hands nodes their capabilities itself
     // (`capabilities`) answers for them.
@@ -66,29 +69,22 @@ export function createFlowWorker<Env extends WorkerEnv>(
         ];
         const [first] = diagnostics;
         if (first !== undefined) {
-          preflightResult = errorResponse({
+          return {
             code: first.code,
             message: `flow "${flow.id}": ${first.message}`,
             details: { flow: flow.id, diagnostics },
-          });
-          return preflightResult;
+          };
         }
       }
     }
     const own = extensions.preflight?.(env0 ?? {});
-    if (own !== undefined) {
-      preflightResult = own;
-      return preflightResult;
-    }
+    if (own !== undefined) return own;
     for (const document of config.flows) {
       const id = (document as { id?: unknown } | null)?.id;
       const problem = probe.preflight(typeof id === "string" ? id : "");
-      if (problem) {
-        preflightResult = errorResponse({ code: problem.code, message: problem.message, details: problem.details });
-        break;
-      }
+      if (problem) return { code: problem.code, message: problem.message, details: problem.details };
     }
-    return preflightResult;
+    return undefined;
   };
 
   const routes = createRoutes(config, flows, preflight, extensions.routes);

@@ -20,6 +20,7 @@ const STATUS_BY_CODE: Readonly<Record<string, number>> = {
   DEDUPE409: 409,
   RUN499: 503,
   CTRL901: 501,
+  HOST501: 501,
   IMPL001: 500,
   CAP101: 500,
   CONTAINER_CRASH_LOOP: 503,
@@ -34,11 +35,11 @@ export function statusFor(code: string): number {
   return STATUS_BY_CODE[code] ?? 500;
 }
 
+/** An error as routes answer it, before it becomes a response. */
+export type RouteError = Pick<FlowError, "code" | "message"> & { details?: unknown };
+
 /** The one error shape every route answers with: `{ error, code, details }`. */
-export function errorResponse(
-  error: Pick<FlowError, "code" | "message"> & { details?: unknown },
-  status?: number,
-): Response {
+export function errorResponse(error: RouteError, status?: number): Response {
   return Response.json(
     { error: error.message, code: error.code, details: error.details ?? {} },
     { status: status ?? statusFor(error.code) },

@@ -2,7 +2,6 @@ import type { CapabilityRegistry, ManifestLike } from "@flows/caps";
 import type { FlowWorkerConfig, WorkerEnv } from "./config";
 import type { FlowContainerClass } from "./container/container-class";
 import { createFlowWorker } from "./create-flow-worker";
-import { errorResponse } from "./envelope";
 
 /** What a whole project hands to `createProjectWorker`. */
 export interface ProjectWorkerConfig<Env extends WorkerEnv = WorkerEnv>
@@ -74,13 +73,11 @@ export function createProjectWorker<Env extends WorkerEnv>(project: ProjectWorke
   // Answering on the first request (not throwing while the module loads) keeps the Worker up
   // and says what to change.
   const worker = createFlowWorker<Env>(config, {
-    preflight: () =>
-      errorResponse({
-        code: "HOST501",
-        message:
-          'the manifest has a container section but createProjectWorker was not given container support: pass `containers` from "@flows/host-workers/container"',
-        details: {},
-      }),
+    preflight: () => ({
+      code: "HOST501",
+      message:
+        'the manifest has a container section but createProjectWorker was not given container support: pass `containers` from "@flows/host-workers/container"',
+    }),
   });
   return { ...worker, FlowContainer: undefined };
 }

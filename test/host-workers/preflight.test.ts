@@ -32,4 +32,25 @@ describe("preflight in the Worker", () => {
     // Health stays available for the platform's checks.
     expect((await mf.dispatchFetch("http://flows.test/health")).status).toBe(200);
   }, 60_000);
+
+  it("refuses with CAP101 when createFlowWorker was given no provider for a capability a flow uses", async () => {
+    await mf?.dispose();
+    mf = startMiniflare(workerOptions(await bundleFixture("uncapped-worker.ts")));
+    for (const route of ["/flows/counts/invoke", "/flows/counts/runs"]) {
+      const response = await mf.dispatchFetch(`http://flows.test${route}`, {
+        method: "POST",
+        body: JSON.stringify({ id: "c-1" }),
+        headers: auth,
+      });
+      const text = await response.text();
+      expect(response.status, text).toBe(500);
+      const body = JSON.parse(text) as { code: string; error: string; details: { diagnostics: unknown[] } };
+      expect(body.code, text).toBe("CAP101");
+      expect(body.error).toContain('node "count" (hint "resource::kv::write") needs the kv capability');
+      expect(body.error).toContain("createCapabilityRegistry([kvCapability]");
+    }
+    // No node ran, not even the one before the kv write.
+    const kv = await mf.getKVNamespace("LEDGER");
+    expect((await kv.list()).keys).toEqual([]);
+  }, 60_000);
 });

@@ -1,7 +1,6 @@
 import { type FlowIR, validate } from "@flows/flow-ir";
 import { bindingNames, type FlowWorkerConfig, type WorkerEnv } from "../config";
 import { createFlowWorker } from "../create-flow-worker";
-import { errorResponse } from "../envelope";
 import type { ProjectFlowConfig, ProjectWorker } from "../project-worker";
 import { createBusOutbound } from "./bus-outbound";
 import { createContainerClass } from "./container-class";
@@ -36,11 +35,11 @@ export function containers<Env extends WorkerEnv>(config: ProjectFlowConfig<Env>
       routes: containerRoutes(placement),
       preflight: (env) =>
         env[settings.binding] === undefined
-          ? errorResponse({
+          ? {
               code: "DAG203",
               message: `the manifest places work in a container but the Durable Object binding ${settings.binding} is missing: bind the Container class (${settings.className}) under that name`,
               details: { binding: settings.binding },
-            })
+            }
           : undefined,
     },
   );
