@@ -203,6 +203,24 @@ describe("a project made with the installed flows command", () => {
     expect(await (await invoke()).json()).toMatchObject({ output: { visits: 2 } });
     await dev.stop();
   }, 300_000);
+
+  it("runs the CI example's steps there: clean flows pass, a broken one is a GitHub annotation and exit 1", async () => {
+    const workflow = readFileSync(join(repoRoot, "examples", "ci", "flows.yml"), "utf8");
+    const steps = [...workflow.matchAll(/^\s*- run: (.+)$/gm)].map((match) => match[1] ?? "");
+    expect(steps).toEqual([expect.stringContaining("npm install"), expect.stringContaining("--format github")]);
+    const script = steps.join("\n");
+    await runAsync("bash", ["-e", "-c", script], standalone);
+    const broken = JSON.parse(readFileSync(join(standalone, "hello.flow.json"), "utf8")) as { edges: unknown[] };
+    broken.edges.push({ from: "greet", to: "nowhere", delivery: "at_least_once", ordering: "ordered", buffer: {} });
+    writeFileSync(join(standalone, "broken.flow.json"), JSON.stringify({ ...broken, id: "broken" }, null, 2));
+    const failed = await runAsync("bash", ["-e", "-c", script], standalone).then(
+      () => "passed",
+      (error: Error) => error.message,
+    );
+    expect(failed).toMatch(/exited 1/);
+    expect(failed).toMatch(/::error file=broken\.flow\.json,line=\d+,col=\d+::DAG202 /);
+    rmSync(join(standalone, "broken.flow.json"));
+  }, 300_000);
 });
 
 describe("README's embedding snippet in a Worker of one's own", () => {
