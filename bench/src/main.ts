@@ -6,10 +6,11 @@ import { busSuite } from "./suites/bus.bench";
 import { capsSuite } from "./suites/caps.bench";
 import { containerSuite } from "./suites/container.bench";
 import { hostSuite } from "./suites/host.bench";
+import { packageSuite } from "./suites/package.bench";
 import { validateSuite } from "./suites/validate.bench";
 
 /** Every suite, in the order `npm run bench` runs them. New suites are added here. */
-const SUITES: readonly Suite[] = [validateSuite, capsSuite, hostSuite, busSuite, containerSuite];
+const SUITES: readonly Suite[] = [validateSuite, capsSuite, hostSuite, busSuite, containerSuite, packageSuite];
 
 function select(names: readonly string[]): Suite[] | undefined {
   if (names.length === 0) return [...SUITES];

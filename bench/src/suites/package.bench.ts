@@ -1,0 +1,158 @@
+import { spawn, spawnSync } from "node:child_process";
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { gzipSync } from "node:zlib";
+import { Miniflare } from "miniflare";
+import { packAll } from "../../../test/packaging/pack";
+import { startScopedRegistry } from "../../../test/packaging/scoped-registry";
+import { formatMs, formatRatio } from "../format";
+import { median } from "../harness";
+import type { Suite, SuiteContext } from "../suite";
+import { formatTable } from "../table";
+
+const INSTALL_ROUNDS = 3;
+const STARTUP_ROUNDS = 15;
+const BUNDLE_TARGET_GZIP = 40 * 1024;
+
+/** The environment of a user's shell: nothing that points into this repository. */
+function userEnv(): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  for (const [key, value] of Object.entries(process.env)) {
+    if (key === "NODE_PATH" || key === "INIT_CWD" || key.toLowerCase().startsWith("npm_")) continue;
+    env[key] = value;
+  }
+  return { ...env, WRANGLER_SEND_METRICS: "false", CLOUDFLARE_CF_FETCH_ENABLED: "false", NO_COLOR: "1" };
+}
+
+/** Runs a command without blocking this process (the loopback registry answers from here). */
+function run(command: string, args: readonly string[], cwd: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, [...args], { cwd, env: userEnv(), stdio: ["ignore", "ignore", "pipe"] });
+    let errors = "";
+    child.stderr.on("data", (chunk: Buffer) => {
+      errors += chunk.toString("utf8");
+    });
+    child.on("error", reject);
+    child.on("close", (code) =>
+      code === 0 ? resolve() : reject(new Error(`${command} ${args.join(" ")}: ${errors}`)),
+    );
+  });
+}
+
+const kib = (bytes: number) => `${(bytes / 1024).toFixed(1)} KiB`;
+
+/** A Worker that does nothing, with the same class names, for the start-up floor. */
+const MINIMAL_WORKER = `import { DurableObject } from "cloudflare:workers";
+export class FlowRunObject extends DurableObject {}
+export default { fetch() { return Response.json({ ok: true }); } };
+`;
+
+/** Milliseconds from a new Miniflare (workerd process) to the first 200 from `/health`. */
+async function startToHealthy(scriptPath: string): Promise<number> {
+  const started = performance.now();
+  const mf = new Miniflare({
+    modules: true,
+    scriptPath,
+    modulesRoot: dirname(scriptPath),
+    compatibilityDate: "2026-04-26",
+    compatibilityFlags: ["nodejs_compat"],
+    cf: false,
+    kvNamespaces: ["HELLO_KV"],
+    durableObjects: { FLOW_RUNS: { className: "FlowRunObject", useSQLite: true } },
+    bindings: { FLOWS_API_TOKEN: "bench", FLOWS_RESUME_SECRET: "bench-resume" },
+  });
+  try {
+    const response = await mf.dispatchFetch("http://bench.test/health");
+    if (response.status !== 200) throw new Error(`/health answered ${response.status}: ${await response.text()}`);
+    return performance.now() - started;
+  } finally {
+    await mf.dispose();
+  }
+}
+
+/**
+ * What a user downloads and deploys: each package's tarball, the install of a `flows init`
+ * project from them (through a loopback registry for the @flows scope), that project's Worker
+ * bundle, and its workerd start-up against a minimal Worker in the same rounds.
+ */
+export const packageSuite: Suite = {
+  name: "package",
+  summary:
+    "tarball sizes, flows init project install time, Worker bundle size and workerd start-up vs a minimal Worker",
+  async run(context: SuiteContext) {
+    const scratch = mkdtempSync(join(tmpdir(), "flows-bench-package-"));
+    const tarballs = join(scratch, "tarballs");
+    mkdirSync(tarballs);
+    const packed = packAll(tarballs);
+    const registry = await startScopedRegistry(packed);
+    try {
+      context.log(
+        formatTable(
+          [{ header: "package", align: "left" }, { header: "tarball" }, { header: "files" }],
+          [
+            ...packed.map((pkg) => [pkg.name, kib(pkg.size), String(pkg.files.length)]),
+            ["all", kib(packed.reduce((sum, pkg) => sum + pkg.size, 0)), ""],
+          ],
+        ),
+      );
+
+      // The init project, made by the CLI of this repository (the same templates the package has).
+      const cli = join(context.repoRoot, "cli", "bin", "flows.mjs");
+      const made = spawnSync(process.execPath, [cli, "init", "hello"], { cwd: scratch, encoding: "utf8" });
+      if (made.status !== 0) throw new Error(`flows init failed: ${made.stderr}`);
+      const template = join(scratch, "hello");
+      writeFileSync(join(template, ".npmrc"), `@flows:registry=${registry.url}\n`);
+
+      // npm's cache is warm after the first round: the later rounds are what a CI cache hit costs.
+      const installs: number[] = [];
+      let project = template;
+      for (let round = 0; round < INSTALL_ROUNDS; round += 1) {
+        project = join(scratch, `install-${round}`);
+        cpSync(template, project, { recursive: true });
+        const started = performance.now();
+        await run("npm", ["install", "--no-audit", "--no-fund", "--loglevel=error"], project);
+        installs.push(performance.now() - started);
+      }
+      context.log(
+        `\nnpm install of the flows init project from the tarballs: first ${formatMs(installs[0] ?? 0)} ms, then ${installs
+          .slice(1)
+          .map((ms) => `${formatMs(ms)} ms`)
+          .join(", ")} (warm npm cache)`,
+      );
+
+      await run("npx", ["--no-install", "flows", "publish", "workers", "--no-deploy"], project);
+      const bundle = readFileSync(join(project, "dist", "worker.js"));
+      const gzipped = gzipSync(bundle, { level: 9 }).length;
+      context.log(
+        `flows init Worker bundle (one capability, no container): ${kib(bundle.length)} minified, ${kib(gzipped)} gzipped (target ≤ ${kib(BUNDLE_TARGET_GZIP)}: ${gzipped <= BUNDLE_TARGET_GZIP ? "pass" : "MISS"})`,
+      );
+
+      const minimal = join(scratch, "minimal.mjs");
+      writeFileSync(minimal, MINIMAL_WORKER);
+      const flows: number[] = [];
+      const floor: number[] = [];
+      await startToHealthy(minimal);
+      for (let round = 0; round < STARTUP_ROUNDS; round += 1) {
+        floor.push(await startToHealthy(minimal));
+        flows.push(await startToHealthy(join(project, "dist", "worker.js")));
+      }
+      const ratio = median(flows) / median(floor);
+      context.log(
+        formatTable(
+          [{ header: "workerd start → /health 200", align: "left" }, { header: "median ms" }, { header: "min ms" }],
+          [
+            ["minimal Worker", formatMs(median(floor)), formatMs(Math.min(...floor))],
+            ["flows init Worker", formatMs(median(flows)), formatMs(Math.min(...flows))],
+          ],
+        ),
+      );
+      context.log(
+        `flows init Worker start-up ÷ minimal Worker: ${formatRatio(ratio)} (${STARTUP_ROUNDS} interleaved rounds)`,
+      );
+    } finally {
+      await registry.close();
+      rmSync(scratch, { recursive: true, force: true });
+    }
+  },
+};
