@@ -5,7 +5,11 @@ import { createHintRegistry, type HintConstraint, type HintRegistry } from "@flo
 // validator reads it for the same list Lattice does. Lattice's determinism "minimum" BestEffort
 // is the strongest claim a node may make, which is `maxDeterminism` here.
 
-const effects = (hint: string, minEffects: HintConstraint["minEffects"], source: string): HintConstraint => ({
+const effects = (
+  hint: string,
+  minEffects: NonNullable<HintConstraint["minEffects"]>,
+  source: string,
+): HintConstraint => ({
   hint,
   minEffects,
   guidance: `${hint} (Lattice ${source})`,
