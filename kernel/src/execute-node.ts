@@ -270,7 +270,7 @@ async function acquireRateLimit(run: RunContext, plan: NodePlan): Promise<void> 
   const key = `${run.flow.id}\u0000${plan.alias}`;
   let limiter = run.limiters.get(key);
   if (limiter === undefined) {
-    limiter = createRateLimiter(plan.rateLimit.limit, plan.rateLimit.windowMs, run.host.clock);
+    limiter = createRateLimiter(plan.rateLimit, run.host.clock);
     run.limiters.set(key, limiter);
   }
   await limiter.acquire(run.controller.signal);

@@ -1,4 +1,4 @@
-import { type FlowIR, parseJson, validate } from "@flows/flow-ir";
+import { type FlowIR, parseJson, upgradeEarlierKeys, validate } from "@flows/flow-ir";
 import { createChannel } from "./channel";
 import { constantTimeEqual } from "./constant-time";
 import { createMemoryDedupe, type DedupeStore } from "./dedupe";
@@ -136,7 +136,13 @@ export function createKernel(options: KernelOptions): Kernel {
     }
     const cached = validated.get(source);
     if (cached !== undefined) return cached;
-    const result = validate(source);
+    // Flows written with this project's earlier surface keys keep running, each rewrite logged
+    // as a CTRL134 warning naming Lattice's key.
+    const upgraded = upgradeEarlierKeys(source);
+    for (const warning of upgraded.warnings) {
+      host.logger({ level: "warn", message: `flow ${name}: ${warning.message}`, code: warning.code, flow: name });
+    }
+    const result = validate(upgraded.document);
     const outcome: { flow: FlowIR } | { error: FlowError } =
       result.ok && result.flow
         ? { flow: result.flow }

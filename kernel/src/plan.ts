@@ -1,4 +1,4 @@
-import type { FlowIR, NodeIR } from "@flows/flow-ir";
+import type { FlowIR, NodeIR, RateLimit } from "@flows/flow-ir";
 import type { RetryPolicy } from "./backoff";
 import { type FlowError, KernelError } from "./errors";
 import type { NodeImplementation, NodeRegistry } from "./nodes";
@@ -22,7 +22,7 @@ export interface NodePlan {
   readonly timeoutMs: number | undefined;
   /** Budget of each incoming edge by predecessor alias (edge `timeout_ms`). */
   readonly edgeTimeouts: ReadonlyMap<string, number>;
-  readonly rateLimit: { readonly limit: number; readonly windowMs: number } | undefined;
+  readonly rateLimit: RateLimit | undefined;
   readonly forEach: ForEachPlan | undefined;
   /** Smallest `buffer.max_items` of its outgoing edges: how far a stream may run ahead. */
   readonly bufferItems: number | undefined;

@@ -204,11 +204,17 @@ describe("preflight and invocation errors", () => {
   });
 
   it("fails deterministically with CTRL901 on surfaces this kernel does not implement", async () => {
-    for (const kind of ["loop", "window", "partition"]) {
+    // Configs Lattice's validator accepts, so the refusal is the kernel's and not a CTRL130.
+    const configs: Record<string, unknown> = {
+      loop: undefined,
+      window: { v: 1, event_time_pointer: "/ts", size_ms: 1000, allowed_lateness_ms: 0, watermark: "max(ts)" },
+      partition: { v: 1, edge: { from: "start", to: "a" }, key: "customer_id" },
+    };
+    for (const [kind, config] of Object.entries(configs)) {
       const flow = buildFlow("u", {
         nodes: { start: {}, a: {} },
         edges: [["start", "a"]],
-        surfaces: [{ id: "x", kind, targets: ["a"] }],
+        surfaces: [{ id: "x", kind, targets: ["a"], ...(config === undefined ? {} : { config }) }],
       });
       const kernel = createKernel({
         flows: [flow],

@@ -31,7 +31,7 @@ function around(
 const retry = (config: Record<string, unknown>) => ({
   id: "retry",
   kind: "error_handler",
-  config: { strategy: "retry", backoff_ms: 1, max_backoff_ms: 4, ...config },
+  config: { v: 1, scope: { nodes: ["work"] }, strategy: "retry", backoff_ms: 1, max_backoff_ms: 4, ...config },
 });
 
 describe("error_handler", () => {
@@ -110,7 +110,7 @@ describe("error_handler", () => {
   it("continue delivers null downstream and records the error", async () => {
     const { kernel, journal } = around(() => {
       throw new Error("optional enrichment failed");
-    }, [{ id: "c", kind: "error_handler", config: { strategy: "continue" } }]);
+    }, [{ id: "c", kind: "error_handler", config: { v: 1, scope: { nodes: ["work"] }, strategy: "continue" } }]);
     expect(await kernel.invoke({ flow: "f" })).toMatchObject({ status: "completed", output: null });
     const entry = journal.runs.get("run-1")?.find((e) => e.type === "completed" && e.node === "work");
     expect(entry).toMatchObject({ output: null, error: { code: "NODE500", message: "optional enrichment failed" } });
@@ -119,7 +119,7 @@ describe("error_handler", () => {
   it("fail stops the run at the first error", async () => {
     const flow = around(() => {
       throw new Error("nope");
-    }, [{ id: "x", kind: "error_handler", config: { strategy: "fail" } }]);
+    }, [{ id: "x", kind: "error_handler", config: { v: 1, scope: { nodes: ["work"] }, strategy: "fail" } }]);
     const outcome = await flow.kernel.invoke({ flow: "f" });
     expect(outcome).toMatchObject({ status: "failed", error: { code: "NODE500", details: { node: "work" } } });
     const entries = flow.journal.runs.get("run-1") ?? [];
@@ -212,7 +212,7 @@ describe("for_each", () => {
           id: "loop",
           kind: "for_each",
           targets: ["each"],
-          config: { source: "start", body: "each", items_pointer: "/items", concurrency: 2 },
+          config: { v: 1, source: "start", body_entry: "each", items_pointer: "/items", concurrency: 2 },
         },
       ],
     });
@@ -241,26 +241,60 @@ describe("for_each", () => {
 });
 
 describe("rate_limit", () => {
-  it("spreads starts so no window holds more than the limit", async () => {
+  const limited = (name: string, limit: { id: string; kind: string; targets: string[]; config: unknown }) => {
     const starts: number[] = [];
-    const flow = buildFlow("rl", {
+    const { host, logs } = testHost();
+    const flow = buildFlow(name, {
       nodes: { start: {}, each: {} },
       edges: [["start", "each"]],
       surfaces: [
-        { id: "loop", kind: "for_each", targets: ["each"], config: { source: "start", body: "each", concurrency: 6 } },
-        { id: "limit", kind: "rate_limit", targets: ["each"], config: { limit: 2, window_ms: 40 } },
+        {
+          id: "loop",
+          kind: "for_each",
+          targets: [],
+          config: { v: 1, source: "start", body_entry: "each", items_pointer: "", concurrency: 6 },
+        },
+        limit,
       ],
     });
     const kernel = createKernel({
       flows: [flow],
       nodes: {
-        "rl::start": (input) => input,
-        "rl::each": (item) => {
+        [`${name}::start`]: (input) => input,
+        [`${name}::each`]: (item) => {
           starts.push(Date.now());
           return item;
         },
       },
-      host: testHost().host,
+      host,
+    });
+    return { kernel, starts, logs };
+  };
+
+  it("is a token bucket (Lattice's qps and burst): a burst at once, then qps per second", async () => {
+    const { kernel, starts } = limited("tb", {
+      id: "limit",
+      kind: "rate_limit",
+      targets: [],
+      config: { v: 1, target: "each", qps: 50, burst: 2 },
+    });
+    expect(await kernel.invoke({ flow: "tb", payload: [1, 2, 3, 4, 5, 6] })).toMatchObject({
+      output: [1, 2, 3, 4, 5, 6],
+    });
+    // Two tokens at the start, then one every 20 ms: start k (k ≥ 2) waits (k - 1) × 20 ms.
+    const first = starts[0] as number;
+    expect((starts[1] as number) - first).toBeLessThan(15);
+    for (let index = 2; index < starts.length; index += 1) {
+      expect((starts[index] as number) - first).toBeGreaterThanOrEqual((index - 1) * 20 - 1);
+    }
+  });
+
+  it("still runs the earlier { limit, window_ms } as a sliding window, with a CTRL134 warning naming Lattice's keys", async () => {
+    const { kernel, starts, logs } = limited("rl", {
+      id: "limit",
+      kind: "rate_limit",
+      targets: ["each"],
+      config: { limit: 2, window_ms: 40 },
     });
     expect(await kernel.invoke({ flow: "rl", payload: [1, 2, 3, 4, 5, 6] })).toMatchObject({
       output: [1, 2, 3, 4, 5, 6],
@@ -269,5 +303,45 @@ describe("rate_limit", () => {
     for (let index = 2; index < starts.length; index += 1) {
       expect((starts[index] as number) - (starts[index - 2] as number)).toBeGreaterThanOrEqual(39);
     }
+    const warnings = logs.filter((record) => record.code === "CTRL134");
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]?.level).toBe("warn");
+    expect(warnings[0]?.message).toContain('"qps"');
+  });
+});
+
+describe("configs in this project's earlier shape", () => {
+  it("for_each by body and error_handler on its targets keep working, each with a CTRL134 warning", async () => {
+    let calls = 0;
+    const { host, logs } = testHost();
+    const flow = buildFlow("old", {
+      nodes: { start: {}, each: {} },
+      edges: [["start", "each"]],
+      surfaces: [
+        { id: "loop", kind: "for_each", targets: ["each"], config: { source: "start", body: "each" } },
+        { id: "retry", kind: "error_handler", targets: ["each"], config: { strategy: "retry", backoff_ms: 1 } },
+      ],
+    });
+    const kernel = createKernel({
+      flows: [flow],
+      nodes: {
+        "old::start": (input) => input,
+        "old::each": (item, ctx) => {
+          calls += 1;
+          if (ctx.attempt === 1) throw new Error("first attempt fails");
+          return (item as number) + 1;
+        },
+      },
+      host,
+    });
+    expect(await kernel.invoke({ flow: "old", payload: [1, 2] })).toMatchObject({
+      status: "completed",
+      output: [2, 3],
+    });
+    expect(calls).toBe(4);
+    const messages = logs.filter((record) => record.code === "CTRL134").map((record) => record.message);
+    expect(messages).toHaveLength(2);
+    expect(messages[0]).toContain('"body_entry"');
+    expect(messages[1]).toContain('"scope": { "nodes"');
   });
 });

@@ -4,9 +4,10 @@ import {
   parseErrorHandlerConfig,
   parseForEachConfig,
   parseIfConfig,
-  parseRateLimitConfig,
   parseSwitchConfig,
   parseTimeoutConfig,
+  type RateLimit,
+  readRateLimit,
 } from "@flows/flow-ir";
 import type { RetryPolicy } from "./backoff";
 import { type FlowError, KernelError } from "./errors";
@@ -26,7 +27,7 @@ export interface SurfacePlan {
   readonly routers: Map<string, Router[]>;
   readonly errorHandlers: Map<string, { retry: RetryPolicy | undefined; onError: "fail" | "continue" }>;
   readonly timeouts: Map<string, number>;
-  readonly rateLimits: Map<string, { limit: number; windowMs: number }>;
+  readonly rateLimits: Map<string, RateLimit>;
   readonly forEach: Map<string, ForEachPlan>;
 }
 
@@ -93,16 +94,11 @@ export function readSurfaces(flow: FlowIR): SurfacePlan | { ok: false; error: Fl
       case "if": {
         const parsed = parseIfConfig(surface.config);
         if (!parsed.ok) return invalid(surface, parsed.problems);
-        const { source, selector_pointer: pointer, then } = parsed.config;
-        const otherwise = parsed.config.else;
-        const branches = new Set<string>([then, ...(otherwise === undefined ? [] : [otherwise])]);
+        const { source, selector_pointer: pointer, then, else: otherwise } = parsed.config;
         addRouter(source, {
           surface: surface.id,
-          branches,
-          choose: (output) => {
-            if (select(output, pointer)) return new Set([then]);
-            return new Set(otherwise === undefined ? [] : [otherwise]);
-          },
+          branches: new Set([then, otherwise]),
+          choose: (output) => new Set([select(output, pointer) ? then : otherwise]),
         });
         break;
       }
@@ -110,7 +106,7 @@ export function readSurfaces(flow: FlowIR): SurfacePlan | { ok: false; error: Fl
         const parsed = parseErrorHandlerConfig(surface.config);
         if (!parsed.ok) return invalid(surface, parsed.problems);
         const config = parsed.config;
-        for (const target of surface.targets) {
+        for (const target of config.scope.nodes) {
           plan.errorHandlers.set(target, {
             onError: config.strategy === "continue" ? "continue" : "fail",
             retry:
@@ -138,17 +134,15 @@ export function readSurfaces(flow: FlowIR): SurfacePlan | { ok: false; error: Fl
         break;
       }
       case "rate_limit": {
-        const parsed = parseRateLimitConfig(surface.config);
+        const parsed = readRateLimit(surface.config, surface.targets);
         if (!parsed.ok) return invalid(surface, parsed.problems);
-        for (const target of surface.targets) {
-          plan.rateLimits.set(target, { limit: parsed.config.limit, windowMs: parsed.config.window_ms });
-        }
+        for (const target of parsed.config.targets) plan.rateLimits.set(target, parsed.config);
         break;
       }
       case "for_each": {
         const parsed = parseForEachConfig(surface.config);
         if (!parsed.ok) return invalid(surface, parsed.problems);
-        plan.forEach.set(parsed.config.body, {
+        plan.forEach.set(parsed.config.body_entry, {
           source: parsed.config.source,
           itemsPointer: parsed.config.items_pointer,
           concurrency: parsed.config.concurrency,

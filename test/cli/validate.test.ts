@@ -34,20 +34,24 @@ describe.skipIf(!existsSync(referenceDir))("reference documents", () => {
   const etlText = existsSync(etl) ? readFileSync(join(repoRoot, etl), "utf8") : "";
   // The hint that makes `parse` fail: /nodes/1/effectHints/0.
   const hint = () => positionOf(etlText, '"resource::blob::read"', '"alias": "parse"');
+  // What the effect hints imply about determinism (warnings; Lattice reads determinismHints only).
+  const consume = () => positionOf(etlText, '"resource::queue::consume"', '"alias": "trigger"');
 
-  it("reports exactly EFFECT201 and DET302 on node parse in etl_logs, with the hint's position", () => {
+  it("reports exactly Lattice's error (EFFECT201 on node parse) in etl_logs, with the hint's position, and DET303 warnings", () => {
     const { status, stdout, stderr } = flows(["validate", "--format", "json", etl]);
     expect(stderr).toBe("");
     expect(status).toBe(1);
     const report = JSON.parse(stdout) as JsonReport;
     const { line, column } = hint();
+    const trigger = consume();
     expect(report.files).toHaveLength(1);
     expect(report.files[0]?.ok).toBe(false);
-    expect(report.files[0]?.diagnostics.map((d) => [d.code, d.node, d.path, d.line, d.column])).toEqual([
-      ["EFFECT201", "parse", "/nodes/1/effectHints/0", line, column],
-      ["DET302", "parse", "/nodes/1/effectHints/0", line, column],
+    expect(report.files[0]?.diagnostics.map((d) => [d.code, d.severity, d.node, d.path, d.line, d.column])).toEqual([
+      ["DET303", "warning", "trigger", "/nodes/0/effectHints/0", trigger.line, trigger.column],
+      ["EFFECT201", "error", "parse", "/nodes/1/effectHints/0", line, column],
+      ["DET303", "warning", "parse", "/nodes/1/effectHints/0", line, column],
     ]);
-    expect(report.summary).toEqual({ files: 1, errors: 2, warnings: 0 });
+    expect(report.summary).toEqual({ files: 1, errors: 1, warnings: 2 });
   });
 
   it("prints the exact JSON shape for the whole reference folder", () => {
@@ -67,18 +71,21 @@ describe.skipIf(!existsSync(referenceDir))("reference documents", () => {
       }
     }
     expect(report.files[1]?.diagnostics).toEqual([]);
-    expect(report.summary).toEqual({ files: 2, errors: 2, warnings: 0 });
+    expect(report.summary).toEqual({ files: 2, errors: 1, warnings: 2 });
   });
 
   it("prints file:line:col  CODE  message lines and a summary in text", () => {
     const { status, stdout } = flows(["validate", etl, s2]);
     expect(status).toBe(1);
     const { line, column } = hint();
+    const trigger = consume();
+    const file = etl.replaceAll(".", "\\.");
     const lines = stdout.trimEnd().split("\n");
-    expect(lines).toHaveLength(3);
-    expect(lines[0]).toMatch(new RegExp(`^${etl.replaceAll(".", "\\.")}:${line}:${column}  EFFECT201  node "parse" `));
-    expect(lines[1]).toMatch(new RegExp(`^${etl.replaceAll(".", "\\.")}:${line}:${column}  DET302  node "parse" `));
-    expect(lines[2]).toBe("2 errors, 0 warnings in 2 files");
+    expect(lines).toHaveLength(4);
+    expect(lines[0]).toMatch(new RegExp(`^${file}:${trigger.line}:${trigger.column}  DET303  node "trigger" `));
+    expect(lines[1]).toMatch(new RegExp(`^${file}:${line}:${column}  EFFECT201  node "parse" `));
+    expect(lines[2]).toMatch(new RegExp(`^${file}:${line}:${column}  DET303  node "parse" `));
+    expect(lines[3]).toBe("1 error, 2 warnings in 2 files");
     expect(stdout).not.toContain("\u001b[");
   });
 
@@ -87,9 +94,10 @@ describe.skipIf(!existsSync(referenceDir))("reference documents", () => {
     expect(status).toBe(1);
     const { line, column } = hint();
     const lines = stdout.trimEnd().split("\n");
-    expect(lines).toHaveLength(2);
-    expect(lines[0]).toMatch(new RegExp(`^::error file=${etl},line=${line},col=${column}::EFFECT201 node "parse" `));
-    expect(lines[1]).toMatch(new RegExp(`^::error file=${etl},line=${line},col=${column}::DET302 node "parse" `));
+    expect(lines).toHaveLength(3);
+    expect(lines[0]).toMatch(/^::warning file=.*::DET303 node "trigger" /);
+    expect(lines[1]).toMatch(new RegExp(`^::error file=${etl},line=${line},col=${column}::EFFECT201 node "parse" `));
+    expect(lines[2]).toMatch(new RegExp(`^::warning file=${etl},line=${line},col=${column}::DET303 node "parse" `));
   });
 
   it("passes s2_site with exit 0", () => {

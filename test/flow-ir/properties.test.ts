@@ -160,7 +160,17 @@ describe("validate() on arbitrary input", () => {
       ),
       surfaces: fc.array(
         fc.record({
-          kind: fc.constantFrom("if", "switch", "for_each", "timeout", "error_handler", "rate_limit", "loop"),
+          kind: fc.constantFrom(
+            "if",
+            "switch",
+            "for_each",
+            "timeout",
+            "error_handler",
+            "rate_limit",
+            "loop",
+            "window",
+            "partition",
+          ),
           targets: fc.array(alias, { maxLength: 3 }),
           config: fc.oneof(
             fc.jsonValue({ maxDepth: 3 }),
@@ -170,6 +180,13 @@ describe("validate() on arbitrary input", () => {
               then: alias,
               else: alias,
               body: alias,
+              body_entry: alias,
+              items_pointer: fc.constantFrom("", "/xs", "xs"),
+              target: alias,
+              qps: fc.nat(3),
+              burst: fc.nat(3),
+              scope: fc.record({ nodes: fc.array(alias, { maxLength: 2 }) }),
+              strategy: fc.constantFrom("retry", "fail", "bogus"),
               selector_pointer: fc.constantFrom("", "/x", "x"),
               cases: fc.dictionary(fc.string(), alias),
             }),

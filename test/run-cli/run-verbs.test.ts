@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -34,6 +34,39 @@ beforeAll(() => {
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
 describe("flows run / resume / runs / inspect", () => {
+  it("still runs a flow written with the earlier error_handler shape, warning with CTRL134", () => {
+    const document = JSON.parse(readFileSync(flowFile, "utf8")) as {
+      control_surfaces: { id: string; config: Record<string, unknown> }[];
+    };
+    const retry = document.control_surfaces.find((surface) => surface.id === "charge_retry");
+    if (retry === undefined) throw new Error("the example has no charge_retry surface");
+    const { v: _v, scope: _scope, ...earlier } = retry.config;
+    retry.config = earlier;
+    const legacy = join(scratch, "legacy.flow.json");
+    writeFileSync(legacy, JSON.stringify(document));
+    const manifest = join(example, "flows.config.json");
+    const args = [
+      "--nodes",
+      nodes,
+      "--manifest",
+      manifest,
+      "--input",
+      `@${join(example, "small-order.json")}`,
+      "--state",
+      join(scratch, "legacy-state"),
+    ];
+    const result = flows("run", legacy, ...args, "--run-id", "legacy");
+    expect(result.status, result.stderr).toBe(0);
+    // The payment call fails once and is retried: the handler read from its targets works.
+    expect(ndjson(result.stdout).map((line) => line.line)).toEqual(["order", "item", "item", "charged", "shipped"]);
+    expect(result.stderr).toContain(
+      'CTRL134 control surface "charge_retry" (error_handler) uses this project\'s earlier keys',
+    );
+    expect(result.stderr).toContain('"scope": { "nodes"');
+    // CI judges it as Lattice does: an error.
+    expect(flows("validate", legacy).status).toBe(1);
+  });
+
   it("runs the small order to completion and prints the streamed receipt as NDJSON", () => {
     const result = flows(
       "run",

@@ -13,7 +13,12 @@ describe("kernel inside workerd", () => {
     ],
     checkpoints: ["ok"],
     surfaces: [
-      { id: "retry", kind: "error_handler", targets: ["double"], config: { strategy: "retry", backoff_ms: 1 } },
+      {
+        id: "retry",
+        kind: "error_handler",
+        targets: ["double"],
+        config: { v: 1, scope: { nodes: ["double"] }, strategy: "retry", backoff_ms: 1 },
+      },
     ],
   });
   let flaky = 0;

@@ -24,7 +24,9 @@ export const doCapability: Capability<"do", DoApi, typeof doOperations, DoProvid
     {
       hint: "resource::dedupe::*",
       minEffects: "effectful",
-      guidance: "deduplication reserves keys in a ledger: declare effects effectful",
+      maxDeterminism: "best_effort",
+      guidance:
+        "deduplication reserves keys in a ledger: declare effects effectful and determinism best_effort or weaker",
     },
   ]),
   operations: doOperations,

@@ -8,6 +8,11 @@ export const kvCapability: Capability<"kv", KvApi, typeof kvOperations, KvProvid
   summary: "Workers KV: eventually consistent key-value reads and writes",
   hints: capabilityHints("kv", [
     {
+      hint: "resource::kv",
+      maxDeterminism: "best_effort",
+      guidance: "KV values may change between executions: declare determinism best_effort or weaker",
+    },
+    {
       hint: "resource::kv::read",
       minEffects: "read_only",
       maxDeterminism: "stable",

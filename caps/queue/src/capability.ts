@@ -8,6 +8,11 @@ export const queueCapability: Capability<"queue", QueueApi, typeof queueOperatio
   summary: "Queues: publish messages and start runs from consumed batches",
   hints: capabilityHints("queue", [
     {
+      hint: "resource::queue",
+      maxDeterminism: "best_effort",
+      guidance: "which messages arrive, and when, varies between executions: declare determinism best_effort or weaker",
+    },
+    {
       hint: "resource::queue::publish",
       minEffects: "effectful",
       maxDeterminism: "best_effort",

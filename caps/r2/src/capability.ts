@@ -8,6 +8,11 @@ export const r2Capability: Capability<"r2", R2Api, typeof r2Operations, R2Provid
   summary: "R2 object storage: blobs, ranges, multipart uploads",
   hints: capabilityHints("r2", [
     {
+      hint: "resource::blob",
+      maxDeterminism: "best_effort",
+      guidance: "stored objects may change between executions: declare determinism best_effort or weaker",
+    },
+    {
       hint: "resource::blob::read",
       minEffects: "read_only",
       maxDeterminism: "stable",

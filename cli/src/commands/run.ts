@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
-import { parseJson, validate } from "@flows/flow-ir";
+import { parseJson, upgradeEarlierKeys, validate } from "@flows/flow-ir";
 import type { Kernel, RunEvent, RunStream } from "@flows/kernel";
 import { parseVerbArgs } from "../args";
 import { reportUsage, UsageError } from "../exit";
@@ -86,7 +86,10 @@ export async function openLocalRun(
   }
   const parsed = parseJson(text);
   if (!parsed.ok) throw new UsageError("FLOW001", `${flowFile}: ${parsed.diagnostic.message}`);
-  const result = validate(parsed.value);
+  // Earlier surface keys still run (as in the kernel), each with a CTRL134 warning.
+  const upgraded = upgradeEarlierKeys(parsed.value);
+  for (const warning of upgraded.warnings) options.warn?.(`${flowFile}: ${warning.code} ${warning.message}`);
+  const result = validate(upgraded.document);
   if (!result.ok || result.flow === undefined) {
     const first = result.diagnostics.filter((d) => d.severity === "error").slice(0, 5);
     throw new UsageError(

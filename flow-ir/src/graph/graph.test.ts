@@ -58,11 +58,26 @@ const branching = flow(
       targets: ["a", "b"],
       config: { v: 1, source: "route", selector_pointer: "/tier", cases: { gold: "a", silver: "b" }, default: "b" },
     },
-    { id: "check", kind: "if", targets: ["c"], config: { v: 1, source: "a", selector_pointer: "/ok", then: "c" } },
-    { id: "each", kind: "for_each", targets: ["body"], config: { source: "b", body: "body", items_pointer: "/xs" } },
+    {
+      id: "check",
+      kind: "if",
+      targets: ["c"],
+      config: { v: 1, source: "a", selector_pointer: "/ok", then: "c", else: "c" },
+    },
+    {
+      id: "each",
+      kind: "for_each",
+      targets: [],
+      config: { v: 1, source: "b", body_entry: "body", items_pointer: "/xs" },
+    },
     { id: "slow", kind: "timeout", targets: ["c"], config: { timeout_ms: 900 } },
-    { id: "again", kind: "error_handler", targets: ["c"], config: { strategy: "retry", max_retries: 2 } },
-    { id: "cap", kind: "rate_limit", targets: ["body"], config: { limit: 5, window_ms: 1000 } },
+    {
+      id: "again",
+      kind: "error_handler",
+      targets: [],
+      config: { v: 1, scope: { nodes: ["c"] }, strategy: "retry", max_retries: 2 },
+    },
+    { id: "cap", kind: "rate_limit", targets: [], config: { v: 1, target: "body", qps: 5, burst: 10 } },
     { id: "spin", kind: "loop", targets: ["body"] },
   ],
 );
@@ -74,7 +89,7 @@ describe("graphModel", () => {
       { from: "in", to: "route", labels: [], style: "solid" },
       { from: "route", to: "a", labels: ["gold"], style: "solid" },
       { from: "route", to: "b", labels: ["silver", "default"], style: "solid" },
-      { from: "a", to: "c", labels: ["then", "exactly once", "timeout 500 ms"], style: "bold" },
+      { from: "a", to: "c", labels: ["then", "else", "exactly once", "timeout 500 ms"], style: "bold" },
       { from: "b", to: "body", labels: ["for each /xs (≤8 at once)", "buffer 8"], style: "solid" },
     ]);
   });
@@ -87,7 +102,7 @@ describe("graphModel", () => {
       a: ["if check: /ok"],
       b: [],
       c: ["timeout 900 ms", "retry ×2, backoff 100 ms"],
-      body: ["≤ 5 per 1000 ms", "loop spin"],
+      body: ["≤ 5/s, burst 10", "loop spin"],
     });
   });
 
@@ -96,7 +111,14 @@ describe("graphModel", () => {
       flow(
         ["in", "x"],
         [edge("in", "x"), edge("x", "ghost")],
-        [{ id: "s", kind: "if", targets: [], config: { source: "x", selector_pointer: "", then: "y", else: "ghost" } }],
+        [
+          {
+            id: "s",
+            kind: "if",
+            targets: [],
+            config: { v: 1, source: "x", selector_pointer: "", then: "y", else: "ghost" },
+          },
+        ],
       ),
     );
     expect(model.edges).toContainEqual({ from: "x", to: "y", labels: ["then"], style: "dashed" });
@@ -144,11 +166,11 @@ describe("toMermaid", () => {
         '  n2["<b>a</b><br/>inline<br/>if check: /ok"]',
         '  n3["<b>b</b><br/>inline"]',
         '  n4["<b>c</b><br/>inline<br/>timeout 900 ms<br/>retry ×2, backoff 100 ms"]',
-        '  n5["<b>body</b><br/>inline<br/>≤ 5 per 1000 ms<br/>loop spin"]',
+        '  n5["<b>body</b><br/>inline<br/>≤ 5/s, burst 10<br/>loop spin"]',
         "  n0 --> n1",
         '  n1 -->|"gold"| n2',
         '  n1 -->|"silver<br/>default"| n3',
-        '  n2 ==>|"then<br/>exactly once<br/>timeout 500 ms"| n4',
+        '  n2 ==>|"then<br/>else<br/>exactly once<br/>timeout 500 ms"| n4',
         '  n3 -->|"for each /xs (≤8 at once)<br/>buffer 8"| n5',
         "",
       ].join("\n"),
@@ -165,7 +187,7 @@ describe("toMermaid", () => {
           id: "s",
           kind: "switch",
           targets: [],
-          config: { source: tricky, selector_pointer: "/k", cases: { 'say "hi" | bye': "end" } },
+          config: { v: 1, source: tricky, selector_pointer: "/k", cases: { 'say "hi" | bye': "end" } },
         },
       ],
       "name\n%%{init}",
@@ -185,11 +207,18 @@ describe("toMermaid", () => {
       flow(
         ["in"],
         [],
-        [{ id: "s", kind: "if", targets: [], config: { source: "in", selector_pointer: "", then: "y" } }],
+        [
+          {
+            id: "s",
+            kind: "if",
+            targets: [],
+            config: { v: 1, source: "in", selector_pointer: "", then: "y", else: "y" },
+          },
+        ],
       ),
     );
     expect(out).toContain('  n1{{"<b>y</b><br/>unknown"}}');
-    expect(out).toContain('  n0 -.->|"then"| n1');
+    expect(out).toContain('  n0 -.->|"then<br/>else"| n1');
   });
 });
 
@@ -200,7 +229,9 @@ describe("toDot", () => {
     expect(out).toContain('  "in" [label="in\\ntrigger", shape=oval];');
     expect(out).toContain('  "route" -> "a" [label="gold"];');
     expect(out).toContain('  "route" -> "b" [label="silver\\ndefault"];');
-    expect(out).toContain('  "a" -> "c" [label="then\\nexactly once\\ntimeout 500 ms", style=bold, penwidth=2];');
+    expect(out).toContain(
+      '  "a" -> "c" [label="then\\nelse\\nexactly once\\ntimeout 500 ms", style=bold, penwidth=2];',
+    );
     expect(out).toContain('  "in" -> "route";');
     expect(out.endsWith("}\n")).toBe(true);
   });
@@ -218,10 +249,17 @@ describe("toDot", () => {
       flow(
         ["in"],
         [],
-        [{ id: "s", kind: "if", targets: [], config: { source: "in", selector_pointer: "", then: "y" } }],
+        [
+          {
+            id: "s",
+            kind: "if",
+            targets: [],
+            config: { v: 1, source: "in", selector_pointer: "", then: "y", else: "y" },
+          },
+        ],
       ),
     );
     expect(out).toContain('  "y" [label="y\\nunknown", shape=hexagon];');
-    expect(out).toContain('  "in" -> "y" [label="then", style=dashed];');
+    expect(out).toContain('  "in" -> "y" [label="then\\nelse", style=dashed];');
   });
 });

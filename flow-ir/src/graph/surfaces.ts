@@ -40,10 +40,10 @@ export function surfaceMarks(surface: ControlSurfaceIR): SurfaceMarks {
         invalid();
         break;
       }
-      const { source, selector_pointer: pointer, then } = parsed.config;
+      const { source, selector_pointer: pointer, then, else: otherwise } = parsed.config;
       notes.push({ alias: source, text: `if ${surface.id}: ${pointer || "(whole output)"}` });
       branches.push({ from: source, to: then, label: "then" });
-      if (parsed.config.else !== undefined) branches.push({ from: source, to: parsed.config.else, label: "else" });
+      branches.push({ from: source, to: otherwise, label: "else" });
       break;
     }
     case "switch": {
@@ -66,7 +66,7 @@ export function surfaceMarks(surface: ControlSurfaceIR): SurfaceMarks {
         invalid();
         break;
       }
-      const { source, body, items_pointer: pointer, concurrency } = parsed.config;
+      const { source, body_entry: body, items_pointer: pointer, concurrency } = parsed.config;
       branches.push({ from: source, to: body, label: `for each ${pointer || "item"} (≤${concurrency} at once)` });
       break;
     }
@@ -78,16 +78,21 @@ export function surfaceMarks(surface: ControlSurfaceIR): SurfaceMarks {
     }
     case "error_handler": {
       const parsed = parseErrorHandlerConfig(surface.config);
-      if (!parsed.ok) invalid();
-      else if (parsed.config.strategy === "retry") {
-        onTargets(`retry ×${parsed.config.max_retries}, backoff ${parsed.config.backoff_ms} ms`);
-      } else onTargets(`on error: ${parsed.config.strategy}`);
+      if (!parsed.ok) {
+        invalid();
+        break;
+      }
+      const { scope, strategy, max_retries: retries, backoff_ms: backoff } = parsed.config;
+      const text = strategy === "retry" ? `retry ×${retries}, backoff ${backoff} ms` : `on error: ${strategy}`;
+      for (const alias of scope.nodes) notes.push({ alias, text });
       break;
     }
     case "rate_limit": {
       const parsed = parseRateLimitConfig(surface.config);
-      if (parsed.ok) onTargets(`≤ ${parsed.config.limit} per ${parsed.config.window_ms} ms`);
-      else invalid();
+      if (parsed.ok) {
+        const { target, qps, burst } = parsed.config;
+        notes.push({ alias: target, text: `≤ ${qps}/s, burst ${burst}` });
+      } else invalid();
       break;
     }
     default:

@@ -25,6 +25,13 @@ export const BUILTIN_HINTS: readonly HintConstraint[] = [
     source: "builtin",
   },
   {
+    hint: "resource::db",
+    maxDeterminism: "best_effort",
+    guidance:
+      "database contents change between executions: declare determinism best_effort or weaker, or pin the data you read",
+    source: "builtin",
+  },
+  {
     hint: "resource::db::read",
     minEffects: "read_only",
     maxDeterminism: "stable",

@@ -6,7 +6,7 @@ export const IfConfigSchema = v.looseObject({
   source: alias("source"),
   selector_pointer: jsonPointer("selector_pointer"),
   then: alias("then"),
-  else: v.optional(alias("else")),
+  else: alias("else"),
 });
 
 export type IfConfig = v.InferOutput<typeof IfConfigSchema>;
@@ -17,5 +17,5 @@ export function parseIfConfig(config: unknown): ConfigResult<IfConfig> {
 }
 
 export function ifBranches(config: IfConfig): string[] {
-  return config.else === undefined || config.else === config.then ? [config.then] : [config.then, config.else];
+  return config.else === config.then ? [config.then] : [config.then, config.else];
 }

@@ -67,5 +67,5 @@ export const jsonPointer = (what: string) =>
     v.check((pointer) => pointer === "" || pointer.startsWith("/"), `${what} must be "" or start with "/"`),
   );
 
-/** Lattice writes `"v": 1`; other versions would mean a config shape we do not know. */
-export const version = v.optional(v.literal(1, '"v" must be 1 (the only config version defined)'));
+/** Lattice requires `"v": 1`; other versions would mean a config shape nobody defined. */
+export const version = v.literal(1, '"v" must be 1 (the only config version defined)');

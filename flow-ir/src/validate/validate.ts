@@ -15,7 +15,7 @@ import { checkIdempotency } from "./checks/idempotency";
 import { checkManifest } from "./checks/manifest";
 import { checkPorts } from "./checks/ports";
 import { checkReferences } from "./checks/references";
-import { checkSurfaces } from "./checks/surfaces";
+import { checkSurfaces } from "./checks/surfaces/check";
 import type { Check, CheckContext } from "./context";
 import { checkStructure } from "./structure";
 import { hasSuccessor, type SuccessorTable, successorTable } from "./successors";

@@ -43,7 +43,7 @@ const SEGMENT: readonly Slot[] = [
     alias: "lookup",
     kind: "activity",
     effects: "read_only",
-    determinism: "stable",
+    determinism: "best_effort",
     effectHints: ["resource::kv::read"],
     in: "Order",
     out: "EnrichedOrder",
@@ -174,7 +174,7 @@ function segmentSurfaces(s: string, index: number): SurfaceInput[] {
     {
       id: `${s}_by_kind`,
       kind: "switch",
-      targets: [a("route")],
+      targets: [a("route"), a("cache"), a("archive"), a("publish"), a("account")],
       config: {
         v: 1,
         source: a("route"),
@@ -188,8 +188,8 @@ function segmentSurfaces(s: string, index: number): SurfaceInput[] {
     surfaces.push({
       id: `${s}_notify_if_large`,
       kind: "if",
-      targets: [a("gate")],
-      config: { v: 1, source: a("gate"), selector_pointer: "/large", then: a("notify") },
+      targets: [a("gate"), a("notify")],
+      config: { v: 1, source: a("gate"), selector_pointer: "/large", then: a("notify"), else: a("notify") },
     });
     surfaces.push({
       id: `${s}_lookup_timeout`,
@@ -203,7 +203,7 @@ function segmentSurfaces(s: string, index: number): SurfaceInput[] {
       id: `${s}_each_line`,
       kind: "for_each",
       targets: [a("parse"), a("lookup")],
-      config: { source: a("parse"), body: a("lookup"), items_pointer: "/lines", concurrency: 4 },
+      config: { v: 1, source: a("parse"), body_entry: a("lookup"), items_pointer: "/lines", concurrency: 4 },
     });
   }
   if (index % 4 === 0) {
@@ -211,13 +211,21 @@ function segmentSurfaces(s: string, index: number): SurfaceInput[] {
       id: `${s}_retry_writes`,
       kind: "error_handler",
       targets: WRITERS.map(a),
-      config: { strategy: "retry", max_retries: 5, backoff_ms: 200, max_backoff_ms: 10_000, jitter: true },
+      config: {
+        v: 1,
+        scope: { nodes: WRITERS.map(a) },
+        strategy: "retry",
+        max_retries: 5,
+        backoff_ms: 200,
+        max_backoff_ms: 10_000,
+        jitter: true,
+      },
     });
     surfaces.push({
       id: `${s}_publish_rate`,
       kind: "rate_limit",
       targets: [`${a("route")}->${a("publish")}`],
-      config: { limit: 100, window_ms: 1_000 },
+      config: { v: 1, target: a("publish"), qps: 100, burst: 100 },
     });
   }
   return surfaces;

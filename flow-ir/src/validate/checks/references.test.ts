@@ -33,21 +33,23 @@ describe("unknown aliases (DAG202)", () => {
     expect(findingsOf(document)).toEqual([]);
   });
 
-  it("reports a surface target that is neither, at the target", () => {
-    const document = flow({ ...base(), control_surfaces: [surface("s", "window", ["a", "ghost", "a->start"])] });
+  it("warns (CTRL135, not an error: Lattice does not read targets) of a surface target that is neither", () => {
+    const document = flow({ ...base(), control_surfaces: [surface("s", "loop", ["a", "ghost", "a->start"])] });
     expect(findingsOf(document)).toEqual([
-      { code: "DAG202", path: "/control_surfaces/0/targets/1" },
-      { code: "DAG202", path: "/control_surfaces/0/targets/2" },
+      { code: "CTRL135", path: "/control_surfaces/0/targets/1" },
+      { code: "CTRL135", path: "/control_surfaces/0/targets/2" },
     ]);
-    expect(diagnosticsOf(document, ["DAG202"])[0]?.message).toBe(
-      'control surface "s" targets unknown "ghost": targets must be node aliases (or "from->to" of an existing edge)',
+    const [first] = diagnosticsOf(document, ["CTRL135"]);
+    expect(first?.severity).toBe("warning");
+    expect(first?.message).toBe(
+      'control surface "s" targets unknown "ghost": targets should be node aliases (or "from->to" of an existing edge)',
     );
   });
 
   it("does not report a target twice when it names an edge already reported", () => {
     const document = flow({
       ...base([edge("start", "ghost")]),
-      control_surfaces: [surface("s", "partition", ["start->ghost"])],
+      control_surfaces: [surface("s", "loop", ["start->ghost"])],
     });
     expect(findingsOf(document)).toEqual([{ code: "DAG202", path: "/edges/0/to", edge: "start->ghost" }]);
   });

@@ -1,7 +1,10 @@
 import { edgeLabel } from "../../diagnostics/diagnostic";
 import type { Check } from "../context";
 
-/** DAG202: edges and surface targets must name existing nodes (or, for targets, existing edges). */
+/**
+ * DAG202: edges must name existing nodes. CTRL135 (a warning, since Lattice reads no surface's
+ * `targets` this way): surface targets should name nodes or existing edges.
+ */
 export const checkReferences: Check = ({ flow, nodes, edgeFrom, edgeTo, hasEdge, report }) => {
   // An edge naming an unknown node still exists as far as a surface target is concerned (the
   // edge itself gets the DAG202), so its label is kept; such edges are rare.
@@ -37,9 +40,9 @@ export const checkReferences: Check = ({ flow, nodes, edgeFrom, edgeTo, hasEdge,
     surface.targets.forEach((target, position) => {
       if (nodes.has(target) || isEdgeLabel(target)) return;
       report({
-        code: "DAG202",
-        severity: "error",
-        message: `control surface "${surface.id}" targets unknown "${target}": targets must be node aliases (or "from->to" of an existing edge)`,
+        code: "CTRL135",
+        severity: "warning",
+        message: `control surface "${surface.id}" targets unknown "${target}": targets should be node aliases (or "from->to" of an existing edge)`,
         path: `/control_surfaces/${index}/targets/${position}`,
       });
     });
