@@ -65,6 +65,8 @@ export function start(
     cwd,
     env: inherit ? { ...process.env, ...OFFLINE, ...env } : env,
     stdio: ["ignore", "pipe", "pipe"],
+    // Its own process group, so stopping it also stops what it started (npx → wrangler → workerd).
+    detached: true,
   });
   let output = "";
   const listeners = new Set<() => void>();
@@ -104,11 +106,19 @@ export function start(
       });
     },
     stop() {
+      // The whole group, even when its leader has exited: what it started may still run.
+      const signal = (name: NodeJS.Signals) => {
+        try {
+          if (child.pid !== undefined) process.kill(-child.pid, name);
+        } catch {
+          // The group is gone already.
+        }
+      };
       return new Promise((resolveStop) => {
+        signal("SIGTERM");
         if (exited || child.exitCode !== null) return resolveStop();
         child.once("exit", () => resolveStop());
-        child.kill("SIGTERM");
-        setTimeout(() => child.kill("SIGKILL"), 5_000).unref();
+        setTimeout(() => signal("SIGKILL"), 5_000).unref();
       });
     },
   };
