@@ -40,6 +40,9 @@ const NODE_BUILTINS = [
 const IMPORT =
   /(?:import|export)\s[^'"]*?from\s*["']([^"']+)["']|import\(\s*["']([^"']+)["']\s*\)|require\(\s*["']([^"']+)["']\s*\)/g;
 
+/** The same folders as built for users (`npm run build`): what an installed package loads. */
+const PORTABLE_BUILT = PORTABLE.map((dir) => dir.replace(/\/src$/, "/dist"));
+
 function sourceFiles(dir: string): string[] {
   let entries: string[];
   try {
@@ -48,7 +51,7 @@ function sourceFiles(dir: string): string[] {
     return [];
   }
   return entries
-    .filter((file) => file.endsWith(".ts") && !file.endsWith(".test.ts"))
+    .filter((file) => (file.endsWith(".ts") || file.endsWith(".js")) && !/\.test\.(ts|js)$/.test(file))
     .map((file) => join(root, dir, file))
     .filter((file) => !RUNTIME_FOLDERS.test(`/${relative(root, file)}`));
 }
@@ -75,6 +78,15 @@ describe("runtime boundaries", () => {
 
   it("keeps flow-ir, kernel and caps core free of node:* and cloudflare:*", () => {
     const files = PORTABLE.flatMap(sourceFiles);
+    expect(files.length).toBeGreaterThan(10);
+    const offenders = files.flatMap((file) =>
+      forbiddenImports(readFileSync(file, "utf8")).map((specifier) => `${relative(root, file)} imports ${specifier}`),
+    );
+    expect(offenders).toEqual([]);
+  });
+
+  it("keeps their built JavaScript and declarations free of them too", () => {
+    const files = PORTABLE_BUILT.flatMap(sourceFiles);
     expect(files.length).toBeGreaterThan(10);
     const offenders = files.flatMap((file) =>
       forbiddenImports(readFileSync(file, "utf8")).map((specifier) => `${relative(root, file)} imports ${specifier}`),
