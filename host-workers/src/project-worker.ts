@@ -16,6 +16,7 @@ import { containerRoutes } from "./container/routes";
 import { containerSettings } from "./container/settings";
 import { createFlowWorker } from "./create-flow-worker";
 import { errorResponse } from "./envelope";
+import { withFlowSources } from "./flow-sources";
 
 /** Every bundled capability with its Cloudflare binding provider. */
 export const workersCapabilities = createCapabilityRegistry(
@@ -35,8 +36,9 @@ export const workersCapabilities = createCapabilityRegistry(
  * "@cloudflare/containers" beside it): container nodes and flows then run there.
  */
 export function createProjectWorker<Env extends WorkerEnv>(
-  project: Omit<FlowWorkerConfig<Env>, "caps" | "capabilities" | "manifest"> & { readonly manifest: ManifestLike },
+  given: Omit<FlowWorkerConfig<Env>, "caps" | "capabilities" | "manifest"> & { readonly manifest: ManifestLike },
 ) {
+  const project = withFlowSources<Env, typeof given>(given);
   const triggers = (project.manifest as { triggers?: ManifestTriggers }).triggers;
   const queues =
     project.queues ??
