@@ -25,8 +25,13 @@ export type AtPointer<T, P extends string> = P extends ""
       ? Step<T, Head>
       : never;
 
-type Step<T, K extends string> =
-  NonNullable<T> extends readonly (infer E)[] ? E : K extends keyof NonNullable<T> ? NonNullable<T>[K] : never;
+type Step<T, K extends string> = unknown extends T
+  ? unknown
+  : NonNullable<T> extends readonly (infer E)[]
+    ? E
+    : K extends keyof NonNullable<T>
+      ? NonNullable<T>[K]
+      : never;
 
 /**
  * The case keys a selected value can produce, as the kernel compares them: strings as they
