@@ -29,6 +29,8 @@ export interface AddNode {
   readonly after: readonly AnyUpstream[];
   readonly options: AnyCommonOptions;
   readonly input?: AnySchema | string | undefined;
+  /** for_each bodies receive items, not their source's output. */
+  readonly itemInput?: boolean;
   readonly output?: AnySchema | string | undefined;
   readonly run: DefinedRun | undefined;
   readonly implementation?: NodeImplementation;
@@ -134,6 +136,7 @@ export class FlowState {
       options: spec.options,
       uses,
       input: portFor(spec.input),
+      inputFromPredecessors: spec.input === undefined && spec.itemInput !== true && spec.kind !== "trigger",
       output: portFor(spec.output),
       implementation: spec.implementation ?? adapt(spec.run),
       ...(spec.subflow === undefined ? {} : { subflow: spec.subflow }),

@@ -9,6 +9,7 @@ import {
 } from "@flows/flow-ir";
 import { deriveClaims, registryFor } from "./claims";
 import type { SourceLocation } from "./location";
+import { namedPort } from "./ports";
 import type { FlowRecord, NodeRecord } from "./records";
 import type { EdgeOptions } from "./refs";
 
@@ -103,8 +104,22 @@ export function claimsOfDocument(document: FlowDocument): SubflowClaims {
   };
 }
 
+/** The in port of a node without an input schema: its predecessors' out port, when they all name the same. */
+function inputPort(node: NodeRecord, record: FlowRecord): NodeRecord["input"]["ref"] {
+  if (!node.inputFromPredecessors) return node.input.ref;
+  const names = new Set<string>();
+  for (const edge of record.edges) {
+    if (edge.to !== node.alias) continue;
+    const out = record.nodes.find((n) => n.alias === edge.from)?.output.ref;
+    names.add(out?.kind === "named" ? (out as { name: string }).name : "");
+  }
+  const [only] = names;
+  return names.size === 1 && only !== undefined && only !== "" ? namedPort(only).ref : node.input.ref;
+}
+
 function emitNode(
   header: FlowHeader,
+  record: FlowRecord,
   node: NodeRecord,
   registry: HintRegistry,
   subflowClaims: (id: string) => SubflowClaims | undefined,
@@ -123,7 +138,7 @@ function emitNode(
     name: options.name ?? pascal(node.alias),
     kind: node.kind,
     summary: options.summary,
-    in_schema: node.input.ref,
+    in_schema: inputPort(node, record),
     out_schema: node.output.ref,
     effects: options.effects ?? derived.effects,
     determinism: options.determinism ?? derived.determinism,
@@ -143,7 +158,12 @@ export function emitDocument(
   record: FlowRecord,
   options: { readonly schema: string; readonly subflowClaims: (id: string) => SubflowClaims | undefined },
 ): { document: FlowDocument; sourceMap: Omit<SourceMap, "flow"> } {
-  const surfaces = record.surfaces.map((surface) => {
+  // Routing first (if, switch), then what applies to single nodes; each group in declaration order.
+  const ordered = [
+    ...record.surfaces.filter((s) => s.kind === "if" || s.kind === "switch"),
+    ...record.surfaces.filter((s) => s.kind !== "if" && s.kind !== "switch"),
+  ];
+  const surfaces = ordered.map((surface) => {
     const built = surface.build();
     return compact({ id: surface.id, kind: surface.kind, targets: [...built.targets], config: built.config });
   });
@@ -154,7 +174,7 @@ export function emitDocument(
     version: header.version,
     profile: header.profile,
     summary: header.summary,
-    nodes: record.nodes.map((node) => emitNode(header, node, BUILTIN, options.subflowClaims)),
+    nodes: record.nodes.map((node) => emitNode(header, record, node, BUILTIN, options.subflowClaims)),
     edges: record.edges.map((edge) => emitEdge(edge.from, edge.to, edge.options)),
     control_surfaces: surfaces,
     checkpoints: record.checkpoints.map((checkpoint) => compact({ id: checkpoint.id, summary: checkpoint.summary })),
@@ -168,7 +188,7 @@ export function emitDocument(
     sourceMap: {
       nodes: record.nodes.map((n) => n.location),
       edges: record.edges.map((e) => e.location),
-      control_surfaces: record.surfaces.map((s) => s.location),
+      control_surfaces: ordered.map((s) => s.location),
     },
   };
 }

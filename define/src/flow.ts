@@ -11,9 +11,9 @@ import type {
   ErrorHandling,
   NodeInput,
   NodeOptions,
-  OutputCheck,
   OutputOf,
   Returnable,
+  ReturnFor,
   WiringCheck,
 } from "./options";
 import type { ArrayItem, AtPointer, CaseKey, PointerOf } from "./paths";
@@ -31,7 +31,10 @@ export interface TriggerOptions<IS, OS, U extends readonly AnyUse[], Cps, R> ext
   /** Schema of the payload; without `run` the trigger delivers the parsed payload. */
   readonly input?: IS;
   readonly output?: OS;
-  readonly run?: (payload: IS extends AnySchema ? v.InferOutput<IS> : unknown, ctx: FlowContext<U, Cps>) => R;
+  readonly run?: (
+    payload: IS extends AnySchema ? v.InferOutput<IS> : unknown,
+    ctx: FlowContext<U, Cps>,
+  ) => ReturnFor<OS, R>;
 }
 
 type TriggerOutput<IS, OS, R> = OS extends AnySchema
@@ -52,7 +55,7 @@ export interface ForEachOptions<Src, P, U extends readonly AnyUse[], Cps, OS, R>
   readonly surfaceId?: string;
   readonly kind?: "inline" | "activity";
   readonly output?: OS;
-  readonly run?: (item: ArrayItem<AtPointer<ValueOf<Src>, P & string>>, ctx: FlowContext<U, Cps>) => R;
+  readonly run?: (item: ArrayItem<AtPointer<ValueOf<Src>, P & string>>, ctx: FlowContext<U, Cps>) => ReturnFor<OS, R>;
 }
 
 export interface IfRoutes<A extends string, T> {
@@ -102,10 +105,7 @@ export class FlowBuilder<Cps> {
     OS extends AnySchema | undefined = undefined,
     const U extends readonly AnyUse[] = readonly [],
     R = unknown,
-  >(
-    alias: A,
-    options: TriggerOptions<IS, OS, U, Cps, R> & OutputCheck<OS, R> = {} as never,
-  ): NodeRef<A, TriggerOutput<IS, OS, R>, false> {
+  >(alias: A, options: TriggerOptions<IS, OS, U, Cps, R> = {} as never): NodeRef<A, TriggerOutput<IS, OS, R>, false> {
     const location = callerLocation();
     const parse = options.input ?? (options.run === undefined ? options.output : undefined);
     return this.state.addNode({
@@ -135,7 +135,7 @@ export class FlowBuilder<Cps> {
     const E extends ErrorHandling | undefined = undefined,
   >(
     alias: A,
-    options: NodeOptions<Af, IS, OS, U, Cps, R> & { readonly onError?: E } & WiringCheck<Af, IS> & OutputCheck<OS, R>,
+    options: NodeOptions<Af, IS, OS, U, Cps, R> & { readonly onError?: E } & WiringCheck<Af, IS>,
   ): NodeRef<A, OutputOf<OS, R, E>, MaybeOf<Af>> {
     const location = callerLocation();
     const kind =
@@ -160,15 +160,13 @@ export class FlowBuilder<Cps> {
     OS extends AnySchema | undefined = undefined,
     const U extends readonly AnyUse[] = readonly [],
     R = unknown,
-  >(
-    alias: A,
-    options: ForEachOptions<Src, P, U, Cps, OS, R> & OutputCheck<OS, R>,
-  ): NodeRef<A, OutputOf<OS, R, undefined>[], MaybeOf<Src>> {
+  >(alias: A, options: ForEachOptions<Src, P, U, Cps, OS, R>): NodeRef<A, OutputOf<OS, R, undefined>[], MaybeOf<Src>> {
     const location = callerLocation();
     const ref = this.state.addNode({
       alias,
       kind: options.kind ?? ((options.uses?.length ?? 0) + (options.hints?.length ?? 0) > 0 ? "activity" : "inline"),
       after: [options.source],
+      itemInput: true,
       options: options as AnyCommonOptions,
       output: options.output,
       run: options.run as never,

@@ -81,7 +81,7 @@ export interface NodeOptions<Af, IS, OS, U extends readonly AnyUse[], Cps, R>
   readonly input?: IS;
   /** Output schema: its title names the port; `run` must return what it accepts. */
   readonly output?: OS;
-  readonly run?: (input: NodeInput<Af, IS>, ctx: FlowContext<U, Cps>) => R;
+  readonly run?: (input: NodeInput<Af, IS>, ctx: FlowContext<U, Cps>) => ReturnFor<OS, R>;
 }
 
 export type WiringError<Got, Want> = {
@@ -95,16 +95,11 @@ export type WiringCheck<Af, IS> = IS extends AnySchema
     : { readonly after: WiringError<InputOf<Af>, v.InferInput<IS>> }
   : unknown;
 
-export type OutputError<Got, Want> = {
-  readonly "run returns a value the output schema does not accept": { got: Got; want: Want };
-};
-
-/** `run` must return what the output schema accepts. */
-export type OutputCheck<OS, R> = OS extends AnySchema
-  ? [Awaited<R>] extends [Returnable<v.InferInput<OS>>]
-    ? unknown
-    : { readonly output: OutputError<Awaited<R>, v.InferInput<OS>> }
-  : unknown;
+/**
+ * What `run` must return: with an output schema, what the schema accepts (a mismatch is an
+ * error at the return); without one, whatever it returns is the node's output type.
+ */
+export type ReturnFor<OS, R> = OS extends AnySchema ? Returnable<v.InferInput<OS>> : R;
 
 /** What successors receive: the output schema's value, or what `run` returns; `null` after "continue". */
 export type OutputOf<OS, R, E> =

@@ -14,6 +14,8 @@ export interface NodeRecord {
   readonly options: AnyCommonOptions & { readonly kind?: NodeKind };
   readonly uses: readonly AnyUse[];
   readonly input: Port;
+  /** No input schema: the in port is what every predecessor's out port names, when they agree. */
+  readonly inputFromPredecessors: boolean;
   readonly output: Port;
   /** Undefined when the implementation lives elsewhere (a registry passed to the host). */
   readonly implementation: NodeImplementation | undefined;

@@ -1,7 +1,6 @@
 import type { KvApi } from "@flows/cap-kv";
 import { createProjectWorker } from "@flows/host-workers";
-import flow from "./order-approval.flow.json";
-import { orderNodes } from "./order-nodes";
+import { orderApproval } from "./order-approval";
 
 // The order-approval flow as a Worker: `export` these from your entry and bind FLOW_RUNS
 // (SQLite Durable Object), SHIPMENTS (KV), FLOWS_API_TOKEN and FLOWS_RESUME_SECRET.
@@ -11,9 +10,10 @@ import { orderNodes } from "./order-nodes";
 // node calls is simulated per isolate.
 const payments = new Map<string, Record<string, unknown>>();
 
-const nodes = orderNodes({
+const flow = orderApproval({
   async once(ctx, effect, key, perform) {
-    const kv = (ctx.caps as { kv?: KvApi }).kv;
+    // Only the ship nodes declare kv (read and write); the charge node sees no kv at all.
+    const kv = (ctx.caps as { kv?: Pick<KvApi, "get" | "put"> }).kv;
     const id = `${effect}:${key}`;
     if (effect === "charge" || kv === undefined) {
       const known = payments.get(id) ?? perform();
@@ -31,7 +31,6 @@ const nodes = orderNodes({
 // The whole project in one call: every bundled capability, served by the bindings the manifest names.
 const app = createProjectWorker({
   flows: [flow],
-  nodes,
   manifest: {
     capabilities: { kv: { provider: "cloudflare.kv", binding: "SHIPMENTS" } },
     // Orders can also arrive on a queue; those that keep failing end up in DEAD_ORDERS.
