@@ -20,6 +20,8 @@ export type DefineErrorCode = keyof typeof DEFINE_ERROR_CODES;
 export class DefinitionError extends Error {
   override readonly name = "DefinitionError";
   readonly retryable = false;
+  /** The message without code and location, for reports that print those themselves. */
+  readonly description: string;
   constructor(
     readonly code: DefineErrorCode,
     message: string,
@@ -27,6 +29,7 @@ export class DefinitionError extends Error {
     readonly location?: SourceLocation,
   ) {
     super(location === undefined ? `${code} ${message}` : `${code} ${message} (${formatLocation(location)})`);
+    this.description = message;
   }
 
   toJSON() {
@@ -43,6 +46,19 @@ export function formatLocation(location: SourceLocation): string {
   return `${location.file}:${location.line}:${location.column}`;
 }
 
+/**
+ * Structural, not `instanceof`: a flow module bundled on its own carries its own copy of this
+ * class, and the CLI must still recognise what it throws.
+ */
 export function isDefinitionError(value: unknown): value is DefinitionError {
-  return value instanceof DefinitionError;
+  if (value instanceof DefinitionError) return true;
+  const candidate = value as Partial<DefinitionError> | null;
+  return (
+    candidate !== null &&
+    typeof candidate === "object" &&
+    candidate.name === "DefinitionError" &&
+    typeof candidate.code === "string" &&
+    candidate.code in DEFINE_ERROR_CODES &&
+    typeof candidate.description === "string"
+  );
 }

@@ -8,6 +8,7 @@
 export async function bundleModuleForNode(
   entry: string,
   outfile: string,
+  options: { readonly sourcemap?: boolean } = {},
 ): Promise<{ ok: true } | { ok: false; reason: string }> {
   const { build } = await import("esbuild");
   try {
@@ -20,6 +21,8 @@ export async function bundleModuleForNode(
       target: "node20",
       external: ["opendal", "esbuild", "miniflare", "wrangler", "workerd"],
       logLevel: "silent",
+      // With a source map, stack frames (and so declaration sites) name the TypeScript lines.
+      ...(options.sourcemap === true ? { sourcemap: "inline" as const } : {}),
     });
     return { ok: true };
   } catch (error) {
