@@ -102,7 +102,8 @@ export async function buildCommand(argv: readonly string[], io: CliIo): Promise<
       }
       io.stdout(`wrote ${shown}\n`);
     }
-    if (values.check === true && drift === 0 && summary.errors === 0) io.stdout(`${outputs.length} ${outputs.length === 1 ? "file" : "files"} up to date\n`);
+    if (values.check === true && drift === 0 && summary.errors === 0)
+      io.stdout(`${outputs.length} ${outputs.length === 1 ? "file" : "files"} up to date\n`);
     return summary.errors > 0 || drift > 0 ? EXIT_FAILED : EXIT_OK;
   } catch (error) {
     return reportUsage(error, io, "build");
