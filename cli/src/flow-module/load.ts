@@ -1,7 +1,8 @@
 import { createHash } from "node:crypto";
 import { mkdirSync } from "node:fs";
+import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
-import { isAbsolute, join, relative, resolve } from "node:path";
+import { isAbsolute, join, relative, resolve, sep } from "node:path";
 import { pathToFileURL } from "node:url";
 import { type DefinedFlow, isDefinedFlow, isDefinitionError } from "@flows/define";
 import { bundleModuleForNode } from "@flows/host-container/bundle-module";
@@ -13,6 +14,20 @@ export interface FlowModuleEnvironment {
 }
 
 const MODULE = /\.(?:[cm]?ts|[cm]?js|tsx|jsx)$/;
+
+/**
+ * The node_modules the CLI itself loads its packages from: a project that has not installed
+ * @flows/define, valibot or the capabilities yet (a fresh `flows init`) still builds against them.
+ */
+export function cliNodePaths(): string[] {
+  try {
+    const entry = createRequire(import.meta.url).resolve("valibot");
+    const cut = entry.lastIndexOf(`${sep}node_modules${sep}`);
+    return cut < 0 ? [] : [entry.slice(0, cut + `${sep}node_modules`.length)];
+  } catch {
+    return [];
+  }
+}
 
 /** A `.ts` / `.js` file names a module of defined flows; anything else is a Flow IR document. */
 export function isFlowModule(file: string): boolean {
@@ -45,9 +60,12 @@ export class DefinitionFailure extends UsageError {
   }
 }
 
+/** Defined flows in an export, each once, with the flows they run as subflows. */
 function collect(value: unknown, into: DefinedFlow[]): void {
   if (isDefinedFlow(value)) {
-    if (!into.some((f) => f.id === value.id)) into.push(value);
+    if (into.some((f) => f.id === value.id)) return;
+    into.push(value);
+    for (const sub of value.subflows()) collect(sub, into);
   } else if (Array.isArray(value)) {
     for (const item of value) collect(item, into);
   }
@@ -72,7 +90,7 @@ export async function loadFlowModule(
     throw new UsageError("MODULE004", `cannot create ${cacheDir} to build ${modulePath} in`);
   }
   const outfile = resolve(cacheDir, `flows-${createHash("sha256").update(absolute).digest("hex").slice(0, 16)}.mjs`);
-  const built = await bundleModuleForNode(absolute, outfile, { sourcemap: true });
+  const built = await bundleModuleForNode(absolute, outfile, { sourcemap: true, nodePaths: cliNodePaths() });
   if (!built.ok) throw new UsageError("MODULE001", `cannot build flow module ${modulePath}: ${built.reason}`);
   process.setSourceMapsEnabled(true);
   const flows: DefinedFlow[] = [];

@@ -48,10 +48,9 @@ export const helloFlow = {
   checkpoints: [],
 };
 
-export const manifest = (name: string) => ({
+export const manifest = (name: string, flavour: "ts" | "json" = "ts") => ({
   name,
-  flows: ["hello.flow.json"],
-  nodes: ["nodes.ts"],
+  ...(flavour === "ts" ? { flows: ["hello.flow.ts"] } : { flows: ["hello.flow.json"], nodes: ["nodes.ts"] }),
   compatibility_date: DEFAULT_COMPATIBILITY_DATE,
   // Locally (`flows run`) KV lives on disk under .flows/; in a Worker it is the HELLO_KV binding.
   capabilities: { kv: { provider: "opendal.fs", binding: "HELLO_KV" } },
@@ -91,6 +90,51 @@ export default {
     return { ...input, visits };
   },
 };
+`;
+
+// The TypeScript flow: each node declared once; ids, ports, hints, effects and determinism
+// are derived, and ctx.caps.kv has exactly the operations "count" declared.
+export const HELLO_FLOW_TS = `import { kvCapability } from "@flows/cap-kv";
+import { defineFlow, use } from "@flows/define";
+import * as v from "valibot";
+
+const Request = v.pipe(v.nullish(v.object({ name: v.optional(v.string()) }), {}), v.title("HelloRequest"));
+
+export const hello = defineFlow(
+  { id: "hello", summary: "Greet a visitor by name and count their visits in KV." },
+  (f) => {
+    const request = f.trigger("request", { summary: "HTTP request: { name }", input: Request });
+
+    const greet = f.node("greet", {
+      summary: "Build the greeting",
+      after: request,
+      run: (input) => {
+        const name = input.name !== undefined && input.name !== "" ? input.name : "world";
+        return { name, greeting: \`Hello, \${name}!\` };
+      },
+    });
+
+    f.node("count", {
+      summary: "Count this visitor's visits in KV",
+      after: greet,
+      uses: [use(kvCapability, "read", "write")],
+      idempotency: { key: "name", scope: "node", ttlMs: 600_000 },
+      run: async (input, ctx) => {
+        const key = \`visits:\${input.name}\`;
+        const visits = Number((await ctx.caps.kv.get(key)) ?? "0") + 1;
+        await ctx.caps.kv.put(key, String(visits));
+        return { ...input, visits };
+      },
+    });
+  },
+);
+`;
+
+/** For tools that take Flow IR and a registry (hello.flow.json is built from hello.flow.ts). */
+export const NODES_FROM_FLOW_TS = `import { hello } from "./hello.flow";
+
+// The implementations hello.flow.ts carries, for \`flows run hello.flow.json --nodes nodes.ts\`.
+export default hello.nodeRegistry();
 `;
 
 export const packageJson = (name: string) => ({
