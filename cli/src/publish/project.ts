@@ -1,5 +1,6 @@
 import { readFileSync, statSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
+import { locate } from "@flows/define";
 import {
   checkManifestText,
   type Diagnostic,
@@ -10,7 +11,7 @@ import {
 import { UsageError } from "../exit";
 import { DefinitionFailure, isFlowModule, loadFlowModule, scratchCache } from "../flow-module/load";
 import { checkDefinedFlow, definitionReport } from "../flow-module/reports";
-import { type FileReport, reportFor } from "../format/report";
+import { type FileReport, locate as locateDiagnostic, reportFor } from "../format/report";
 import { checkText } from "../validate/check-file";
 import { bundledRegistry } from "../validate/registry";
 import { checkProjectReferences, manifestProblem } from "./references";
@@ -21,6 +22,10 @@ export interface ProjectFlow {
   /** The document as written (unknown fields kept), embedded in the Worker as is. */
   readonly document: unknown;
   readonly flow: FlowIR;
+  /** A module's flow: where in its TypeScript a JSON Pointer of the document was declared. */
+  readonly locate?: (
+    pointer: string,
+  ) => { readonly file: string; readonly line: number; readonly column: number } | undefined;
 }
 
 /** A project whose manifest, flows and bindings all passed every check. */
@@ -87,7 +92,13 @@ async function checkFlowModule(
       const checked = checkDefinedFlow(name, flow, options);
       reports.push(...checked.reports);
       if (checked.flow !== undefined && checked.reports.every((r) => r.ok)) {
-        flows.push({ file, document: flow.toFlowIR(), flow: checked.flow });
+        const sourceMap = flow.sourceMap();
+        flows.push({
+          file,
+          document: flow.toFlowIR(),
+          flow: checked.flow,
+          locate: (pointer) => locate(sourceMap, pointer),
+        });
       }
     }
     return { reports, flows };
@@ -147,16 +158,19 @@ export async function checkProject(manifestPath: string): Promise<ProjectCheck> 
   for (const [index, diagnostics] of references.flows) {
     const flow = flows[index];
     if (flow === undefined || diagnostics.length === 0) continue;
-    // A module's flow has no JSON text to point into: its report names the module itself.
-    reports.push(
-      isFlowModule(flow.file)
-        ? {
-            file: shown(flow.file),
-            ok: !diagnostics.some((d) => d.severity === "error"),
-            diagnostics: diagnostics.map((d) => ({ ...d, line: 1, column: 1 })),
-          }
-        : reportFor(shown(flow.file), readFileSync(flow.file, "utf8"), diagnostics),
-    );
+    if (flow.locate === undefined) {
+      reports.push(reportFor(shown(flow.file), readFileSync(flow.file, "utf8"), diagnostics));
+      continue;
+    }
+    // A module's flow has no JSON text: each finding goes to the TypeScript line it concerns.
+    for (const diagnostic of diagnostics) {
+      const where = flow.locate(diagnostic.path);
+      reports.push({
+        file: shown(where?.file ?? flow.file),
+        ok: diagnostic.severity !== "error",
+        diagnostics: [locateDiagnostic(diagnostic, { line: where?.line ?? 1, column: where?.column ?? 1 })],
+      });
+    }
   }
   const ok = !reports.some((report) => !report.ok) && manifest.name !== undefined;
   if (!ok || manifest.name === undefined) return { ok: false, reports };
