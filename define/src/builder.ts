@@ -38,7 +38,9 @@ export interface AddNode {
   readonly location: SourceLocation | undefined;
 }
 
-function portFor(schema: AnySchema | string | undefined): Port {
+function portFor(schema: AnySchema | string | undefined, name: string | null | undefined): Port {
+  if (name === null) return OPAQUE;
+  if (name !== undefined) return namedPort(name);
   if (typeof schema === "string") return namedPort(schema);
   return schema === undefined ? OPAQUE : portOf(schema);
 }
@@ -135,9 +137,13 @@ export class FlowState {
       kind: spec.kind,
       options: spec.options,
       uses,
-      input: portFor(spec.input),
-      inputFromPredecessors: spec.input === undefined && spec.itemInput !== true && spec.kind !== "trigger",
-      output: portFor(spec.output),
+      input: portFor(spec.input, spec.options.ports?.in),
+      inputFromPredecessors:
+        spec.input === undefined &&
+        spec.options.ports?.in === undefined &&
+        spec.itemInput !== true &&
+        spec.kind !== "trigger",
+      output: portFor(spec.output, spec.options.ports?.out),
       implementation: spec.implementation ?? adapt(spec.run),
       ...(spec.subflow === undefined ? {} : { subflow: spec.subflow }),
       location,

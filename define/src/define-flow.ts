@@ -149,7 +149,7 @@ export function defineFlow<
       return found;
     },
     unimplemented: () =>
-      record.nodes.filter((n) => n.implementation === undefined && n.subflow === undefined).map((n) => n.alias),
+      record.nodes.filter((n) => n.implementation === undefined && n.kind !== "subflow").map((n) => n.alias),
   };
   return Object.freeze(defined);
 }

@@ -2,6 +2,7 @@ export { assertFlow, type CheckOptions, checkFlow, type LocatedDiagnostic, locat
 export type { Checkpoint, CheckpointOptions, CheckpointsOf, DetailsOf, ResumeOf } from "./checkpoint";
 export { type Claims, deriveClaims, registryFor } from "./claims";
 export type { FlowContext } from "./context";
+export { toTypeScript } from "./convert";
 export {
   type DefinedFlow,
   defineFlow,

@@ -57,6 +57,11 @@ export interface CommonOptions<In, Keyed extends boolean, U extends readonly Any
   readonly onError?: ErrorHandling;
   /** Token bucket on the node's starts (a `rate_limit` surface). */
   readonly rateLimit?: { readonly qps: number; readonly burst: number; readonly id?: string };
+  /**
+   * Port names without schemas (`null`: opaque), replacing what the schemas or predecessors
+   * would give; documents converted from JSON keep theirs this way.
+   */
+  readonly ports?: { readonly in?: string | null; readonly out?: string | null };
   /** Extra fields kept on the emitted node (Flow IR objects are open). */
   readonly extra?: Readonly<Record<string, unknown>>;
 }
@@ -76,7 +81,8 @@ export interface NodeOptions<Af, IS, OS, U extends readonly AnyUse[], Cps, R>
   extends CommonOptions<NodeInput<Af, IS>, IsKeyed<Af>, U> {
   /** The predecessors: one upstream, or several (the input is then keyed by their aliases). */
   readonly after?: Af;
-  readonly kind?: Extract<NodeKind, "inline" | "activity">;
+  /** "subflow" names another flow by `identifier` (prefer `f.subflow`, which checks it). */
+  readonly kind?: Extract<NodeKind, "inline" | "activity" | "subflow">;
   /** Input schema: the predecessors' output must be accepted by it (checked at compile time). */
   readonly input?: IS;
   /** Output schema: its title names the port; `run` must return what it accepts. */

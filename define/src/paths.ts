@@ -57,8 +57,10 @@ export type ScalarField<T> = T extends object
  * Fields an idempotency key may name: the input's scalar fields, or with several predecessors
  * (a keyed input) the scalar fields of any of their values, which is where the kernel looks.
  */
-export type KeyField<In, Keyed extends boolean> = Keyed extends true
-  ? { [K in keyof In]-?: ScalarField<NonNullable<In[K]>> }[keyof In]
-  : ScalarField<In>;
+export type KeyField<In, Keyed extends boolean> = unknown extends In
+  ? string
+  : Keyed extends true
+    ? { [K in keyof In]-?: ScalarField<NonNullable<In[K]>> }[keyof In]
+    : ScalarField<In>;
 
 export type ArrayItem<T> = NonNullable<T> extends readonly (infer E)[] ? E : never;
