@@ -38,8 +38,13 @@ const documents: [string, Json][] = [
     : []),
   ...readdirSync(join(root, "examples"), { recursive: true, encoding: "utf8" })
     .filter((file) => file.endsWith(".flow.json"))
-    .map((file) => [`examples/${file}`, JSON.parse(readFileSync(join(root, "examples", file), "utf8"))] as [string, Json]),
-  ["order-approval as hand-written", JSON.parse(readFileSync(join(import.meta.dirname, "fixtures/order-approval.json-era.flow.json"), "utf8"))],
+    .map(
+      (file) => [`examples/${file}`, JSON.parse(readFileSync(join(root, "examples", file), "utf8"))] as [string, Json],
+    ),
+  [
+    "order-approval as hand-written",
+    JSON.parse(readFileSync(join(import.meta.dirname, "fixtures/order-approval.json-era.flow.json"), "utf8")),
+  ],
   ["flows init --json template", helloFlow as unknown as Json],
   ...["branching.flow.json", "clean.flow.json", "cycle.flow.json"].map(
     (file) => [file, JSON.parse(readFileSync(join(root, "test/cli/fixtures", file), "utf8"))] as [string, Json],
