@@ -30,7 +30,13 @@ function flows(args, { quiet = false } = {}) {
 
 rmSync(`${root}${state}`, { recursive: true, force: true });
 flows(["validate", "examples", "--manifest", `${example}/flows.config.json`]);
-flows(["build", `${example}/order-approval.flow.ts`, "--check", "--schema", "../../flow-ir/schema/flow-ir.schema.json"]);
+flows([
+  "build",
+  `${example}/order-approval.flow.ts`,
+  "--check",
+  "--schema",
+  "../../flow-ir/schema/flow-ir.schema.json",
+]);
 flows(["graph", `${example}/order-approval.flow.ts`, "--format", "mermaid"]);
 
 const run = (input, runId) =>

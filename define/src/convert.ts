@@ -19,7 +19,6 @@ const NODE_FIELDS = new Set([
   "effectHints",
   "determinismHints",
 ]);
-const EDGE_FIELDS = new Set(["from", "to", "delivery", "ordering", "partition_key", "timeout_ms", "buffer"]);
 const FLOW_FIELDS = new Set([
   "$schema",
   "id",

@@ -38,7 +38,7 @@ const OPTIONS = {
 
 /** `orders.flow.json` → `orders.flow.ts`; any other name gets `.flow.ts` in place of its extension. */
 export function convertedName(file: string): string {
-  return file.replace(/(\.flow|\.flow_ir)?\.json$/, "") + ".flow.ts";
+  return `${file.replace(/(\.flow|\.flow_ir)?\.json$/, "")}.flow.ts`;
 }
 
 export async function convertCommand(argv: readonly string[], io: CliIo): Promise<number> {

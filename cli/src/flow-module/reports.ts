@@ -1,4 +1,4 @@
-import type { DefinedFlow } from "@flows/define";
+import { type DefinedFlow, locate } from "@flows/define";
 import { type FlowIR, type HintRegistry, type ProjectManifest, validate } from "@flows/flow-ir";
 import type { FileReport, LocatedDiagnostic } from "../format/report";
 import { type DefinitionFailure, shownPath } from "./load";
@@ -22,10 +22,7 @@ export function checkDefinedFlow(
   const sourceMap = defined.sourceMap();
   const byFile = new Map<string, LocatedDiagnostic[]>();
   for (const diagnostic of result.diagnostics) {
-    const match = /^\/(nodes|edges|control_surfaces)\/(\d+)/.exec(diagnostic.path);
-    const location =
-      (match === null ? undefined : sourceMap[match[1] as "nodes" | "edges" | "control_surfaces"][Number(match[2])]) ??
-      sourceMap.flow;
+    const location = locate(sourceMap, diagnostic.path);
     const file = location === undefined ? modulePath : shownPath(location.file);
     const list = byFile.get(file) ?? [];
     list.push({
