@@ -1,5 +1,6 @@
-// The main job behind `npm start`: check the example flows the way CI would, draw the
-// order-approval flow, then run it for real on embedded storage (.flows/start): a small order
+// The main job behind `npm start`: check the example flows the way CI would (the TypeScript
+// definition, and that the committed Flow IR is what it emits), draw the order-approval flow,
+// then run it for real from its TypeScript module on embedded storage (.flows/start): a small order
 // that goes straight through (its payment call fails once and is retried), and a large one
 // that halts for a manager's approval and is resumed in a separate process.
 import { spawnSync } from "node:child_process";
@@ -29,15 +30,20 @@ function flows(args, { quiet = false } = {}) {
 
 rmSync(`${root}${state}`, { recursive: true, force: true });
 flows(["validate", "examples", "--manifest", `${example}/flows.config.json`]);
-flows(["graph", `${example}/order-approval.flow.json`, "--format", "mermaid"]);
+flows([
+  "build",
+  `${example}/order-approval.flow.ts`,
+  "--check",
+  "--schema",
+  "../../flow-ir/schema/flow-ir.schema.json",
+]);
+flows(["graph", `${example}/order-approval.flow.ts`, "--format", "mermaid"]);
 
 const run = (input, runId) =>
   flows(
     [
       "run",
-      `${example}/order-approval.flow.json`,
-      "--nodes",
-      `${example}/nodes.ts`,
+      `${example}/order-approval.flow.ts`,
       "--input",
       `@${example}/${input}`,
       "--run-id",

@@ -23,6 +23,7 @@ const projects = [
   "caps/queue/tsconfig.workers.json",
   "caps/do/tsconfig.opendal.json",
   "caps/do/tsconfig.workers.json",
+  "define",
   "host-workers",
   "host-container",
   "cli",

@@ -14,6 +14,7 @@ const PORTABLE = [
   "caps/r2/src",
   "caps/queue/src",
   "caps/do/src",
+  "define/src",
 ];
 const RUNTIME_FOLDERS = /\/(opendal|workers|node)\//;
 const NODE_BUILTINS = [

@@ -25,7 +25,17 @@ describe("flows dispatch", () => {
     // `flows init` pins the wrangler the CLI itself runs.
     expect(WRANGLER_VERSION).toBe(manifest.dependencies.wrangler);
     // Every library package moves in step with the CLI (init projects depend on them at VERSION).
-    for (const folder of ["flow-ir", "kernel", "caps", "caps/kv", "caps/r2", "caps/queue", "caps/do", "host-workers"]) {
+    for (const folder of [
+      "flow-ir",
+      "kernel",
+      "caps",
+      "caps/kv",
+      "caps/r2",
+      "caps/queue",
+      "caps/do",
+      "define",
+      "host-workers",
+    ]) {
       const library = JSON.parse(readFileSync(new URL(`../../${folder}/package.json`, import.meta.url), "utf8")) as {
         version: string;
       };

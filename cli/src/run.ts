@@ -10,6 +10,8 @@ const COMMANDS: Readonly<Record<string, Command>> = {
   validate: validateCommand,
   graph: graphCommand,
   schema: schemaCommand,
+  build: async (argv, io) => (await import("./commands/build")).buildCommand(argv, io),
+  convert: async (argv, io) => (await import("./commands/convert")).convertCommand(argv, io),
   // Loaded on first use: these pull in OpenDAL's native binding and esbuild, which the CI
   // verbs above never need.
   run: async (argv, io) => (await import("./commands/run")).runCommand(argv, io),

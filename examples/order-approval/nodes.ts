@@ -1,9 +1,9 @@
 import { join } from "node:path";
 import type { NodeRegistry } from "@flows/kernel";
 import { openLedger } from "./ledger";
-import { orderNodes } from "./order-nodes";
+import { type OrderEffects, orderApproval } from "./order-approval";
 
-export { APPROVAL_LIMIT, type Order, type OrderLine, type PricedOrder } from "./order-nodes";
+export { APPROVAL_LIMIT, type Order, type OrderLine, type PricedOrder } from "./order-approval";
 
 export interface ExampleEnvironment {
   /** Where the example keeps its ledger of effects (`<state>/ledger.ndjson`). */
@@ -12,11 +12,16 @@ export interface ExampleEnvironment {
   readonly latencyMs?: number;
 }
 
-/** The order-approval nodes for `flows run`: effects go to an append-only file ledger. */
-export default function createNodes(environment: ExampleEnvironment): NodeRegistry {
+/** Effects go to an append-only file ledger under the state directory, as a local stand-in for the outside world. */
+export function ledgerEffects(environment: ExampleEnvironment): OrderEffects {
   const ledger = openLedger(join(environment.stateDir, "ledger.ndjson"));
-  return orderNodes({
+  return {
     once: (_ctx, effect, key, perform) => ledger.once(effect, key, perform),
     latencyMs: environment.latencyMs ?? Number(process.env.FLOWS_EXAMPLE_LATENCY_MS ?? 0),
-  });
+  };
+}
+
+/** The order-approval nodes as a registry, for `flows run order-approval.flow.json --nodes nodes.ts`. */
+export default function createNodes(environment: ExampleEnvironment): NodeRegistry {
+  return orderApproval(ledgerEffects(environment)).nodeRegistry();
 }

@@ -2,8 +2,7 @@ import { type KvApi, kvCapability } from "@flows/cap-kv";
 import { cloudflareKvProvider } from "@flows/cap-kv/workers";
 import { createCapabilityRegistry } from "@flows/caps";
 import { createProjectWorker } from "@flows/host-workers";
-import flow from "./order-approval.flow.json";
-import { orderNodes } from "./order-nodes";
+import { orderApproval } from "./order-approval";
 
 // The order-approval flow as a Worker: `export` these from your entry and bind FLOW_RUNS
 // (SQLite Durable Object), SHIPMENTS (KV), FLOWS_API_TOKEN and FLOWS_RESUME_SECRET.
@@ -13,9 +12,10 @@ import { orderNodes } from "./order-nodes";
 // node calls is simulated per isolate.
 const payments = new Map<string, Record<string, unknown>>();
 
-const nodes = orderNodes({
+const flow = orderApproval({
   async once(ctx, effect, key, perform) {
-    const kv = (ctx.caps as { kv?: KvApi }).kv;
+    // Only the ship nodes declare kv (read and write); the charge node sees no kv at all.
+    const kv = (ctx.caps as { kv?: Pick<KvApi, "get" | "put"> }).kv;
     const id = `${effect}:${key}`;
     if (effect === "charge" || kv === undefined) {
       const known = payments.get(id) ?? perform();
@@ -33,7 +33,6 @@ const nodes = orderNodes({
 // The whole project in one call: the capabilities it uses, served by the bindings the manifest names.
 const app = createProjectWorker({
   flows: [flow],
-  nodes,
   caps: createCapabilityRegistry([kvCapability], { providers: [cloudflareKvProvider] }),
   manifest: {
     capabilities: { kv: { provider: "cloudflare.kv", binding: "SHIPMENTS" } },

@@ -1,15 +1,25 @@
 import { type FlowIR, validate } from "@flows/flow-ir";
-import { createKernel, createMemoryJournal, type NodeRegistry, silentLogger, systemClock } from "@flows/kernel";
+import {
+  createKernel,
+  createMemoryJournal,
+  type NodeRegistry,
+  readFlowSources,
+  silentLogger,
+  systemClock,
+} from "@flows/kernel";
 import { containerCapabilities } from "./caps";
 import { ContainerStartError } from "./errors";
 
 /** What a container runs: Flow IR documents and the implementations of their nodes. */
 export interface ContainerApp {
+  /** Flow IR documents or defined flows (`@flows/define`), which carry their implementations. */
   readonly flows: readonly unknown[];
-  readonly nodes: NodeRegistry;
+  readonly nodes?: NodeRegistry;
 }
 
-export interface PreparedApp extends ContainerApp {
+export interface PreparedApp {
+  readonly flows: readonly FlowIR[];
+  readonly nodes: NodeRegistry;
   /** Validated flows by id and by name. */
   readonly byName: ReadonlyMap<string, FlowIR>;
 }
@@ -19,10 +29,15 @@ export interface PreparedApp extends ContainerApp {
  * checks each can run here (every identifier implemented). A container that cannot serve its
  * flows refuses to start rather than failing each request.
  */
-export function prepareApp(app: ContainerApp): PreparedApp {
-  if (!Array.isArray(app.flows) || app.nodes === null || typeof app.nodes !== "object") {
+export function prepareApp(given: ContainerApp): PreparedApp {
+  if (
+    !Array.isArray(given.flows) ||
+    (given.nodes !== undefined && (given.nodes === null || typeof given.nodes !== "object"))
+  ) {
     throw new ContainerStartError("APP400", "the app must be { flows: FlowIR[], nodes: { identifier: function } }");
   }
+  const sources = readFlowSources(given.flows, given.nodes);
+  const app = { flows: sources.documents, nodes: sources.nodes };
   const byName = new Map<string, FlowIR>();
   app.flows.forEach((document, index) => {
     const result = validate(document, { registry: containerCapabilities.hints });

@@ -8,6 +8,11 @@
 export async function bundleModuleForNode(
   entry: string,
   outfile: string,
+  options: {
+    readonly sourcemap?: boolean;
+    /** Where packages the module imports are looked for when its own folders lack them. */
+    readonly nodePaths?: readonly string[];
+  } = {},
 ): Promise<{ ok: true } | { ok: false; reason: string }> {
   const { build } = await import("esbuild");
   try {
@@ -20,6 +25,9 @@ export async function bundleModuleForNode(
       target: "node20",
       external: ["opendal", "esbuild", "miniflare", "wrangler", "workerd"],
       logLevel: "silent",
+      // With a source map, stack frames (and so declaration sites) name the TypeScript lines.
+      ...(options.sourcemap === true ? { sourcemap: "inline" as const } : {}),
+      ...(options.nodePaths === undefined ? {} : { nodePaths: [...options.nodePaths] }),
     });
     return { ok: true };
   } catch (error) {

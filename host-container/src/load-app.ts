@@ -47,10 +47,11 @@ export async function loadApp(modulePath: string | undefined): Promise<Container
   }
   const exported = typeof loaded.default === "function" ? await (loaded.default as () => unknown)() : loaded.default;
   const app = exported as Partial<ContainerApp> | null | undefined;
-  if (app === null || typeof app !== "object" || !Array.isArray(app.flows) || typeof app.nodes !== "object") {
+  const nodesOk = app?.nodes === undefined || (typeof app.nodes === "object" && app.nodes !== null);
+  if (app === null || typeof app !== "object" || !Array.isArray(app.flows) || !nodesOk) {
     throw new ContainerStartError(
       "APP400",
-      `${modulePath} must export default { flows: FlowIR[], nodes: { identifier: (input, ctx) => output } }`,
+      `${modulePath} must export default { flows: (FlowIR | defined flow)[], nodes?: { identifier: (input, ctx) => output } }`,
     );
   }
   return app as ContainerApp;

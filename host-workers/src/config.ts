@@ -6,10 +6,13 @@ export type WorkerEnv = Record<string, unknown>;
 
 /** What a project hands to `createFlowWorker`. */
 export interface FlowWorkerConfig<Env extends WorkerEnv = WorkerEnv> {
-  /** Flow IR documents (parsed JSON). */
+  /** Flow IR documents (parsed JSON) or defined flows (`defineFlow` from `@flows/define`). */
   readonly flows: readonly unknown[];
-  /** Node implementations by identifier, or a function of the environment returning them. */
-  readonly nodes: NodeRegistry | ((env: Env) => NodeRegistry);
+  /**
+   * Node implementations by identifier, or a function of the environment returning them;
+   * optional when every flow is a defined flow carrying its own (these win over those).
+   */
+  readonly nodes?: NodeRegistry | ((env: Env) => NodeRegistry);
   /**
    * Installed capabilities with their providers (e.g. `cloudflareKvProvider`); with `manifest`,
    * each node gets the operations its hints grant, and the first request checks every flow's

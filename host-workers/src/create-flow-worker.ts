@@ -3,6 +3,7 @@ import { type FlowIR, validate } from "@flows/flow-ir";
 import { createKernel, createMemoryJournal, systemClock } from "@flows/kernel";
 import { bindingNames, type FlowWorkerConfig, type WorkerEnv } from "./config";
 import { errorResponse, type RouteError } from "./envelope";
+import { withFlowSources } from "./flow-sources";
 import { createRoutes, type RouteExtension } from "./routes";
 import { createRunObjectClass, type RemoteRuns } from "./run-object";
 import { RUN_ORIGIN } from "./run-protocol";
@@ -30,9 +31,10 @@ export interface FlowWorkerExtensions {
 }
 
 export function createFlowWorker<Env extends WorkerEnv>(
-  config: FlowWorkerConfig<Env>,
+  given: FlowWorkerConfig<Env>,
   extensions: FlowWorkerExtensions = {},
 ) {
+  const config = withFlowSources<Env, FlowWorkerConfig<Env>>(given);
   const names = bindingNames(config as FlowWorkerConfig<never>);
   const flows: FlowIR[] = [];
   for (const document of config.flows) {

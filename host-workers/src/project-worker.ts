@@ -2,6 +2,7 @@ import type { CapabilityRegistry, ManifestLike } from "@flows/caps";
 import type { FlowWorkerConfig, WorkerEnv } from "./config";
 import type { FlowContainerClass } from "./container/container-class";
 import { createFlowWorker } from "./create-flow-worker";
+import { withFlowSources } from "./flow-sources";
 
 /** What a whole project hands to `createProjectWorker`. */
 export interface ProjectWorkerConfig<Env extends WorkerEnv = WorkerEnv>
@@ -48,7 +49,8 @@ export type ProjectFlowConfig<Env extends WorkerEnv> = FlowWorkerConfig<Env> & {
  * export under `container.class_name` (export `ContainerProxy` from "@cloudflare/containers"
  * beside it), and container nodes and flows run there.
  */
-export function createProjectWorker<Env extends WorkerEnv>(project: ProjectWorkerConfig<Env>): ProjectWorker<Env> {
+export function createProjectWorker<Env extends WorkerEnv>(given: ProjectWorkerConfig<Env>): ProjectWorker<Env> {
+  const project = withFlowSources<Env, typeof given>(given);
   const triggers = (project.manifest as { triggers?: ManifestTriggers }).triggers;
   const queues =
     project.queues ??

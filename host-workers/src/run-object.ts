@@ -151,7 +151,7 @@ export function createRunObjectClass<Env extends WorkerEnv>(
 
     async createKernel(): Promise<Kernel> {
       const env = this.env;
-      const nodes = typeof config.nodes === "function" ? config.nodes(env) : config.nodes;
+      const nodes = typeof config.nodes === "function" ? config.nodes(env) : (config.nodes ?? {});
       const capabilities = await this.nodeCapabilities();
       return createKernel({
         flows: config.flows,

@@ -3,6 +3,7 @@ import { createChannel } from "./channel";
 import { constantTimeEqual } from "./constant-time";
 import { createMemoryDedupe, type DedupeStore } from "./dedupe";
 import { type FlowError, KernelError, toFlowError } from "./errors";
+import { readFlowSources } from "./flow-source";
 import type { Host } from "./host";
 import type { JournalEntry } from "./journal";
 import type { NodeRegistry, RunMetadata } from "./nodes";
@@ -13,9 +14,13 @@ import { foldJournal, type RunState, type RunStatus } from "./run-state";
 import { type RunOutcome, schedule } from "./scheduler";
 
 export interface KernelOptions {
-  /** Flow IR documents (parsed JSON or text); each is validated once, on its first use. */
+  /**
+   * Flow IR documents (parsed JSON or text) or defined flows (`FlowSource`); each is validated
+   * once, on its first use.
+   */
   readonly flows: readonly unknown[];
-  readonly nodes: NodeRegistry;
+  /** Implementations by identifier; optional when every flow carries its own. */
+  readonly nodes?: NodeRegistry;
   readonly host: Host;
   /** The idempotency ledger for `exactly_once` edges; in memory by default. */
   readonly dedupe?: DedupeStore;
@@ -99,14 +104,15 @@ const DEFAULT_CONCURRENCY = 16;
 const DEFAULT_STREAM_BUFFER = 16;
 
 export function createKernel(options: KernelOptions): Kernel {
-  const { host, nodes } = options;
+  const { host } = options;
+  const { documents, nodes } = readFlowSources(options.flows, options.nodes);
   const dedupe = options.dedupe ?? createMemoryDedupe(host.clock);
   const limiters = new Map<string, RateLimiter>();
   // Documents by id and by name. Each is validated on its first use, not here: a host that
   // builds a kernel per run (a run Durable Object) pays only for the flow it runs.
   const sources = new Map<string, unknown>();
   const unreadable = new Map<string, FlowError>();
-  options.flows.forEach((document, index) => {
+  documents.forEach((document, index) => {
     let value = document;
     if (typeof document === "string") {
       const parsed = parseJson(document);

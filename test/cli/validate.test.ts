@@ -123,7 +123,7 @@ describe("example project", () => {
     });
   });
 
-  it("finds the example flow when given the examples folder", () => {
+  it("finds the example flow, its TypeScript module and the Flow IR built from it, in the examples folder", () => {
     const { status, stdout } = flows([
       "validate",
       "examples",
@@ -131,7 +131,7 @@ describe("example project", () => {
       "examples/order-approval/flows.config.json",
     ]);
     expect(status).toBe(0);
-    expect(stdout).toBe("1 file valid\n");
+    expect(stdout).toBe("2 files valid\n");
   });
 });
 

@@ -105,6 +105,7 @@ describe("the packages as npm pack makes them", () => {
       "@flows/cap-r2",
       "@flows/caps",
       "@flows/cli",
+      "@flows/define",
       "@flows/flow-ir",
       "@flows/host-container",
       "@flows/host-workers",

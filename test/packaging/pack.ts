@@ -14,6 +14,7 @@ export const PUBLISHED_WORKSPACES = [
   "caps/r2",
   "caps/queue",
   "caps/do",
+  "define",
   "host-workers",
   "host-container",
   "cli",

@@ -19,7 +19,8 @@ let count = 0;
 function projectWith(edit: (manifest: Record<string, unknown>) => Record<string, unknown> | string): string {
   count += 1;
   const dir = join(scratch, `case-${count}`);
-  const init = flows(["init", dir, "--name", "broken"], scratch);
+  // The hand-written Flow IR template: these cases point into its JSON text.
+  const init = flows(["init", dir, "--name", "broken", "--json"], scratch);
   if (init.status !== 0) throw new Error(init.stderr);
   const file = join(dir, "flows.config.json");
   const edited = edit(JSON.parse(readFileSync(file, "utf8")) as Record<string, unknown>);

@@ -57,22 +57,21 @@ describe("flows dev", () => {
     expect(JSON.parse(pasted.stdout)).toMatchObject({ status: "completed", output: { greeting: "Hello, world!" } });
     expect(output).toContain(`curl ${url}/health`);
 
-    const nodes = join(project, "nodes.ts");
-    writeFileSync(nodes, readFileSync(nodes, "utf8").replace("`Hello, ", "`Welcome, "));
-    await dev?.waitFor(/reloaded after a change to nodes\.ts/);
+    const flowFile = join(project, "hello.flow.ts");
+    const good = readFileSync(flowFile, "utf8");
+    writeFileSync(flowFile, good.replace("`Hello, ", "`Welcome, "));
+    await dev?.waitFor(/reloaded after a change to hello\.flow\.ts/);
     const second = await invoke(url, "Ada");
     // New code, same KV: the visit count carries on.
     expect(second).toMatchObject({ status: 200, body: { output: { greeting: "Welcome, Ada!", visits: 2 } } });
 
-    // A broken flow is reported and the last good build keeps serving.
-    const flowFile = join(project, "hello.flow.json");
-    const good = readFileSync(flowFile, "utf8");
-    writeFileSync(flowFile, good.replace('"effects": "effectful"', '"effects": "pure"'));
-    await dev?.waitFor(/hello\.flow\.json:\d+:\d+ {2}EFFECT201/);
+    // A broken flow is reported at its TypeScript line and the last good build keeps serving.
+    writeFileSync(flowFile, good.replace("idempotency:", 'effects: "pure",\n      idempotency:'));
+    await dev?.waitFor(/hello\.flow\.ts:\d+:\d+ {2}EFFECT201/);
     await dev?.waitFor(/still serving the last good build/);
     expect((await invoke(url, "Ada")).status).toBe(200);
     writeFileSync(flowFile, good);
-    await dev?.waitFor(/reloaded after a change to hello\.flow\.json/);
+    await dev?.waitFor(/reloaded after a change to hello\.flow\.ts/);
   }, 120_000);
 
   it("keeps state under .flows/dev across restarts and stops on SIGTERM", async () => {

@@ -31,12 +31,22 @@ const published = (stdout: string) => JSON.parse(stdout) as { out: string; finge
 
 describe("flows init → publish workers → wrangler dev", () => {
   it("creates a project that validates and runs out of the box", () => {
-    for (const file of ["flows.config.json", "hello.flow.json", "nodes.ts", "package.json", "README.md", ".dev.vars"]) {
+    const written = ["flows.config.json", "hello.flow.ts", "hello.flow.json", "nodes.ts", "package.json", "README.md"];
+    for (const file of [...written, ".dev.vars"]) {
       expect(existsSync(join(project, file)), file).toBe(true);
     }
-    const validate = flows(["validate", "--manifest", "flows.config.json", "hello.flow.json"], project);
-    expect(validate.stdout).toContain("1 file valid");
+    const validate = flows(
+      ["validate", "--manifest", "flows.config.json", "hello.flow.ts", "hello.flow.json"],
+      project,
+    );
+    expect(validate.stdout).toContain("2 files valid");
     expect(validate.status).toBe(0);
+    // The TypeScript flow runs on its own; the built Flow IR runs with the registry in nodes.ts.
+    const runTs = flows(["run", "hello.flow.ts", "--input", '{"name":"Grace"}'], project);
+    expect(runTs.status, runTs.stderr).toBe(0);
+    expect(JSON.parse(runTs.stdout)).toEqual({ name: "Grace", greeting: "Hello, Grace!", visits: 1 });
+    const build = flows(["build", "hello.flow.ts", "--check"], project);
+    expect(build.stdout).toBe("1 file up to date\n");
     const run = flows(["run", "hello.flow.json", "--nodes", "nodes.ts", "--input", '{"name":"Ada"}'], project);
     expect(run.status, run.stderr).toBe(0);
     expect(JSON.parse(run.stdout)).toEqual({ name: "Ada", greeting: "Hello, Ada!", visits: 1 });
@@ -92,7 +102,7 @@ describe("flows init → publish workers → wrangler dev", () => {
     // Only the capability the flow uses, and no container support.
     expect(entry).toContain('import { kvCapability } from "@flows/cap-kv";');
     expect(entry).not.toMatch(/cap-r2|cap-queue|cap-do|containers/);
-    expect(entry).toContain('import nodes0 from "../../nodes.ts";');
+    expect(entry).toContain('import * as flowModule0 from "../../hello.flow.ts";');
     expect(entry).toContain('"identifier": "hello::count"');
     expect(entry).toContain('"provider": "cloudflare.kv"');
   }, 120_000);

@@ -88,7 +88,7 @@ export async function devCommand(argv: readonly string[], io: CliIo): Promise<nu
 
     // Each (re)load checks the whole project first and builds into .flows/dev/build.
     const load = async (): Promise<Loaded | undefined> => {
-      const checked = checkProject(manifestPath);
+      const checked = await checkProject(manifestPath);
       if (!checked.ok) {
         io.stderr(formatText(checked.reports, summarize(checked.reports), style));
         return undefined;

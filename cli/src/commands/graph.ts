@@ -1,14 +1,16 @@
-import { toDot, toMermaid } from "@flows/flow-ir";
+import { type FlowIR, toDot, toMermaid } from "@flows/flow-ir";
 import { parseVerbArgs } from "../args";
 import { EXIT_FAILED, EXIT_OK, reportUsage, UsageError } from "../exit";
-import { summarize } from "../format/report";
+import { DefinitionFailure, isFlowModule, loadFlowModule, pickFlow, scratchCache } from "../flow-module/load";
+import { checkDefinedFlow, definitionReport } from "../flow-module/reports";
+import { type FileReport, summarize } from "../format/report";
 import { formatDiagnosticLines, formatSummaryLine } from "../format/text";
 import type { CliIo } from "../io";
 import { readSource } from "../read-source";
 import { checkText } from "../validate/check-file";
 import { bundledRegistry } from "../validate/registry";
 
-export const GRAPH_HELP = `Usage: flows graph <file|-> [--format mermaid|dot]
+export const GRAPH_HELP = `Usage: flows graph <file|module|-> [--format mermaid|dot] [--flow <id>]
 
 Draws a flow: one box per node with its alias and kind (triggers rounded, subflows
 double-edged), edges with non-default delivery, timeouts and buffers, and control
@@ -21,6 +23,7 @@ A flow that does not validate is not drawn: its diagnostics are printed instead
 
 Options:
   --format <format>     mermaid (default) or dot (Graphviz)
+  --flow <id>           with a .ts / .js module defining several flows: which one
   -h, --help            show this help
 
 Exit codes: 0 drawn, 1 the flow has errors (printed on stderr), 2 usage or read error.
@@ -32,8 +35,32 @@ Examples:
 
 const OPTIONS = {
   format: { type: "string" },
+  flow: { type: "string" },
   help: { type: "boolean", short: "h" },
 } as const;
+
+/** A Flow IR file, or one flow of a module of defined flows (diagnostics at its TypeScript lines). */
+async function checkGraphInput(
+  file: string,
+  wanted: string | undefined,
+  io: CliIo,
+): Promise<{ reports: FileReport[]; flow: FlowIR | undefined; name: string }> {
+  if (isFlowModule(file)) {
+    try {
+      const flows = await loadFlowModule(file, { stateDir: ".flows" }, { cacheDir: scratchCache() });
+      const { reports, flow } = checkDefinedFlow(file, pickFlow(flows, file, wanted), { registry: bundledRegistry() });
+      return { reports, flow, name: file };
+    } catch (error) {
+      if (error instanceof DefinitionFailure)
+        return { reports: [definitionReport(error)], flow: undefined, name: file };
+      throw error;
+    }
+  }
+  const source = await readSource(file, io);
+  if (!source.ok) throw new UsageError("READ404", source.message);
+  const { report, flow } = checkText(source.name, source.text, { registry: bundledRegistry() });
+  return { reports: [report], flow, name: source.name };
+}
 
 export async function graphCommand(argv: readonly string[], io: CliIo): Promise<number> {
   try {
@@ -49,16 +76,13 @@ export async function graphCommand(argv: readonly string[], io: CliIo): Promise<
     const [file, ...extra] = positionals;
     if (file === undefined) throw new UsageError("USAGE", "name the flow file to draw (or - for standard input)");
     if (extra.length > 0) throw new UsageError("USAGE", `draw one flow at a time (got ${positionals.length} files)`);
-    const source = await readSource(file, io);
-    if (!source.ok) throw new UsageError("READ404", source.message);
-
     // The same checks as `flows validate`, so a flow that draws is one CI accepts.
-    const { report, flow } = checkText(source.name, source.text, { registry: bundledRegistry() });
+    const { reports, flow, name } = await checkGraphInput(file, values.flow, io);
     const style = { color: false };
-    const lines = formatDiagnosticLines([report], style);
-    if (!report.ok || flow === undefined) {
-      io.stderr(`${[...lines, formatSummaryLine(summarize([report]), style)].join("\n")}\n`);
-      io.stderr(`flows graph: ${source.name} is not a valid flow; nothing drawn\n`);
+    const lines = formatDiagnosticLines(reports, style);
+    if (reports.some((report) => !report.ok) || flow === undefined) {
+      io.stderr(`${[...lines, formatSummaryLine(summarize(reports), style)].join("\n")}\n`);
+      io.stderr(`flows graph: ${name} is not a valid flow; nothing drawn\n`);
       return EXIT_FAILED;
     }
     if (lines.length > 0) io.stderr(`${lines.join("\n")}\n`);

@@ -8,10 +8,12 @@ export const MAIN_HELP = `flows ${VERSION} — run Flow IR workflows on Cloudfla
 Usage: flows <command> [options]
 
 Commands:
-  validate <files|dirs|->   check flow files for CI (text, json or GitHub annotations)
-  graph <file>              draw a flow as Mermaid or Graphviz (dot)
+  validate <files|dirs|->   check flow files and flow modules for CI (text, json or GitHub annotations)
+  graph <file|module>       draw a flow as Mermaid or Graphviz (dot)
+  build <modules>           write the .flow.json of every flow a TypeScript module defines
+  convert <flow.json>       write the TypeScript definition of a Flow IR document
   schema                    print the Flow IR (or manifest) JSON Schema
-  run <flow>                run a flow locally on embedded storage (.flows/)
+  run <flow|module>         run a flow locally on embedded storage (.flows/)
   resume <run-id>           continue a run halted at a checkpoint
   runs                      list local runs
   inspect <run-id>          show a run's node history

@@ -2,21 +2,36 @@ import { existsSync, writeFileSync } from "node:fs";
 import { basename, join, resolve } from "node:path";
 import { parseVerbArgs } from "../args";
 import { EXIT_OK, reportUsage, UsageError } from "../exit";
+import { loadFlowModule, scratchCache } from "../flow-module/load";
 import { makeDirs } from "../fs/make-dirs";
-import { DEV_VARS, GITIGNORE, helloFlow, manifest, NODES_TS, packageJson, readme } from "../init/templates";
+import {
+  DEV_VARS,
+  GITIGNORE,
+  HELLO_FLOW_TS,
+  helloFlow,
+  manifest,
+  NODES_FROM_FLOW_TS,
+  NODES_TS,
+  packageJson,
+  readme,
+} from "../init/templates";
 import type { CliIo } from "../io";
 import { kebab } from "../publish/names";
 import { progress } from "../publish/progress";
 
-export const INIT_HELP = `Usage: flows init [dir] [--name <name>]
+export const INIT_HELP = `Usage: flows init [dir] [--name <name>] [--json]
 
 Creates a flows project in dir (default: the current directory): flows.config.json, one
-example flow (hello.flow.json) with its nodes (nodes.ts), package.json, README.md, .gitignore
-and .dev.vars (local secrets for flows dev). It passes flows validate, runs with flows run,
-serves with flows dev and publishes with flows publish workers as it is.
+example flow written in TypeScript (hello.flow.ts: nodes with their implementations,
+defineFlow from @flows/define), its Flow IR as built by flows build (hello.flow.json, the
+wire format), nodes.ts (its implementations as a registry), package.json, README.md,
+.gitignore and .dev.vars (local secrets for flows dev). It passes flows validate, runs with
+flows run, serves with flows dev and publishes with flows publish workers as it is.
 
 Options:
   --name <name>   the Worker name (default: the directory's name, lowercase with dashes)
+  --json          write the flow as hand-written Flow IR (hello.flow.json) with its node
+                  implementations in nodes.ts instead
   -h, --help      show this help
 
 Exit codes: 0 created, 2 usage error, a file that would be overwritten (INIT409) or a
@@ -28,10 +43,23 @@ Example:
 
 const OPTIONS = {
   name: { type: "string" },
+  json: { type: "boolean" },
   help: { type: "boolean", short: "h" },
 } as const;
 
 const json = (value: unknown) => `${JSON.stringify(value, null, 2)}\n`;
+
+async function writeBuiltFlow(dir: string): Promise<void> {
+  const [flow] = await loadFlowModule(
+    join(dir, "hello.flow.ts"),
+    { stateDir: join(dir, ".flows") },
+    {
+      cacheDir: scratchCache(),
+    },
+  );
+  if (flow === undefined) throw new UsageError("INIT500", "the template flow defines no flow");
+  writeFileSync(join(dir, "hello.flow.json"), flow.toFlowJson(), { flag: "wx" });
+}
 
 export async function initCommand(argv: readonly string[], io: CliIo): Promise<number> {
   try {
@@ -50,16 +78,20 @@ export async function initCommand(argv: readonly string[], io: CliIo): Promise<n
         `"${name}" is not a Worker name: use lowercase letters, digits and dashes (--name)`,
       );
     }
+    const flavour = values.json === true ? "json" : "ts";
     const files: Record<string, string> = {
-      "flows.config.json": json(manifest(name)),
-      "hello.flow.json": json(helloFlow),
-      "nodes.ts": NODES_TS,
-      "package.json": json(packageJson(name)),
+      "flows.config.json": json(manifest(name, flavour)),
+      ...(flavour === "ts"
+        ? { "hello.flow.ts": HELLO_FLOW_TS, "nodes.ts": NODES_FROM_FLOW_TS }
+        : { "hello.flow.json": json(helloFlow), "nodes.ts": NODES_TS }),
+      "package.json": json(packageJson(name, flavour)),
       "README.md": readme(name),
       ".gitignore": GITIGNORE,
       ".dev.vars": DEV_VARS,
     };
-    const taken = Object.keys(files).filter((file) => existsSync(join(dir, file)));
+    const taken = [...Object.keys(files), ...(flavour === "ts" ? ["hello.flow.json"] : [])].filter((file) =>
+      existsSync(join(dir, file)),
+    );
     if (taken.length > 0) {
       throw new UsageError(
         "INIT409",
@@ -75,11 +107,15 @@ export async function initCommand(argv: readonly string[], io: CliIo): Promise<n
         `cannot write to ${dir}: ${error instanceof Error ? error.message : String(error)}`,
       );
     }
+    // The wire format beside its source, built the way `flows build` does.
+    if (flavour === "ts") await writeBuiltFlow(dir);
     const steps = progress(io, "init", false);
     steps.ok(`created ${name} in ${dir}`);
     const cd = target === "." ? "" : `cd ${target} && `;
+    const flowFile = flavour === "ts" ? "hello.flow.ts" : "hello.flow.json";
+    const nodes = flavour === "ts" ? "" : " --nodes nodes.ts";
     io.stdout(
-      `Next:\n  ${cd}flows validate --manifest flows.config.json hello.flow.json\n  flows run hello.flow.json --nodes nodes.ts --input '{"name":"Ada"}'\n  flows dev\n  flows publish workers --dry-run\n`,
+      `Next:\n  ${cd}flows validate --manifest flows.config.json ${flowFile}\n  flows run ${flowFile}${nodes} --input '{"name":"Ada"}'\n  flows dev\n  flows publish workers --dry-run\n`,
     );
     return EXIT_OK;
   } catch (error) {

@@ -101,7 +101,7 @@ export async function publishCommand(argv: readonly string[], io: CliIo): Promis
     const steps = progress(io, "publish", values.verbose === true);
     const manifestPath = resolve(values.manifest ?? "flows.config.json");
     steps.step(`checking ${values.manifest ?? "flows.config.json"}, its flows and bindings`);
-    const checked = checkProject(manifestPath);
+    const checked = await checkProject(manifestPath);
     if (!checked.ok) {
       const style = { color: stderrColor(io) };
       const lines = formatDiagnosticLines(checked.reports, style);

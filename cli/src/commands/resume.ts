@@ -1,6 +1,7 @@
 import { foldJournal } from "@flows/kernel";
 import { parseVerbArgs } from "../args";
 import { reportUsage, UsageError } from "../exit";
+import { isFlowModule } from "../flow-module/load";
 import { makeDirs } from "../fs/make-dirs";
 import { createFsJournal } from "../local/journal";
 import { readRunMeta } from "../local/run-meta";
@@ -19,7 +20,7 @@ Options:
   --checkpoint <id>    the checkpoint the run waits at (see "flows inspect <run-id>")
   --input <json|@file> resume payload (default: null)
   --token <token>      resume token printed when the run halted (default: read from the journal)
-  --flow <file>        flow file (default: the one the run was started with)
+  --flow <file>        flow file or flow module (default: the one the run was started with)
   --nodes <module>     node implementations (default: the ones the run was started with)
   --timeout <ms>       deadline for the rest of the run
   --manifest <file>    project manifest: which provider backs each capability
@@ -65,11 +66,12 @@ export async function resumeCommand(argv: readonly string[], io: RunIo): Promise
     const meta = await readRunMeta(operator, runId);
     const flowFile = values.flow ?? meta?.flowFile;
     const nodesModule = values.nodes ?? meta?.nodesModule;
-    if (flowFile === undefined || nodesModule === undefined) {
+    if (flowFile === undefined || (nodesModule === undefined && !isFlowModule(flowFile))) {
       throw new UsageError("USAGE", `run ${runId} has no recorded flow file or nodes module: pass --flow and --nodes`);
     }
     const token = values.token ?? state.halt?.token ?? "";
     const { kernel } = await openLocalRun(flowFile, nodesModule, stateDir, {
+      flow: meta?.flowId,
       manifest: values.manifest,
       warn: (line) => io.stderr(`flows resume: ${line}\n`),
     });

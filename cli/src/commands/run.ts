@@ -4,6 +4,7 @@ import { parseJson, upgradeEarlierKeys, validate } from "@flows/flow-ir";
 import type { Kernel, RunEvent, RunStream } from "@flows/kernel";
 import { parseVerbArgs } from "../args";
 import { reportUsage, UsageError } from "../exit";
+import { isFlowModule, loadFlowModule, pickFlow } from "../flow-module/load";
 import { formatDiagnosticLines } from "../format/text";
 import { makeDirs } from "../fs/make-dirs";
 import { findManifest, localCapabilitiesFor } from "../local/capabilities";
@@ -15,15 +16,18 @@ import { openLocalStore } from "../local/store";
 import { readManifest } from "../manifest/read";
 import { type RunIo, readJsonInput, readTimeout, reportOutcome } from "./run-io";
 
-export const RUN_HELP = `Usage: flows run <flow.json> --nodes <module> [options]
+export const RUN_HELP = `Usage: flows run <flow.ts|flow.js|flow.json> [--nodes <module>] [options]
 
-Runs a flow locally. The journal, the idempotency ledger and run state live under
+Runs a flow locally: a module exporting defined flows (defineFlow from @flows/define,
+which carry their node implementations), or a Flow IR file with --nodes. The journal, the idempotency ledger and run state live under
 the state directory through OpenDAL's fs service, so a run can be resumed, inspected,
 or re-run by id (completed nodes are replayed, not executed again).
 
 Options:
   --nodes <module>     node implementations (.ts or .js); default export is a registry
-                       { "identifier": (input, ctx) => output } or a function returning one
+                       { "identifier": (input, ctx) => output } or a function returning one;
+                       required for a Flow IR file, optional for a flow module (it wins)
+  --flow <id>          which flow of a module that defines several
   --input <json|@file> trigger payload (default: null)
   --trigger <alias>    trigger to invoke (default: the flow's only trigger)
   --capture <alias>    node whose output is the result (default: the flow's only sink)
@@ -40,13 +44,16 @@ Output: the captured result on stdout as NDJSON (one line per value when the cap
 node streams), a halt record when the run waits at a checkpoint.
 Exit codes: 0 completed or halted, 1 the run failed or was cancelled, 2 usage or read error.
 
-Example:
+Examples:
+  flows run examples/order-approval/order-approval.flow.ts \\
+    --input @examples/order-approval/small-order.json
   flows run examples/order-approval/order-approval.flow.json \\
     --nodes examples/order-approval/nodes.ts --input @examples/order-approval/small-order.json
 `;
 
 const OPTIONS = {
   nodes: { type: "string" },
+  flow: { type: "string" },
   input: { type: "string" },
   trigger: { type: "string" },
   capture: { type: "string" },
@@ -65,19 +72,20 @@ export interface LocalSetup {
 }
 
 export interface LocalRunOptions {
+  /** With a module of several flows: which one (id or name). */
+  readonly flow?: string | undefined;
   /** The manifest named by `--manifest` (default: flows.config.json beside the flow, if any). */
   readonly manifest?: string | undefined;
   /** Where the manifest's warnings go, one `file:line:col  CODE  message` line each. */
   readonly warn?: (line: string) => void;
 }
 
-/** Reads and validates the flow file, loads the nodes, opens the local kernel. */
-export async function openLocalRun(
-  flowFile: string,
-  nodesModule: string,
-  stateDir: string,
-  options: LocalRunOptions = {},
-): Promise<LocalSetup> {
+/** The flow to run: a Flow IR file's document, or a flow of a module of defined flows. */
+async function readRunnableFlow(flowFile: string, stateDir: string, wanted: string | undefined) {
+  if (isFlowModule(flowFile)) {
+    const flow = pickFlow(await loadFlowModule(flowFile, { stateDir }), flowFile, wanted);
+    return { source: flow as unknown, document: flow.toFlowIR() as unknown, defined: flow };
+  }
   let text: string;
   try {
     text = readFileSync(flowFile, "utf8");
@@ -86,8 +94,19 @@ export async function openLocalRun(
   }
   const parsed = parseJson(text);
   if (!parsed.ok) throw new UsageError("FLOW001", `${flowFile}: ${parsed.diagnostic.message}`);
+  return { source: parsed.value, document: parsed.value, defined: undefined };
+}
+
+/** Reads and validates the flow (file or module), loads the nodes, opens the local kernel. */
+export async function openLocalRun(
+  flowFile: string,
+  nodesModule: string | undefined,
+  stateDir: string,
+  options: LocalRunOptions = {},
+): Promise<LocalSetup> {
+  const { source, document, defined } = await readRunnableFlow(flowFile, stateDir, options.flow);
   // Earlier surface keys still run (as in the kernel), each with a CTRL134 warning.
-  const upgraded = upgradeEarlierKeys(parsed.value);
+  const upgraded = upgradeEarlierKeys(document);
   for (const warning of upgraded.warnings) options.warn?.(`${flowFile}: ${warning.code} ${warning.message}`);
   const result = validate(upgraded.document);
   if (!result.ok || result.flow === undefined) {
@@ -97,6 +116,9 @@ export async function openLocalRun(
       `${flowFile} is not a valid flow:\n${first.map((d) => `  ${d.code} ${d.path} ${d.message}`).join("\n")}\nRun "flows validate ${flowFile}" for every finding.`,
     );
   }
+  if (nodesModule === undefined && defined === undefined) {
+    throw new UsageError("USAGE", "--nodes <module> is required for a Flow IR file (a flow module carries its own)");
+  }
   const manifestPath = findManifest(flowFile, options.manifest);
   const read = manifestPath === undefined ? undefined : readManifest(manifestPath);
   if (read?.warnings !== undefined && options.warn !== undefined) {
@@ -105,11 +127,11 @@ export async function openLocalRun(
   const manifest = read?.manifest;
   // Capabilities are checked (CAP101, DAG203) before the node module is even loaded.
   const capabilities = await localCapabilitiesFor(result.flow, manifest, stateDir);
-  const nodes = await loadNodes(nodesModule, { stateDir });
+  const nodes = nodesModule === undefined ? undefined : await loadNodes(nodesModule, { stateDir });
   const kernel = createLocalKernel({
     root: stateDir,
-    flows: [parsed.value],
-    nodes,
+    flows: [source],
+    ...(nodes === undefined ? {} : { nodes }),
     ...(capabilities === undefined ? {} : { capabilities }),
   });
   const problem = kernel.preflight(result.flow.id);
@@ -142,11 +164,11 @@ export async function runCommand(argv: readonly string[], io: RunIo): Promise<nu
     const [flowFile, ...extra] = positionals;
     if (flowFile === undefined) throw new UsageError("USAGE", "name the flow file to run");
     if (extra.length > 0) throw new UsageError("USAGE", `unexpected arguments: ${extra.join(" ")}`);
-    if (values.nodes === undefined) throw new UsageError("USAGE", "--nodes <module> is required");
     const timeoutMs = readTimeout(values.timeout);
     const payload = readJsonInput(values.input, "--input");
     const stateDir = makeDirs(values.state ?? ".flows", "STATE400", "state directory");
     const { kernel, flowId } = await openLocalRun(flowFile, values.nodes, stateDir, {
+      flow: values.flow,
       manifest: values.manifest,
       warn: (line) => io.stderr(`flows run: ${line}\n`),
     });
@@ -162,7 +184,8 @@ export async function runCommand(argv: readonly string[], io: RunIo): Promise<nu
     });
     await writeRunMeta(openLocalStore(stateDir), stream.runId, {
       flowFile: resolve(flowFile),
-      nodesModule: resolve(values.nodes),
+      ...(values.nodes === undefined ? {} : { nodesModule: resolve(values.nodes) }),
+      flowId,
     });
     await printStream(stream, io);
     return reportOutcome(await stream.outcome, io);

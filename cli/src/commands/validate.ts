@@ -1,6 +1,8 @@
-import type { ProjectManifest } from "@flows/flow-ir";
+import type { HintRegistry, ProjectManifest } from "@flows/flow-ir";
 import { parseVerbArgs } from "../args";
 import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, reportUsage, UsageError } from "../exit";
+import { DefinitionFailure, isFlowModule, loadFlowModule, scratchCache } from "../flow-module/load";
+import { checkDefinedFlow, definitionReport } from "../flow-module/reports";
 import { formatGithub } from "../format/github";
 import { formatJson } from "../format/json";
 import { type FileReport, summarize } from "../format/report";
@@ -21,7 +23,10 @@ exactly-once delivery, edge budgets and control surfaces.
 
 Arguments:
   files                 flow files to check (any name)
-  dirs                  searched recursively for *${FLOW_FILE_SUFFIXES.join(" and *")}
+  modules               .ts / .js modules exporting defined flows (defineFlow from
+                        @flows/define): each flow's diagnostics point at the TypeScript
+                        line that declared the node, edge or surface
+  dirs                  searched recursively for *${FLOW_FILE_SUFFIXES.join(", *")}
                         (node_modules and hidden folders are skipped)
   -                     read one flow from standard input (reported as <stdin>)
 
@@ -57,6 +62,20 @@ const FORMATS = ["text", "json", "github"] as const;
 type Format = (typeof FORMATS)[number];
 const isFormat = (value: string): value is Format => (FORMATS as readonly string[]).includes(value);
 
+/** Every flow a module defines, each diagnostic at its TypeScript line; a definition mistake is one error. */
+async function checkModule(
+  file: string,
+  options: { readonly registry: HintRegistry; readonly manifest?: ProjectManifest },
+): Promise<FileReport[]> {
+  try {
+    const flows = await loadFlowModule(file, { stateDir: ".flows" }, { cacheDir: scratchCache() });
+    return flows.flatMap((flow) => checkDefinedFlow(file, flow, options).reports);
+  } catch (error) {
+    if (error instanceof DefinitionFailure) return [definitionReport(error)];
+    throw error;
+  }
+}
+
 export async function validateCommand(argv: readonly string[], io: CliIo): Promise<number> {
   try {
     const { values, positionals } = parseVerbArgs(argv, OPTIONS);
@@ -77,6 +96,10 @@ export async function validateCommand(argv: readonly string[], io: CliIo): Promi
     // The manifest's own warnings (e.g. a misspelt key) are reported like a flow file's.
     const reports: FileReport[] = read?.warnings === undefined ? [] : [read.warnings];
     for (const file of files) {
+      if (isFlowModule(file)) {
+        reports.push(...(await checkModule(file, options)));
+        continue;
+      }
       const source = await readSource(file, io);
       if (!source.ok) {
         problems.push(source.message);

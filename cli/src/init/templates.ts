@@ -1,5 +1,5 @@
 import { DEFAULT_COMPATIBILITY_DATE } from "../publish/names";
-import { VERSION, WRANGLER_VERSION } from "../version";
+import { VALIBOT_VERSION, VERSION, WRANGLER_VERSION } from "../version";
 
 // The project `flows init` writes: one flow that greets and counts visits in KV, its nodes, and
 // everything needed to validate, run, serve and publish it. Local secrets live in .dev.vars
@@ -49,10 +49,9 @@ export const helloFlow = {
   checkpoints: [],
 };
 
-export const manifest = (name: string) => ({
+export const manifest = (name: string, flavour: "ts" | "json" = "ts") => ({
   name,
-  flows: ["hello.flow.json"],
-  nodes: ["nodes.ts"],
+  ...(flavour === "ts" ? { flows: ["hello.flow.ts"] } : { flows: ["hello.flow.json"], nodes: ["nodes.ts"] }),
   compatibility_date: DEFAULT_COMPATIBILITY_DATE,
   // Locally (`flows run`) KV lives on disk under .flows/; in a Worker it is the HELLO_KV binding.
   capabilities: { kv: { provider: "opendal.fs", binding: "HELLO_KV" } },
@@ -91,11 +90,56 @@ const nodes: NodeRegistry = {
 export default nodes;
 `;
 
+// The TypeScript flow: each node declared once; ids, ports, hints, effects and determinism
+// are derived, and ctx.caps.kv has exactly the operations "count" declared.
+export const HELLO_FLOW_TS = `import { kvCapability } from "@flows/cap-kv";
+import { defineFlow, use } from "@flows/define";
+import * as v from "valibot";
+
+const Request = v.pipe(v.nullish(v.object({ name: v.optional(v.string()) }), {}), v.title("HelloRequest"));
+
+export const hello = defineFlow(
+  { id: "hello", summary: "Greet a visitor by name and count their visits in KV." },
+  (f) => {
+    const request = f.trigger("request", { summary: "HTTP request: { name }", input: Request });
+
+    const greet = f.node("greet", {
+      summary: "Build the greeting",
+      after: request,
+      run: (input) => {
+        const name = input.name !== undefined && input.name !== "" ? input.name : "world";
+        return { name, greeting: \`Hello, \${name}!\` };
+      },
+    });
+
+    f.node("count", {
+      summary: "Count this visitor's visits in KV",
+      after: greet,
+      uses: [use(kvCapability, "read", "write")],
+      idempotency: { key: "name", scope: "node", ttlMs: 600_000 },
+      run: async (input, ctx) => {
+        const key = \`visits:\${input.name}\`;
+        const visits = Number((await ctx.caps.kv.get(key)) ?? "0") + 1;
+        await ctx.caps.kv.put(key, String(visits));
+        return { ...input, visits };
+      },
+    });
+  },
+);
+`;
+
+/** For tools that take Flow IR and a registry (hello.flow.json is built from hello.flow.ts). */
+export const NODES_FROM_FLOW_TS = `import { hello } from "./hello.flow";
+
+// The implementations hello.flow.ts carries, for \`flows run hello.flow.json --nodes nodes.ts\`.
+export default hello.nodeRegistry();
+`;
+
 /**
  * A project of its own: the flows packages its Worker imports (at this CLI's version), the CLI
  * and wrangler, so `npm install && npx flows dev` works anywhere.
  */
-export const packageJson = (name: string) => ({
+export const packageJson = (name: string, flavour: "ts" | "json" = "ts") => ({
   name,
   version: "0.1.0",
   private: true,
@@ -110,8 +154,10 @@ export const packageJson = (name: string) => ({
   dependencies: {
     "@flows/cap-kv": VERSION,
     "@flows/caps": VERSION,
+    ...(flavour === "ts" ? { "@flows/define": VERSION } : {}),
     "@flows/host-workers": VERSION,
     "@flows/kernel": VERSION,
+    ...(flavour === "ts" ? { valibot: VALIBOT_VERSION } : {}),
   },
   devDependencies: {
     "@flows/cli": VERSION,

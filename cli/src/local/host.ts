@@ -8,7 +8,7 @@ export interface LocalKernelOptions {
   /** Where journal, dedupe ledger and state live; `.flows` by default. */
   readonly root: string;
   readonly flows: readonly unknown[];
-  readonly nodes: NodeRegistry;
+  readonly nodes?: NodeRegistry;
   readonly logger?: Logger;
   readonly capabilities?: Parameters<typeof createKernel>[0]["host"]["capabilities"];
 }
@@ -18,7 +18,7 @@ export function createLocalKernel(options: LocalKernelOptions): Kernel {
   const operator = openLocalStore(options.root);
   return createKernel({
     flows: options.flows,
-    nodes: options.nodes,
+    ...(options.nodes === undefined ? {} : { nodes: options.nodes }),
     dedupe: createFsDedupe(operator, systemClock),
     host: {
       journal: createFsJournal(operator),

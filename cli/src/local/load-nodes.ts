@@ -5,6 +5,7 @@ import { pathToFileURL } from "node:url";
 import { bundleModuleForNode } from "@flows/host-container/bundle-module";
 import type { NodeRegistry } from "@flows/kernel";
 import { UsageError } from "../exit";
+import { cliNodePaths } from "../flow-module/load";
 
 export interface NodeModuleEnvironment {
   readonly stateDir: string;
@@ -20,7 +21,7 @@ export async function loadNodes(modulePath: string, environment: NodeModuleEnvir
   const cacheDir = resolve(environment.stateDir, "cache");
   mkdirSync(cacheDir, { recursive: true });
   const outfile = resolve(cacheDir, `nodes-${createHash("sha256").update(absolute).digest("hex").slice(0, 16)}.mjs`);
-  const built = await bundleModuleForNode(absolute, outfile);
+  const built = await bundleModuleForNode(absolute, outfile, { nodePaths: cliNodePaths() });
   if (!built.ok) throw new UsageError("NODES001", `cannot build node module ${modulePath}: ${built.reason}`);
   let registry: unknown;
   try {

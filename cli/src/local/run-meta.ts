@@ -4,7 +4,10 @@ import { isNotFound, segment } from "./store";
 /** What `flows resume` needs to find a run's flow and nodes again. */
 export interface RunMeta {
   readonly flowFile: string;
-  readonly nodesModule: string;
+  /** Absent when the flow module carries the implementations. */
+  readonly nodesModule?: string;
+  /** The flow's id, when the flow file is a module that may define several. */
+  readonly flowId?: string;
 }
 
 const pathOf = (runId: string) => `meta/${segment(runId)}.json`;

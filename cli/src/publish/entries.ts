@@ -11,17 +11,36 @@ function specifier(fromDir: string, target: string): string {
   return path.startsWith(".") ? path : `./${path}`;
 }
 
-/** Imports every node module and merges their registries; a function export gets the environment. */
+/**
+ * Imports every node module and flow module and merges their registries: a node module's
+ * default export (a function of the environment gets it), and every defined flow a flow module
+ * exports (its default function, too, gets the environment). Node modules win.
+ */
 function nodeModules(project: Project, fromDir: string, environment: string): string {
-  const imports = project.nodes.map(
-    (file, index) => `import nodes${index} from ${JSON.stringify(specifier(fromDir, file))};`,
-  );
+  const imports = [
+    ...project.flowModules.map(
+      (file, index) => `import * as flowModule${index} from ${JSON.stringify(specifier(fromDir, file))};`,
+    ),
+    ...project.nodes.map((file, index) => `import nodes${index} from ${JSON.stringify(specifier(fromDir, file))};`),
+  ];
+  const flowList = project.flowModules.map((_, index) => `flowModule${index}`).join(", ");
   const list = project.nodes.map((_, index) => `nodes${index}`).join(", ");
   return `${imports.join("\n")}
 
+const flowModules = [${flowList}];
 const nodeModules = [${list}];
+const definedFlows = (${environment}) =>
+  flowModules
+    .flatMap((module) =>
+      Object.entries(module).flatMap(([name, value]) => [name === "default" && typeof value === "function" ? value(${environment}) : value].flat()),
+    )
+    .filter((flow) => flow !== null && typeof flow === "object" && typeof flow.nodeRegistry === "function");
 const registryFor = (${environment}) =>
-  Object.assign({}, ...nodeModules.map((module) => (typeof module === "function" ? module(${environment}) : module)));
+  Object.assign(
+    {},
+    ...definedFlows(${environment}).map((flow) => flow.nodeRegistry()),
+    ...nodeModules.map((module) => (typeof module === "function" ? module(${environment}) : module)),
+  );
 `;
 }
 

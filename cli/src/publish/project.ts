@@ -1,8 +1,17 @@
 import { readFileSync, statSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
-import { checkManifestText, type Diagnostic, type FlowIR, type ProjectManifest } from "@flows/flow-ir";
+import { locate } from "@flows/define";
+import {
+  checkManifestText,
+  type Diagnostic,
+  type FlowIR,
+  type HintRegistry,
+  type ProjectManifest,
+} from "@flows/flow-ir";
 import { UsageError } from "../exit";
-import { type FileReport, reportFor } from "../format/report";
+import { DefinitionFailure, isFlowModule, loadFlowModule, scratchCache } from "../flow-module/load";
+import { checkDefinedFlow, definitionReport } from "../flow-module/reports";
+import { type FileReport, locate as locateDiagnostic, reportFor } from "../format/report";
 import { checkText } from "../validate/check-file";
 import { bundledRegistry } from "../validate/registry";
 import { checkProjectReferences, manifestProblem } from "./references";
@@ -13,6 +22,10 @@ export interface ProjectFlow {
   /** The document as written (unknown fields kept), embedded in the Worker as is. */
   readonly document: unknown;
   readonly flow: FlowIR;
+  /** A module's flow: where in its TypeScript a JSON Pointer of the document was declared. */
+  readonly locate?: (
+    pointer: string,
+  ) => { readonly file: string; readonly line: number; readonly column: number } | undefined;
 }
 
 /** A project whose manifest, flows and bindings all passed every check. */
@@ -23,6 +36,8 @@ export interface Project {
   readonly flows: readonly ProjectFlow[];
   /** Absolute paths of the node implementation modules. */
   readonly nodes: readonly string[];
+  /** Absolute paths of the manifest's flow modules (their defined flows carry implementations). */
+  readonly flowModules: readonly string[];
 }
 
 export type ProjectCheck =
@@ -62,7 +77,38 @@ const isFile = (path: string) => {
  * manifest's bindings and secrets (DAG203), and that every capability a flow uses has a
  * Cloudflare binding to be served from (CAP101).
  */
-export function checkProject(manifestPath: string): ProjectCheck {
+/** The flows of one module, checked like flow files; a definition mistake is an error at its line. */
+async function checkFlowModule(
+  file: string,
+  name: string,
+  options: { readonly registry: HintRegistry; readonly manifest: ProjectManifest },
+  stateDir: string,
+): Promise<{ reports: FileReport[]; flows: ProjectFlow[] }> {
+  try {
+    const defined = await loadFlowModule(file, { stateDir }, { cacheDir: scratchCache() });
+    const reports: FileReport[] = [];
+    const flows: ProjectFlow[] = [];
+    for (const flow of defined) {
+      const checked = checkDefinedFlow(name, flow, options);
+      reports.push(...checked.reports);
+      if (checked.flow !== undefined && checked.reports.every((r) => r.ok)) {
+        const sourceMap = flow.sourceMap();
+        flows.push({
+          file,
+          document: flow.toFlowIR(),
+          flow: checked.flow,
+          locate: (pointer) => locate(sourceMap, pointer),
+        });
+      }
+    }
+    return { reports, flows };
+  } catch (error) {
+    if (error instanceof DefinitionFailure) return { reports: [definitionReport(error)], flows: [] };
+    throw error;
+  }
+}
+
+export async function checkProject(manifestPath: string): Promise<ProjectCheck> {
   const manifestFile = resolve(manifestPath);
   const root = dirname(manifestFile);
   const shown = (path: string) => relative(process.cwd(), path) || path;
@@ -75,13 +121,21 @@ export function checkProject(manifestPath: string): ProjectCheck {
   const reports: FileReport[] = [];
   const flows: ProjectFlow[] = [];
   const missing: Diagnostic[] = [];
-  (manifest.flows ?? []).forEach((entry, index) => {
+  const flowModules: string[] = [];
+  for (const [index, entry] of (manifest.flows ?? []).entries()) {
     const file = resolve(root, entry);
     if (!isFile(file)) {
       missing.push(
         manifestProblem(`/flows/${index}`, `flow file "${entry}" does not exist (relative to ${shown(root)})`),
       );
-      return;
+      continue;
+    }
+    if (isFlowModule(file)) {
+      flowModules.push(file);
+      const found = await checkFlowModule(file, shown(file), { registry, manifest }, join(root, ".flows"));
+      reports.push(...found.reports.filter((report) => report.diagnostics.length > 0));
+      flows.push(...found.flows);
+      continue;
     }
     const text = readFileSync(file, "utf8");
     const result = checkText(shown(file), text, { registry, manifest });
@@ -89,7 +143,7 @@ export function checkProject(manifestPath: string): ProjectCheck {
     if (result.flow !== undefined && result.report.ok) {
       flows.push({ file, document: JSON.parse(text.replace(/^\uFEFF/, "")), flow: result.flow });
     }
-  });
+  }
   (manifest.nodes ?? []).forEach((entry, index) => {
     if (!isFile(resolve(root, entry))) {
       missing.push(
@@ -97,14 +151,26 @@ export function checkProject(manifestPath: string): ProjectCheck {
       );
     }
   });
-  const references = checkProjectReferences(manifest, flows, registry);
+  const references = checkProjectReferences(manifest, flows, registry, flowModules.length > 0);
   const manifestDiagnostics = [...checked.diagnostics, ...missing, ...references.manifest];
   if (manifestDiagnostics.length > 0)
     reports.unshift(reportFor(shown(manifestFile), manifestText, manifestDiagnostics));
   for (const [index, diagnostics] of references.flows) {
     const flow = flows[index];
     if (flow === undefined || diagnostics.length === 0) continue;
-    reports.push(reportFor(shown(flow.file), readFileSync(flow.file, "utf8"), diagnostics));
+    if (flow.locate === undefined) {
+      reports.push(reportFor(shown(flow.file), readFileSync(flow.file, "utf8"), diagnostics));
+      continue;
+    }
+    // A module's flow has no JSON text: each finding goes to the TypeScript line it concerns.
+    for (const diagnostic of diagnostics) {
+      const where = flow.locate(diagnostic.path);
+      reports.push({
+        file: shown(where?.file ?? flow.file),
+        ok: diagnostic.severity !== "error",
+        diagnostics: [locateDiagnostic(diagnostic, { line: where?.line ?? 1, column: where?.column ?? 1 })],
+      });
+    }
   }
   const ok = !reports.some((report) => !report.ok) && manifest.name !== undefined;
   if (!ok || manifest.name === undefined) return { ok: false, reports };
@@ -117,6 +183,7 @@ export function checkProject(manifestPath: string): ProjectCheck {
       manifest: { ...manifest, name: manifest.name },
       flows,
       nodes: (manifest.nodes ?? []).map((entry) => resolve(root, entry)),
+      flowModules,
     },
   };
 }

@@ -35,6 +35,8 @@ export function checkProjectReferences(
   manifest: ProjectManifest,
   flows: readonly ProjectFlow[],
   registry: HintRegistry,
+  /** Flow modules carry their implementations, so "nodes" may then be left out. */
+  modulesCarryNodes = false,
 ): ReferenceFindings {
   const found: Diagnostic[] = [];
   if (manifest.name === undefined) {
@@ -42,10 +44,14 @@ export function checkProjectReferences(
   }
   if ((manifest.flows ?? []).length === 0) {
     found.push(
-      manifestProblem("", 'add "flows": the flow files to publish, relative to flows.config.json', "MANIFEST002"),
+      manifestProblem(
+        "",
+        'add "flows": the flow files or flow modules to publish, relative to flows.config.json',
+        "MANIFEST002",
+      ),
     );
   }
-  if ((manifest.nodes ?? []).length === 0) {
+  if ((manifest.nodes ?? []).length === 0 && !modulesCarryNodes) {
     found.push(manifestProblem("", 'add "nodes": the modules implementing the flows\' nodes', "MANIFEST002"));
   }
   const ids = new Set<string>();

@@ -2,8 +2,8 @@ import { readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { STDIN } from "../read-source";
 
-/** Our own naming, and the one Lattice uses for the Flow IR it emits. */
-export const FLOW_FILE_SUFFIXES = [".flow.json", ".flow_ir.json"] as const;
+/** Our own naming, the one Lattice uses for the Flow IR it emits, and modules of defined flows. */
+export const FLOW_FILE_SUFFIXES = [".flow.json", ".flow_ir.json", ".flow.ts", ".flow.js"] as const;
 
 const isFlowFile = (name: string) => FLOW_FILE_SUFFIXES.some((suffix) => name.endsWith(suffix));
 

@@ -24,7 +24,7 @@ export function containers<Env extends WorkerEnv>(config: ProjectFlowConfig<Env>
   const placement = createPlacement(settings, flows, config.caps);
   const own = config.nodes;
   const worker = createFlowWorker<Env>(
-    { ...config, nodes: (env) => placement.nodes(env, typeof own === "function" ? own(env) : own) },
+    { ...config, nodes: (env) => placement.nodes(env, typeof own === "function" ? own(env) : (own ?? {})) },
     {
       remote: {
         handles: placement.isContainerFlow,
