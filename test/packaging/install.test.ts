@@ -94,7 +94,7 @@ afterAll(async () => {
   await Promise.all(running.map((child) => child.stop()));
   await registry?.close();
   rmSync(scratch, { recursive: true, force: true });
-});
+}, 60_000);
 
 describe("the packages as npm pack makes them", () => {
   it("ship built JavaScript and .d.ts, no sources, with the fields a registry needs", () => {
@@ -157,9 +157,9 @@ describe("a project made with the installed flows command", () => {
     const init = npx(["flows", "init", "hello"], consumer);
     expect(init.stderr).toContain("created hello");
     const project = join(consumer, "hello");
-    const validate = npx(["flows", "validate", "--manifest", "flows.config.json", "hello.flow.json"], project);
+    const validate = npx(["flows", "validate", "--manifest", "flows.config.json", "hello.flow.ts"], project);
     expect(validate.stdout).toContain("1 file valid");
-    const once = npx(["flows", "run", "hello.flow.json", "--nodes", "nodes.ts", "--input", '{"name":"Ada"}'], project);
+    const once = npx(["flows", "run", "hello.flow.ts", "--input", '{"name":"Ada"}'], project);
     expect(JSON.parse(once.stdout)).toEqual({ name: "Ada", greeting: "Hello, Ada!", visits: 1 });
     const publish = npx(["flows", "publish", "workers", "--dry-run"], project);
     expect(publish.stderr).toContain("dry run passed: hello");
@@ -171,7 +171,12 @@ describe("a project made with the installed flows command", () => {
       dependencies: Record<string, string>;
       devDependencies: Record<string, string>;
     };
-    expect(manifest.dependencies).toMatchObject({ "@flows/host-workers": "0.1.0", "@flows/cap-kv": "0.1.0" });
+    expect(manifest.dependencies).toMatchObject({
+      "@flows/host-workers": "0.1.0",
+      "@flows/cap-kv": "0.1.0",
+      "@flows/define": "0.1.0",
+      valibot: "1.5.0",
+    });
     expect(manifest.devDependencies).toMatchObject({ "@flows/cli": "0.1.0", wrangler: "4.86.0" });
   }, 120_000);
 
@@ -230,8 +235,7 @@ describe("README's embedding snippet in a Worker of one's own", () => {
   beforeAll(() => {
     mkdirSync(join(worker, "src"), { recursive: true });
     writeFileSync(join(worker, "src", "index.ts"), readmeSnippet());
-    cpSync(join(consumer, "hello", "hello.flow.json"), join(worker, "src", "hello.flow.json"));
-    cpSync(join(consumer, "hello", "nodes.ts"), join(worker, "src", "nodes.ts"));
+    cpSync(join(consumer, "hello", "hello.flow.ts"), join(worker, "src", "hello.flow.ts"));
     writeFileSync(
       join(worker, "tsconfig.json"),
       JSON.stringify({
@@ -262,7 +266,7 @@ describe("README's embedding snippet in a Worker of one's own", () => {
       }),
     );
     writeFileSync(join(worker, ".dev.vars"), "FLOWS_API_TOKEN=embed-token\nFLOWS_RESUME_SECRET=embed-resume\n");
-  });
+  }, 60_000);
 
   it("type-checks against the installed .d.ts", () => {
     const checked = spawnSync("npx", ["--no-install", "tsc", "-p", "."], {

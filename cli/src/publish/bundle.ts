@@ -21,6 +21,8 @@ const WORKER_FLAGS = [
   "--conditions=workerd,worker,browser",
   "--external:cloudflare:*",
   "--external:node:*",
+  // The flows' IR is embedded, built in Node: defined flows only hand over their nodes here.
+  "--alias:@valibot/to-json-schema=@flows/define/no-json-schema",
   "--log-level=warning",
 ];
 
