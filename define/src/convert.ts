@@ -19,6 +19,7 @@ const NODE_FIELDS = new Set([
   "effectHints",
   "determinismHints",
 ]);
+const EDGE_FIELDS = new Set(["from", "to", "delivery", "ordering", "partition_key", "timeout_ms", "buffer"]);
 const FLOW_FIELDS = new Set([
   "$schema",
   "id",
@@ -97,6 +98,7 @@ function edgeOptions(edge: Json): Json {
       ["partitionKey", edge.partition_key],
       ["timeoutMs", edge.timeout_ms],
       ["buffer", Object.keys(bufferOptions).length === 0 ? undefined : bufferOptions],
+      ["extra", extra(edge, EDGE_FIELDS)],
     ].filter(([, v]) => present(v)),
   );
 }

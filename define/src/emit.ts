@@ -73,6 +73,7 @@ function emitEdge(from: string, to: string, options: EdgeOptions) {
       spill_tier: buffer.spillTier,
     }),
     timeout_ms: options.timeoutMs,
+    ...options.extra,
   });
 }
 

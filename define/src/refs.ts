@@ -36,6 +36,8 @@ export interface EdgeOptions {
   /** Budget for the hop (`timeout_ms`). */
   readonly timeoutMs?: number;
   readonly buffer?: BufferOptions;
+  /** Extra fields kept on the emitted edge (Flow IR objects are open). */
+  readonly extra?: Readonly<Record<string, unknown>>;
 }
 
 /** A route out of an if/switch surface: the source's value, delivered only on that branch. */

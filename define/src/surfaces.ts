@@ -55,18 +55,12 @@ export function timeoutSurface(alias: string, ms: number) {
   return { targets: [alias], config: { v: 1, timeout_ms: ms } };
 }
 
-/**
- * Lattice's token bucket (`qps`, `burst`). `limit` / `window_ms` are this kernel's earlier
- * reading of the same bound: `burst` starts per the time `burst` tokens take to refill.
- */
+/** Lattice's token bucket: `qps` tokens a second, at most `burst` at once. */
 export function rateLimitSurface(alias: string, qps: number, burst: number) {
-  return {
-    targets: [alias],
-    config: { v: 1, target: alias, qps, burst, limit: burst, window_ms: Math.max(1, Math.ceil((burst * 1000) / qps)) },
-  };
+  return { targets: [alias], config: { v: 1, target: alias, qps, burst } };
 }
 
-/** Lattice names the body `body_entry`; `body` is this kernel's earlier key for it. */
+/** Lattice's for_each: the body's entry node is `body_entry`. */
 export function forEachSurface(source: string, body: string, itemsPointer: string, concurrency: number | undefined) {
   return {
     targets: [source, body],
@@ -75,7 +69,6 @@ export function forEachSurface(source: string, body: string, itemsPointer: strin
       source,
       items_pointer: itemsPointer,
       body_entry: body,
-      body,
       ...(concurrency === undefined ? {} : { concurrency }),
     },
   };

@@ -71,6 +71,16 @@ describe("flow modules in the CLI", () => {
     expect(bad.stdout + bad.stderr).toContain("HALT422");
   });
 
+  it("run: a node without implementation is IMPL001 at its TypeScript line, before anything runs", () => {
+    const file = "test/cli/fixtures/ts/unimplemented.flow.ts";
+    const run = flows(["run", file, "--state", state]);
+    expect(run.status).toBe(2);
+    expect(run.stderr).toContain(
+      `IMPL001: no implementation for node "work" (${file}:${lineOf(file, 'f.node("work"')}:5)`,
+    );
+    expect(run.stderr).not.toMatch(/\n\s+at /);
+  });
+
   it("convert: refuses to overwrite, and refuses what is not Flow IR", () => {
     const dir = mkdtempSync(join(state, "convert-"));
     const out = join(dir, "x.flow.ts");

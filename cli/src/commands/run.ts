@@ -1,10 +1,11 @@
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
+import type { DefinedFlow } from "@flows/define";
 import { parseJson, upgradeEarlierKeys, validate } from "@flows/flow-ir";
 import type { Kernel, RunEvent, RunStream } from "@flows/kernel";
 import { parseVerbArgs } from "../args";
 import { reportUsage, UsageError } from "../exit";
-import { isFlowModule, loadFlowModule, pickFlow } from "../flow-module/load";
+import { isFlowModule, loadFlowModule, pickFlow, shownPath } from "../flow-module/load";
 import { formatDiagnosticLines } from "../format/text";
 import { makeDirs } from "../fs/make-dirs";
 import { findManifest, localCapabilitiesFor } from "../local/capabilities";
@@ -97,6 +98,25 @@ async function readRunnableFlow(flowFile: string, stateDir: string, wanted: stri
   return { source: parsed.value, document: parsed.value, defined: undefined };
 }
 
+/** IMPL001 before anything runs, at the TypeScript line of each node declared without `run`. */
+function missingImplementations(defined: DefinedFlow): void {
+  const missing = defined.unimplemented();
+  if (missing.length === 0) return;
+  const document = defined.toFlowIR() as { nodes?: { alias: string }[] };
+  const sourceMap = defined.sourceMap();
+  const where = missing.map((alias) => {
+    const index = (document.nodes ?? []).findIndex((node) => node.alias === alias);
+    const location = sourceMap.nodes[index];
+    return location === undefined
+      ? `node "${alias}"`
+      : `node "${alias}" (${shownPath(location.file)}:${location.line}:${location.column})`;
+  });
+  throw new UsageError(
+    "IMPL001",
+    `no implementation for ${where.join(", ")}: give each a \`run\`, or pass --nodes with a registry for their identifiers`,
+  );
+}
+
 /** Reads and validates the flow (file or module), loads the nodes, opens the local kernel. */
 export async function openLocalRun(
   flowFile: string,
@@ -119,6 +139,7 @@ export async function openLocalRun(
   if (nodesModule === undefined && defined === undefined) {
     throw new UsageError("USAGE", "--nodes <module> is required for a Flow IR file (a flow module carries its own)");
   }
+  if (nodesModule === undefined && defined !== undefined) missingImplementations(defined);
   const manifestPath = findManifest(flowFile, options.manifest);
   const read = manifestPath === undefined ? undefined : readManifest(manifestPath);
   if (read?.warnings !== undefined && options.warn !== undefined) {

@@ -104,7 +104,7 @@ describe("flows validate (in process)", () => {
       [[fixture("clean.flow.json"), "--strict"], "Unknown option '--strict'"],
       [[fixture("clean.flow.json"), "--format", "xml"], 'unknown --format "xml"'],
       [[fixture("nope.flow.json")], "cannot read"],
-      [[empty], "holds no .flow.json or .flow_ir.json files"],
+      [[empty], "holds no .flow.json, .flow_ir.json, .flow.ts or .flow.js files"],
     ];
     for (const [argv, message] of cases) {
       const { code, err } = await validate(argv);

@@ -46,7 +46,11 @@ export function collectFiles(inputs: readonly string[]): { files: string[]; prob
       continue;
     }
     const found = entries.filter((entry) => isFlowFile(entry) && !isSkipped(entry)).sort();
-    if (found.length === 0) problems.push(`${input} holds no ${FLOW_FILE_SUFFIXES.join(" or ")} files`);
+    if (found.length === 0) {
+      problems.push(
+        `${input} holds no ${FLOW_FILE_SUFFIXES.slice(0, -1).join(", ")} or ${FLOW_FILE_SUFFIXES.at(-1)} files`,
+      );
+    }
     for (const entry of found) add(join(input, entry));
   }
   return { files, problems };
