@@ -92,7 +92,7 @@ export function upgradeEarlierKeys(document: unknown): EarlierKeysUpgrade {
     warnings.push({
       code: "CTRL134",
       severity: "warning",
-      message: `control surface "${String(surface.id)}" (${String(surface.kind)}) uses this project's earlier keys: ${upgraded.changes.join("; ")}. Rewrite it in Lattice's shape (see the control surface table in the README)`,
+      message: `control surface "${String(surface.id)}" (${String(surface.kind)}) uses this project's earlier keys: ${upgraded.changes.join("; ")}. Rewrite it in Lattice's shape (see the control surface table in docs/flow-ir.md)`,
       path: `/control_surfaces/${index}/config`,
     });
     return upgraded.surface;
