@@ -1,12 +1,13 @@
-import { type SpawnSyncReturns, spawn, spawnSync } from "node:child_process";
+import { type SpawnSyncReturns, spawnSync } from "node:child_process";
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { freePort, OFFLINE, type Running, start } from "../publish/support";
+import { freePort, type Running, start } from "../publish/support";
 import { type Packed, packAll, repoRoot } from "./pack";
 import { type ScopedRegistry, startScopedRegistry } from "./scoped-registry";
+import { runAsUser, userEnv } from "./user-shell";
 
 // flows as a user gets it: every package packed with `npm pack`, installed from the tarballs
 // into projects outside this repository, and used there through its own bin and `.d.ts` only.
@@ -22,19 +23,6 @@ let packed: Packed[] = [];
 let registry: ScopedRegistry | undefined;
 const running: Running[] = [];
 
-/**
- * The child's environment: this machine's, without anything that points into the repository
- * (no NODE_PATH, none of the npm_* variables `npm test` sets for its own package).
- */
-function userEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = {};
-  for (const [key, value] of Object.entries(process.env)) {
-    if (key === "NODE_PATH" || key === "INIT_CWD" || key.toLowerCase().startsWith("npm_")) continue;
-    env[key] = value;
-  }
-  return { ...env, ...OFFLINE, ...extra };
-}
-
 function run(command: string, args: readonly string[], cwd: string): SpawnSyncReturns<string> {
   const result = spawnSync(command, [...args], { cwd, env: userEnv(), encoding: "utf8", timeout: 240_000 });
   if (result.status !== 0) {
@@ -43,24 +31,6 @@ function run(command: string, args: readonly string[], cwd: string): SpawnSyncRe
     );
   }
   return result;
-}
-
-/** The same, without blocking this process: the loopback registry it talks to lives here. */
-function runAsync(command: string, args: readonly string[], cwd: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, [...args], { cwd, env: userEnv(), stdio: ["ignore", "pipe", "pipe"] });
-    let output = "";
-    child.stdout.on("data", (chunk: Buffer) => {
-      output += chunk.toString("utf8");
-    });
-    child.stderr.on("data", (chunk: Buffer) => {
-      output += chunk.toString("utf8");
-    });
-    child.on("error", reject);
-    child.on("close", (code) =>
-      code === 0 ? resolve(output) : reject(new Error(`${command} ${args.join(" ")} exited ${code}:\n${output}`)),
-    );
-  });
 }
 
 const npm = (args: readonly string[], cwd: string) =>
@@ -188,7 +158,7 @@ describe("a project made with the installed flows command", () => {
     registry = await startScopedRegistry(packed);
     writeFileSync(join(standalone, ".npmrc"), `@flows:registry=${registry.url}\n`);
     const started = performance.now();
-    await runAsync("npm", ["install", "--no-audit", "--no-fund", "--loglevel=error"], standalone);
+    await runAsUser("npm", ["install", "--no-audit", "--no-fund", "--loglevel=error"], standalone);
     console.log(
       `npm install of the flows init project from the packed tarballs: ${Math.round(performance.now() - started)} ms`,
     );
@@ -215,11 +185,11 @@ describe("a project made with the installed flows command", () => {
     const steps = [...workflow.matchAll(/^\s*- run: (.+)$/gm)].map((match) => match[1] ?? "");
     expect(steps).toEqual([expect.stringContaining("npm install"), expect.stringContaining("--format github")]);
     const script = steps.join("\n");
-    await runAsync("bash", ["-e", "-c", script], standalone);
+    await runAsUser("bash", ["-e", "-c", script], standalone);
     const broken = JSON.parse(readFileSync(join(standalone, "hello.flow.json"), "utf8")) as { edges: unknown[] };
     broken.edges.push({ from: "greet", to: "nowhere", delivery: "at_least_once", ordering: "ordered", buffer: {} });
     writeFileSync(join(standalone, "broken.flow.json"), JSON.stringify({ ...broken, id: "broken" }, null, 2));
-    const failed = await runAsync("bash", ["-e", "-c", script], standalone).then(
+    const failed = await runAsUser("bash", ["-e", "-c", script], standalone).then(
       () => "passed",
       (error: Error) => error.message,
     );

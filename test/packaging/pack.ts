@@ -5,20 +5,12 @@ import type { PackedPackage } from "./scoped-registry";
 
 export const repoRoot = join(import.meta.dirname, "..", "..");
 
-/** Every package a user installs, by workspace folder: the libraries and the CLI. */
-export const PUBLISHED_WORKSPACES = [
-  "flow-ir",
-  "kernel",
-  "caps",
-  "caps/kv",
-  "caps/r2",
-  "caps/queue",
-  "caps/do",
-  "define",
-  "host-workers",
-  "host-container",
-  "cli",
-] as const;
+const readJson = (file: string) => JSON.parse(readFileSync(file, "utf8")) as Record<string, unknown>;
+
+/** Every package a user installs, by workspace folder: each workspace that is not private. */
+export const PUBLISHED_WORKSPACES = (readJson(join(repoRoot, "package.json")).workspaces as string[]).filter(
+  (folder) => readJson(join(repoRoot, folder, "package.json")).private !== true,
+);
 
 interface PackEntry {
   readonly name: string;
@@ -47,10 +39,7 @@ export function packAll(destination: string): Packed[] {
   const entries = JSON.parse(result.stdout) as PackEntry[];
   return entries.map((entry, index) => {
     const workspace = PUBLISHED_WORKSPACES[index] ?? "";
-    const manifest = JSON.parse(readFileSync(join(repoRoot, workspace, "package.json"), "utf8")) as Record<
-      string,
-      unknown
-    >;
+    const manifest = readJson(join(repoRoot, workspace, "package.json"));
     return {
       name: entry.name,
       version: entry.version,

@@ -1,4 +1,4 @@
-import { spawn, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
@@ -6,6 +6,7 @@ import { gzipSync } from "node:zlib";
 import { Miniflare } from "miniflare";
 import { packAll } from "../../../test/packaging/pack";
 import { startScopedRegistry } from "../../../test/packaging/scoped-registry";
+import { runAsUser } from "../../../test/packaging/user-shell";
 import { formatMs, formatRatio } from "../format";
 import { median } from "../harness";
 import type { Suite, SuiteContext } from "../suite";
@@ -14,31 +15,6 @@ import { formatTable } from "../table";
 const INSTALL_ROUNDS = 3;
 const STARTUP_ROUNDS = 15;
 const BUNDLE_TARGET_GZIP = 40 * 1024;
-
-/** The environment of a user's shell: nothing that points into this repository. */
-function userEnv(): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = {};
-  for (const [key, value] of Object.entries(process.env)) {
-    if (key === "NODE_PATH" || key === "INIT_CWD" || key.toLowerCase().startsWith("npm_")) continue;
-    env[key] = value;
-  }
-  return { ...env, WRANGLER_SEND_METRICS: "false", CLOUDFLARE_CF_FETCH_ENABLED: "false", NO_COLOR: "1" };
-}
-
-/** Runs a command without blocking this process (the loopback registry answers from here). */
-function run(command: string, args: readonly string[], cwd: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, [...args], { cwd, env: userEnv(), stdio: ["ignore", "ignore", "pipe"] });
-    let errors = "";
-    child.stderr.on("data", (chunk: Buffer) => {
-      errors += chunk.toString("utf8");
-    });
-    child.on("error", reject);
-    child.on("close", (code) =>
-      code === 0 ? resolve() : reject(new Error(`${command} ${args.join(" ")}: ${errors}`)),
-    );
-  });
-}
 
 const kib = (bytes: number) => `${(bytes / 1024).toFixed(1)} KiB`;
 
@@ -111,7 +87,7 @@ export const packageSuite: Suite = {
         project = join(scratch, `install-${round}`);
         cpSync(template, project, { recursive: true });
         const started = performance.now();
-        await run("npm", ["install", "--no-audit", "--no-fund", "--loglevel=error"], project);
+        await runAsUser("npm", ["install", "--no-audit", "--no-fund", "--loglevel=error"], project);
         installs.push(performance.now() - started);
       }
       context.log(
@@ -121,7 +97,7 @@ export const packageSuite: Suite = {
           .join(", ")} (warm npm cache)`,
       );
 
-      await run("npx", ["--no-install", "flows", "publish", "workers", "--no-deploy"], project);
+      await runAsUser("npx", ["--no-install", "flows", "publish", "workers", "--no-deploy"], project);
       const bundle = readFileSync(join(project, "dist", "worker.js"));
       const gzipped = gzipSync(bundle, { level: 9 }).length;
       context.log(
