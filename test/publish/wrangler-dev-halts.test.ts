@@ -42,9 +42,9 @@ beforeAll(() => {
 `,
   );
   const manifestFile = join(project, "flows.config.json");
-  const manifest = JSON.parse(readFileSync(manifestFile, "utf8")) as { flows: string[]; nodes: string[] };
+  const manifest = JSON.parse(readFileSync(manifestFile, "utf8")) as { flows: string[]; nodes?: string[] };
   manifest.flows.push("approve.flow.json");
-  manifest.nodes.push("approve-nodes.ts");
+  manifest.nodes = [...(manifest.nodes ?? []), "approve-nodes.ts"];
   writeFileSync(manifestFile, JSON.stringify(manifest, null, 2));
   const published = flows(["publish", "workers", "--no-deploy"], project);
   if (published.status !== 0) throw new Error(published.stderr);
