@@ -271,21 +271,23 @@ describe("rate_limit", () => {
     return { kernel, starts, logs };
   };
 
-  it("is a token bucket (Lattice's qps and burst): a burst at once, then qps per second", async () => {
+  it("is a token bucket (Lattice's qps and burst): after the burst, qps starts per second", async () => {
     const { kernel, starts } = limited("tb", {
       id: "limit",
       kind: "rate_limit",
       targets: [],
       config: { v: 1, target: "each", qps: 50, burst: 2 },
     });
+    const invoked = Date.now();
     expect(await kernel.invoke({ flow: "tb", payload: [1, 2, 3, 4, 5, 6] })).toMatchObject({
       output: [1, 2, 3, 4, 5, 6],
     });
-    // Two tokens at the start, then one every 20 ms: start k (k ≥ 2) waits (k - 1) × 20 ms.
-    const first = starts[0] as number;
-    expect((starts[1] as number) - first).toBeLessThan(15);
-    for (let index = 2; index < starts.length; index += 1) {
-      expect((starts[index] as number) - first).toBeGreaterThanOrEqual((index - 1) * 20 - 1);
+    // Two tokens at first, then one every 20 ms: the k-th start (from 0) comes no sooner than
+    // (k - 1) × 20 ms after the invocation, however slow the machine. (The exact schedule, burst
+    // included, is checked with a fake clock in rate-limiter.test.ts.)
+    const sorted = [...starts].sort((a, b) => a - b);
+    for (let index = 2; index < sorted.length; index += 1) {
+      expect((sorted[index] as number) - invoked).toBeGreaterThanOrEqual((index - 1) * 20 - 1);
     }
   });
 

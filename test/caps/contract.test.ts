@@ -51,7 +51,13 @@ describe("capability registry", () => {
     const flow = buildFlow("ledger", {
       nodes: {
         start: {},
-        record: { effects: "effectful", determinism: "strict", key: "id", effectHints: ["resource::do::write"] },
+        record: {
+          effects: "effectful",
+          determinism: "strict",
+          key: "id",
+          effectHints: ["resource::do::write"],
+          determinismHints: ["resource::do::write"],
+        },
       },
       edges: [["start", "record"]],
     });

@@ -11,6 +11,7 @@ export const DIAGNOSTIC_CODES = {
   DAG205: "duplicate node alias",
   DAG104: "more than one trigger node",
   DAG004: "effectful node without an idempotency key",
+  IDEM010: "idempotency key is empty (warning: Lattice accepts it)",
   DAG203: "capability needs a binding or secret the manifest does not list",
   EFFECT201: "declared effects are below what an effect hint requires",
   DET302: "declared determinism is stronger than a determinism hint allows",

@@ -57,16 +57,22 @@ describe("spilling (SPILL001, SPILL002)", () => {
     ]);
   });
 
-  it("accepts any blob hint on any node, in either hint list", () => {
-    for (const hint of ["resource::blob", "resource::blob::*", "resource::blob::read", "resource::blob::write"]) {
+  it("accepts an effect hint under resource::blob:: on any node, as Lattice's check_spill_requirements", () => {
+    for (const hint of ["resource::blob::*", "resource::blob::read", "resource::blob::write"]) {
       const inEffects = withEdge({ buffer: { spill_tier: "r2", max_items: 5 } }, [hint]);
       expect(findingsOf(inEffects), hint).toEqual([]);
-      const inDeterminism = flow({
-        nodes: [trigger("start", { determinismHints: [hint] }), node("a")],
-        edges: [edge("start", "a", { buffer: { spill_tier: "r2", max_items: 5 } })],
-      });
-      expect(findingsOf(inDeterminism), hint).toEqual([]);
     }
+  });
+
+  it("does not take the bare namespace or a determinism hint as a blob store (SPILL002)", () => {
+    expect(
+      findingsOf(withEdge({ buffer: { spill_tier: "r2", max_items: 5 } }, ["resource::blob"])).map((f) => f.code),
+    ).toEqual(["SPILL002"]);
+    const inDeterminism = flow({
+      nodes: [trigger("start", { determinismHints: ["resource::blob::read"] }), node("a")],
+      edges: [edge("start", "a", { buffer: { spill_tier: "r2", max_items: 5 } })],
+    });
+    expect(findingsOf(inDeterminism).map((f) => f.code)).toEqual(["SPILL002"]);
   });
 
   it("does not take a hint that merely starts with the word blob", () => {

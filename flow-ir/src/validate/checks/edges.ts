@@ -1,16 +1,14 @@
 import { edgeLabel } from "../../diagnostics/diagnostic";
-import { normalizeHintId } from "../../hints/registry";
 import type { Check } from "../context";
 
 /** CTRL101/102: budgets must be positive. SPILL001/002: spilling needs a bound and a blob store. */
 export const checkEdgeBudgets: Check = ({ flow, report }) => {
-  const isBlob = (hint: string) => {
-    const id = normalizeHintId(hint);
-    return id === "resource::blob" || id.startsWith("resource::blob::");
-  };
+  // As Lattice's check_spill_requirements: an effect hint under resource::blob:: somewhere in
+  // the flow (a determinism hint or the bare namespace does not bind a blob store).
+  const isBlob = (hint: string) => hint.startsWith("resource::blob::");
   let blobHint: boolean | undefined;
   const hasBlobHint = () => {
-    blobHint ??= flow.nodes.some((node) => node.effectHints.some(isBlob) || node.determinismHints.some(isBlob));
+    blobHint ??= flow.nodes.some((node) => node.effectHints.some(isBlob));
     return blobHint;
   };
   flow.edges.forEach((edge, index) => {

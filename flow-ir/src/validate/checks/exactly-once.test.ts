@@ -22,12 +22,12 @@ describe("exactly-once edges (EXACT001–003)", () => {
     );
   });
 
-  it("takes the dedupe hint from either list, in any of its spellings", () => {
+  it("takes the dedupe hint from effectHints, as Lattice's has_dedupe_binding: any hint starting resource::dedupe", () => {
     for (const hints of [
       { effectHints: ["resource::dedupe"] },
       { effectHints: ["resource::dedupe::*"] },
       { effectHints: ["resource::dedupe::orders::v2"] },
-      { effectHints: [], determinismHints: ["resource::dedupe::orders"] },
+      { effectHints: ["resource::dedupe_store"] },
     ]) {
       expect(findingsOf(into(keyedWriter("w", hints))), JSON.stringify(hints)).toEqual([]);
     }
@@ -38,13 +38,20 @@ describe("exactly-once edges (EXACT001–003)", () => {
     expect(findingsOf(document).map((f) => f.code)).toEqual(["EXACT001"]);
   });
 
-  it("reports a target without an idempotency key (EXACT002), empty or null", () => {
-    for (const key of [undefined, null, ""]) {
+  it("does not take a dedupe hint from determinismHints (Lattice reads effectHints only)", () => {
+    const document = into(keyedWriter("w", { effectHints: [], determinismHints: ["resource::dedupe::orders"] }));
+    expect(findingsOf(document).map((f) => f.code)).toEqual(["EXACT001"]);
+  });
+
+  it("reports a target without an idempotency key (EXACT002), missing or null; an empty one only warns (IDEM010)", () => {
+    for (const key of [undefined, null]) {
       const idempotency = key === undefined ? { ttlMs: 300_000 } : { key, ttlMs: 300_000 };
       // read_only, so DAG004 (effectful without a key) stays out of the way.
       const document = into(keyedWriter("w", { effects: "read_only", idempotency }));
       expect(findingsOf(document), String(key)).toEqual([{ code: "EXACT002", ...at }]);
     }
+    const empty = into(keyedWriter("w", { effects: "read_only", idempotency: { key: "", ttlMs: 300_000 } }));
+    expect(findingsOf(empty).map((f) => f.code)).toEqual(["IDEM010"]);
     const [finding] = diagnosticsOf(into(keyedWriter("w", { effects: "read_only", idempotency: {} })), ["EXACT002"]);
     expect(finding?.message).toContain('node "w" has no idempotency.key');
   });

@@ -1,5 +1,4 @@
 import { edgeLabel } from "../../diagnostics/diagnostic";
-import { normalizeHintId } from "../../hints/registry";
 import type { Check } from "../context";
 
 export const MIN_EXACTLY_ONCE_TTL_MS = 300_000;
@@ -13,15 +12,16 @@ export const checkExactlyOnce: Check = ({ flow, edgeTo, report }) => {
     if (!target) return;
     const label = edgeLabel(edge.from, edge.to);
     const base = { severity: "error", path: `/edges/${index}/delivery`, edge: label, node: target.alias } as const;
-    const hints = [...target.effectHints, ...target.determinismHints].map(normalizeHintId);
-    if (!hints.some((hint) => hint === DEDUPE_HINT || hint.startsWith(`${DEDUPE_HINT}::`))) {
+    // As Lattice's has_dedupe_binding: an effect hint starting with resource::dedupe.
+    if (!target.effectHints.some((hint) => hint.startsWith(DEDUPE_HINT))) {
       report({
         ...base,
         code: "EXACT001",
         message: `edge ${label} is exactly_once but node "${target.alias}" has no "${DEDUPE_HINT}::*" hint: bind a dedupe capability (e.g. add "resource::dedupe::write" to its effectHints) or relax delivery to at_least_once`,
       });
     }
-    if (typeof target.idempotency.key !== "string" || target.idempotency.key.length === 0) {
+    // Lattice asks only that a key is present; an empty one is IDEM010 (a warning) below.
+    if (typeof target.idempotency.key !== "string") {
       report({
         ...base,
         code: "EXACT002",

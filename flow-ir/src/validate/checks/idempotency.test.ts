@@ -13,9 +13,10 @@ describe("idempotency keys (DAG004)", () => {
     );
   });
 
-  it("reports a null or empty key, and a node with no idempotency member at all", () => {
+  it("reports a null key, and a node with no idempotency member at all; an empty key only warns (IDEM010)", () => {
     expect(findingsOf(writer({ key: null })).map((f) => f.code)).toEqual(["DAG004"]);
-    expect(findingsOf(writer({ key: "" })).map((f) => f.code)).toEqual(["DAG004"]);
+    const empty = findingsOf(writer({ key: "" }));
+    expect(empty.map((f) => [f.code, f.node, f.path.endsWith("/idempotency/key")])).toEqual([["IDEM010", "w", true]]);
     expect(findingsOf(flow({ nodes: [bare("w", { effects: "effectful" })] })).map((f) => f.code)).toEqual(["DAG004"]);
   });
 

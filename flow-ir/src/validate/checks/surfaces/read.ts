@@ -13,8 +13,9 @@ export const asObject = (value: unknown): Json | undefined =>
 
 export const asString = (value: unknown): string | undefined => (typeof value === "string" ? value : undefined);
 
+// Whole numbers past 2^53 are still u64 to serde; only the range of u64 bounds them.
 export const asU64 = (value: unknown): number | undefined =>
-  typeof value === "number" && Number.isSafeInteger(value) && value >= 0 ? value : undefined;
+  typeof value === "number" && Number.isInteger(value) && value >= 0 && value <= 2 ** 64 - 1 ? value : undefined;
 
 export const isPointer = (pointer: string): boolean => pointer === "" || pointer.startsWith("/");
 
