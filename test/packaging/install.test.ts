@@ -163,6 +163,8 @@ describe("a project made with the installed flows command", () => {
       `npm install of the flows init project from the packed tarballs: ${Math.round(performance.now() - started)} ms`,
     );
     expect(registry.requests).toContain("/@flows/cli");
+    // The project's own scripts, as its README tells a user to run them.
+    expect(await runAsUser("npm", ["run", "--silent", "hello"], standalone)).toContain('"visits":1');
     const port = await freePort();
     const dev = start("npx", ["--no-install", "flows", "dev", "--port", String(port)], standalone, userEnv(), false);
     running.push(dev);

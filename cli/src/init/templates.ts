@@ -144,13 +144,23 @@ export const packageJson = (name: string, flavour: "ts" | "json" = "ts") => ({
   version: "0.1.0",
   private: true,
   type: "module",
-  scripts: {
-    validate: "flows validate --manifest flows.config.json hello.flow.json",
-    hello: 'flows run hello.flow.json --nodes nodes.ts --input \'{"name":"Ada"}\'',
-    dev: "flows dev",
-    check: "flows publish workers --dry-run",
-    deploy: "flows publish workers",
-  },
+  scripts:
+    flavour === "ts"
+      ? {
+          validate: "flows validate --manifest flows.config.json hello.flow.ts",
+          hello: 'flows run hello.flow.ts --input \'{"name":"Ada"}\'',
+          build: "flows build hello.flow.ts",
+          dev: "flows dev",
+          check: "flows publish workers --dry-run",
+          deploy: "flows publish workers",
+        }
+      : {
+          validate: "flows validate --manifest flows.config.json hello.flow.json",
+          hello: 'flows run hello.flow.json --nodes nodes.ts --input \'{"name":"Ada"}\'',
+          dev: "flows dev",
+          check: "flows publish workers --dry-run",
+          deploy: "flows publish workers",
+        },
   dependencies: {
     "@flows/cap-kv": VERSION,
     "@flows/caps": VERSION,
