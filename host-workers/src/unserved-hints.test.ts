@@ -20,7 +20,7 @@ describe("unservedHints", () => {
     for (const capability of bundled) {
       for (const { hint } of capability.hints) {
         const namespace = hint.split("::").slice(0, 2).join("::");
-        expect(BUNDLED_CAPABILITY_NAMESPACES[namespace]?.capability, hint).toBe(capability.name);
+        expect(BUNDLED_CAPABILITY_NAMESPACES[namespace], hint).toBe(capability.name);
       }
     }
   });

@@ -2,29 +2,21 @@ import type { CapabilityRegistry } from "@flows/caps";
 import { type Diagnostic, type FlowIR, forEachNodeHint } from "@flows/flow-ir";
 
 /**
- * Hint namespaces of the capabilities that ship with flows, and what serves each. A node that
- * declares one of them expects `ctx.caps` to carry that capability; a Worker that was not given
- * it would run the node without it.
+ * Hint namespaces of the capabilities that ship with flows, and the capability that serves each.
+ * A node that declares one of them expects `ctx.caps` to carry that capability; a Worker that
+ * was not given it would run the node without it.
  */
-const KV = { capability: "kv", module: "@flows/cap-kv", plugin: "kvCapability", provider: "cloudflareKvProvider" };
-const R2 = { capability: "r2", module: "@flows/cap-r2", plugin: "r2Capability", provider: "cloudflareR2Provider" };
-const QUEUE = {
-  capability: "queue",
-  module: "@flows/cap-queue",
-  plugin: "queueCapability",
-  provider: "cloudflareQueueProvider",
-};
-const DO = { capability: "do", module: "@flows/cap-do", plugin: "doCapability", provider: "cloudflareDoProvider" };
-
-export const BUNDLED_CAPABILITY_NAMESPACES: Readonly<Record<string, typeof KV>> = {
-  "resource::kv": KV,
-  "resource::blob": R2,
-  "resource::queue": QUEUE,
-  "resource::do": DO,
-  "resource::dedupe": DO,
+export const BUNDLED_CAPABILITY_NAMESPACES: Readonly<Record<string, string>> = {
+  "resource::kv": "kv",
+  "resource::blob": "r2",
+  "resource::queue": "queue",
+  "resource::do": "do",
+  "resource::dedupe": "do",
 };
 
-const namespaceOf = (hint: string) => hint.split("::").slice(0, 2).join("::");
+/** How a Worker registers a bundled capability, e.g. `kvCapability` with `cloudflareKvProvider`. */
+const registration = (name: string) =>
+  `createCapabilityRegistry([${name}Capability], { providers: [cloudflare${name[0]?.toUpperCase()}${name.slice(1)}Provider] }) from @flows/cap-${name} and @flows/cap-${name}/workers`;
 
 /**
  * CAP101 for each capability a flow's nodes declare through a bundled capability's hints that
@@ -35,14 +27,13 @@ export function unservedHints(flow: FlowIR, registry: CapabilityRegistry): Diagn
   const diagnostics: Diagnostic[] = [];
   flow.nodes.forEach((node, index) => {
     forEachNodeHint(node, index, (hint, path) => {
-      const bundled = BUNDLED_CAPABILITY_NAMESPACES[namespaceOf(hint)];
-      if (bundled === undefined || reported.has(bundled.capability)) return;
-      if (registry.capabilitiesForHint(hint).length > 0) return;
-      reported.add(bundled.capability);
+      const name = BUNDLED_CAPABILITY_NAMESPACES[hint.split("::").slice(0, 2).join("::")];
+      if (name === undefined || reported.has(name) || registry.capabilitiesForHint(hint).length > 0) return;
+      reported.add(name);
       diagnostics.push({
         code: "CAP101",
         severity: "error",
-        message: `node "${node.alias}" (hint "${hint}") needs the ${bundled.capability} capability, which this Worker was not given: pass \`caps: createCapabilityRegistry([${bundled.plugin}], { providers: [${bundled.provider}] })\` (from ${bundled.module} and ${bundled.module}/workers) and a \`manifest\` naming its binding`,
+        message: `node "${node.alias}" (hint "${hint}") needs the ${name} capability, which this Worker was not given: pass it in \`caps\` (${registration(name)}) and name its binding in \`manifest\``,
         path: path(),
         node: node.alias,
         hint,
