@@ -135,6 +135,7 @@ describe("a project made with the installed flows command", () => {
     expect(publish.stderr).toContain("dry run passed: hello");
     // One capability, no container: the bundle stays small.
     const gzipped = gzipSync(readFileSync(join(project, "dist", "worker.js")), { level: 9 }).length;
+    console.log(`flows init Worker bundle: ${gzipped} bytes gzipped (target ≤ ${40 * 1024})`);
     expect(gzipped).toBeLessThanOrEqual(40 * 1024);
     // The project depends on the packages at the CLI's own version, and on wrangler.
     const manifest = JSON.parse(readFileSync(join(project, "package.json"), "utf8")) as {
