@@ -1,14 +1,14 @@
 import type { Diagnostic } from "../diagnostics/diagnostic";
 import type { HintRegistry } from "../hints/registry";
 import type { FlowIR } from "../ir/types";
-import type { ProjectManifest } from "../manifest/manifest";
+import type { ManifestBindings } from "./manifest-bindings";
 import type { SuccessorTable } from "./successors";
 
 /** What every check sees: the parsed flow, lookups built once, and a sink for findings. */
 export interface CheckContext {
   readonly flow: FlowIR;
   readonly registry: HintRegistry;
-  readonly manifest: ProjectManifest | undefined;
+  readonly manifest: ManifestBindings | undefined;
   /** Alias → position in `flow.nodes` of the first node declared under it (duplicates: DAG205). */
   readonly nodes: ReadonlyMap<string, number>;
   /**

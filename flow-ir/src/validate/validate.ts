@@ -5,7 +5,7 @@ import { createHintRegistry, type HintRegistry } from "../hints/registry";
 import type { FlowIR } from "../ir/types";
 import { parseJson } from "../json/parse";
 import { decodePointer, encodePointer, resolvePointer } from "../json/pointer";
-import { ManifestSchema, type ProjectManifest, type ProjectManifestInput } from "../manifest/manifest";
+import type { ProjectManifest, ProjectManifestInput } from "../manifest/manifest";
 import { checkAliases } from "./checks/aliases";
 import { checkCycles } from "./checks/cycles";
 import { checkEdgeBudgets } from "./checks/edges";
@@ -17,6 +17,7 @@ import { checkPorts } from "./checks/ports";
 import { checkReferences } from "./checks/references";
 import { checkSurfaces } from "./checks/surfaces/check";
 import type { Check, CheckContext } from "./context";
+import { type ManifestBindings, ManifestBindingsSchema } from "./manifest-bindings";
 import { checkStructure } from "./structure";
 import { hasSuccessor, type SuccessorTable, successorTable } from "./successors";
 
@@ -110,9 +111,9 @@ export function validate(input: unknown, options: ValidateOptions = {}): Validat
   };
 }
 
-function readManifest(manifest: ValidateOptions["manifest"], diagnostics: Diagnostic[]): ProjectManifest | undefined {
+function readManifest(manifest: ValidateOptions["manifest"], diagnostics: Diagnostic[]): ManifestBindings | undefined {
   if (manifest === undefined) return undefined;
-  const parsed = v.safeParse(ManifestSchema, manifest);
+  const parsed = v.safeParse(ManifestBindingsSchema, manifest);
   if (parsed.success) return parsed.output;
   const [issue] = parsed.issues;
   diagnostics.push({
