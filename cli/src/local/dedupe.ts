@@ -1,6 +1,6 @@
 import type { Clock, DedupeStore, Reservation } from "@flows/kernel";
 import type { Operator } from "opendal";
-import { isNotFound, segment } from "./store";
+import { isNotFound, parseRecord, segment } from "./store";
 
 type Record = { owner: string; expiresAt: number } & ({ done: false } | { done: true; result: unknown });
 
@@ -8,13 +8,16 @@ type Record = { owner: string; expiresAt: number } & ({ done: false } | { done: 
 export function createFsDedupe(operator: Operator, clock: Clock): DedupeStore {
   const pathOf = (key: string) => `dedupe/${segment(key)}.json`;
   const load = async (key: string): Promise<Record | undefined> => {
+    let bytes: Buffer;
     try {
-      const record = JSON.parse((await operator.read(pathOf(key))).toString("utf8")) as Record;
-      return record.expiresAt > clock.now() ? record : undefined;
+      bytes = await operator.read(pathOf(key));
     } catch (error) {
-      if (isNotFound(error) || error instanceof SyntaxError) return undefined;
+      if (isNotFound(error)) return undefined;
       throw error;
     }
+    // A damaged record throws STATE422: reading it as "no record" would repeat a completed effect.
+    const record = parseRecord(pathOf(key), bytes) as Record;
+    return record.expiresAt > clock.now() ? record : undefined;
   };
   const store = (key: string, record: Record) => operator.write(pathOf(key), JSON.stringify(record));
   return {
