@@ -10,14 +10,7 @@ export function openLocalStore(root: string): Operator {
   return new Operator("fs", { root, atomic_write_dir: `${root}/.tmp` });
 }
 
-/** Run ids and dedupe keys become single path segments, so nothing lands outside its folder. */
-export function segment(name: string): string {
-  return encodeURIComponent(name).replaceAll(".", "%2E");
-}
-
-export function unsegment(name: string): string {
-  return decodeURIComponent(name);
-}
+export { segment, unsegment } from "./segment";
 
 export function isNotFound(error: unknown): boolean {
   return error instanceof Error && error.message.startsWith("NotFound");
