@@ -18,6 +18,7 @@ const STATUS_BY_CODE: Readonly<Record<string, number>> = {
   ROUTE404: 404,
   HALT404: 409,
   RUN409: 409,
+  FLOW409: 409,
   DEDUPE409: 409,
   BODY413: 413,
   RUN499: 503,
