@@ -106,6 +106,22 @@ describe("local state under SIGKILL", () => {
     await expect(readRunMeta(operator, "r")).rejects.toMatchObject({ code: "STATE422" });
   });
 
+  it("an empty or cut-short OpenDAL fs KV record is CAP422, never a missing or wrong value", async () => {
+    const kvRoot = join(scratch, "torn-kv");
+    const kv = createOpendalKvProvider(createOperator("fs", { root: kvRoot }));
+    await kv.put("empty", JSON.stringify({ n: 1 }), {});
+    // A record with metadata carries its header's length, so a cut inside it is detectable.
+    await kv.put("short", JSON.stringify({ n: 2 }), { metadata: { owner: "ada" } });
+    const files = readdirSync(join(kvRoot, "kv"));
+    const fileOf = (key: string) => join(kvRoot, "kv", files.find((name) => name.startsWith(key)) ?? key);
+    writeFileSync(fileOf("empty"), "");
+    const whole = readFileSync(fileOf("short"));
+    writeFileSync(fileOf("short"), whole.subarray(0, 10));
+    for (const key of ["empty", "short"]) {
+      await expect(kv.get(key, "json")).rejects.toMatchObject({ code: "CAP422", retryable: false });
+    }
+  });
+
   it("processes loading one cached node bundle at once never see a half-written one (no NODES002)", async () => {
     const stateDir = join(scratch, "bundle");
     const module = join(scratch, "nodes.mjs");
