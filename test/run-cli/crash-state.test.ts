@@ -7,6 +7,7 @@ import { systemClock } from "@flows/kernel";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createFsDedupe } from "../../cli/src/local/dedupe";
 import { createFsJournal } from "../../cli/src/local/journal";
+import { acquireRunLease, isRunLeaseHeld } from "../../cli/src/local/lease";
 import { readRunMeta } from "../../cli/src/local/run-meta";
 import { openLocalStore, parseRecord } from "../../cli/src/local/store";
 import { bundleNodeScript } from "../bus/child-process";
@@ -104,6 +105,30 @@ describe("local state under SIGKILL", () => {
       details: { file: "dedupe/charge.json" },
     });
     await expect(readRunMeta(operator, "r")).rejects.toMatchObject({ code: "STATE422" });
+  });
+
+  it("a reservation whose run no longer executes is taken over; a live run's one stays pending", async () => {
+    const stateDir = join(scratch, "reclaim");
+    mkdirSync(stateDir, { recursive: true });
+    const dedupe = createFsDedupe(openLocalStore(stateDir), systemClock, {
+      ownerActive: (owner) => isRunLeaseHeld(stateDir, owner),
+    });
+    // "crashed" reserved the key, then died mid-node: it holds no lease.
+    expect(await dedupe.reserve("charge:A-1", "crashed", 60_000)).toEqual({ status: "granted" });
+    expect(await dedupe.reserve("charge:A-1", "retry", 60_000)).toEqual({ status: "granted" });
+    await dedupe.complete("charge:A-1", "retry", { charged: 1 }, 60_000);
+    expect(await dedupe.reserve("charge:A-1", "third", 60_000)).toEqual({
+      status: "completed",
+      result: { charged: 1 },
+    });
+    const lease = await acquireRunLease(stateDir, "alive");
+    try {
+      expect(await dedupe.reserve("charge:B-2", "alive", 60_000)).toEqual({ status: "granted" });
+      expect(await dedupe.reserve("charge:B-2", "other", 60_000)).toEqual({ status: "pending", owner: "alive" });
+    } finally {
+      lease.release();
+    }
+    expect(await dedupe.reserve("charge:B-2", "other", 60_000)).toEqual({ status: "granted" });
   });
 
   it("an empty or cut-short OpenDAL fs KV record is CAP422, never a missing or wrong value", async () => {

@@ -175,3 +175,14 @@ export async function acquireRunLease(stateDir: string, runId: string, options: 
     },
   };
 }
+
+/**
+ * Whether a live process holds the lease on `runId` right now. Every local executor holds its
+ * run's lease, so a run without one is not executing: its unfinished reservations are abandoned.
+ * A damaged lock file counts as held, the cautious reading.
+ */
+export function isRunLeaseHeld(stateDir: string, runId: string): boolean {
+  const current = readHolder(join(stateDir, "locks", `${segment(runId)}.lock`));
+  if (current === "gone") return false;
+  return current === "damaged" || !isStale(current, Date.now());
+}
