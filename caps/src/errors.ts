@@ -11,6 +11,7 @@ export const CAP_ERROR_CODES = {
   CAP409: "a concurrent writer kept winning; the update gave up",
   CAP413: "a value, metadata or message is larger than the platform allows",
   CAP416: "the requested range is not satisfiable",
+  CAP422: "a stored record is damaged (empty or cut short); it is not read as missing",
   CAP500: "the provider failed",
   CAP503: "the provider is unreachable or busy; trying again may help",
   DAG203: "a capability needs a binding or secret that is not available",

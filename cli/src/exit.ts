@@ -14,6 +14,8 @@ export class UsageError extends Error {
   constructor(
     readonly code: string,
     message: string,
+    /** EXIT_FAILED for a refusal about the run itself (RUN409) rather than about the call. */
+    readonly exitCode: number = EXIT_USAGE,
   ) {
     super(message);
   }
@@ -26,7 +28,7 @@ export function reportUsage(error: unknown, io: CliIo, verb: string): number {
     const hint = error.code === "USAGE" ? `\nRun "flows ${verb} --help" for usage.` : "";
     const code = error.code === "USAGE" ? "" : `${error.code}: `;
     io.stderr(`flows ${verb}: ${code}${error.message}${hint}\n`);
-    return EXIT_USAGE;
+    return error.exitCode;
   }
   throw error;
 }

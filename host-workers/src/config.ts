@@ -31,6 +31,8 @@ export interface FlowWorkerConfig<Env extends WorkerEnv = WorkerEnv> {
   };
   /** How long a resume token stays valid; 7 days by default. */
   readonly resumeTokenTtlMs?: number;
+  /** Request bodies larger than this are refused with 413 BODY413 before anything is stored (default 1 MiB). */
+  readonly maxBodyBytes?: number;
   /** Cron expression → flows started on that schedule. */
   readonly crons?: Readonly<Record<string, readonly string[]>>;
   /**

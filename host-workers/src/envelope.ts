@@ -3,6 +3,7 @@ import type { FlowError } from "@flows/kernel";
 /** HTTP status for each error code that reaches a client; anything else is a node failure (500). */
 const STATUS_BY_CODE: Readonly<Record<string, number>> = {
   BAD_REQUEST: 400,
+  RUN400: 400,
   VALID400: 400,
   TRIG001: 400,
   CAPT001: 400,
@@ -17,7 +18,9 @@ const STATUS_BY_CODE: Readonly<Record<string, number>> = {
   ROUTE404: 404,
   HALT404: 409,
   RUN409: 409,
+  FLOW409: 409,
   DEDUPE409: 409,
+  BODY413: 413,
   RUN499: 503,
   CTRL901: 501,
   HOST501: 501,

@@ -2,6 +2,7 @@ import type { FlowIR } from "@flows/flow-ir";
 import type { RunOutcome } from "@flows/kernel";
 import { type IRequest, IttyRouter } from "itty-router";
 import { requireBearer } from "./auth";
+import { DEFAULT_MAX_BODY_BYTES, readBodyText } from "./body-limit";
 import { bindingNames, DEFAULT_RESUME_TOKEN_TTL_MS, type FlowWorkerConfig, type WorkerEnv } from "./config";
 import { errorResponse } from "./envelope";
 import { outcomeResponse } from "./outcome-response";
@@ -29,6 +30,7 @@ export function createRoutes<Env extends WorkerEnv>(
 ) {
   const names = bindingNames(config as FlowWorkerConfig<never>);
   const ttlMs = config.resumeTokenTtlMs ?? DEFAULT_RESUME_TOKEN_TTL_MS;
+  const maxBodyBytes = config.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   // The router's own types are broken in this version (see TOOLCHAIN.md); we type handlers ourselves.
   const router = IttyRouter<IRequest, [WorkerEnv]>();
 
@@ -43,7 +45,9 @@ export function createRoutes<Env extends WorkerEnv>(
   const readJson = async (
     request: IRequest,
   ): Promise<{ ok: true; value: unknown } | { ok: false; response: Response }> => {
-    const text = await request.text();
+    const body = await readBodyText(request, maxBodyBytes);
+    if (!body.ok) return body;
+    const text = body.text;
     if (text.trim() === "") return { ok: true, value: null };
     try {
       return { ok: true, value: JSON.parse(text) };
@@ -53,6 +57,15 @@ export function createRoutes<Env extends WorkerEnv>(
         response: errorResponse({ code: "BAD_REQUEST", message: "the request body is not valid JSON" }),
       };
     }
+  };
+
+  const badId = (name: string, code: string) =>
+    errorResponse({ code, message: `${name} must be 1–128 characters of letters, digits, '.', '_', ':' or '-'` });
+
+  /** The run id in the path, or RUN400 before any Durable Object is addressed. */
+  const pathRunId = (request: IRequest): { ok: true; runId: string } | { ok: false; response: Response } => {
+    const runId = request.params.id ?? "";
+    return RUN_ID.test(runId) ? { ok: true, runId } : { ok: false, response: badId("the run id", "RUN400") };
   };
 
   const flowFor = (name: string) => flows.find((flow) => flow.id === name || flow.name === name);
@@ -119,13 +132,7 @@ export function createRoutes<Env extends WorkerEnv>(
     for (const name of ["run_id", "container_key"]) {
       const value = query.get(name);
       if (value !== null && !RUN_ID.test(value)) {
-        return {
-          ok: false,
-          response: errorResponse({
-            code: "BAD_REQUEST",
-            message: `${name} must be 1–128 characters of letters, digits, '.', '_', ':' or '-'`,
-          }),
-        };
+        return { ok: false, response: badId(name, name === "run_id" ? "RUN400" : "BAD_REQUEST") };
       }
     }
     const body = await readJson(request);
@@ -163,7 +170,9 @@ export function createRoutes<Env extends WorkerEnv>(
   router.get(
     "/runs/:id",
     guarded(async (request, env) => {
-      const runId = request.params.id ?? "";
+      const checked = pathRunId(request);
+      if (!checked.ok) return checked.response;
+      const { runId } = checked;
       const answer = await runStub(env, runId).fetch(`${RUN_ORIGIN}/status?run=${encodeURIComponent(runId)}`);
       const summary = (await answer.json()) as { flow?: string };
       if (summary.flow === undefined) return errorResponse({ code: "RUN404", message: `no run ${runId}` });
@@ -174,7 +183,9 @@ export function createRoutes<Env extends WorkerEnv>(
   router.post(
     "/runs/:id/resume",
     guarded(async (request, env) => {
-      const runId = request.params.id ?? "";
+      const checked = pathRunId(request);
+      if (!checked.ok) return checked.response;
+      const { runId } = checked;
       const body = await readJson(request);
       if (!body.ok) return body.response;
       const { token, payload } = (body.value ?? {}) as { token?: unknown; payload?: unknown };
@@ -203,7 +214,9 @@ export function createRoutes<Env extends WorkerEnv>(
   router.post(
     "/runs/:id/cancel",
     guarded(async (request, env) => {
-      const runId = request.params.id ?? "";
+      const checked = pathRunId(request);
+      if (!checked.ok) return checked.response;
+      const { runId } = checked;
       const stub = runStub(env, runId);
       const before = (await (await stub.fetch(`${RUN_ORIGIN}/status?run=${encodeURIComponent(runId)}`)).json()) as {
         flow?: string;

@@ -13,7 +13,7 @@ import {
 import type { FlowWorkerConfig, WorkerEnv } from "./config";
 import { errorResponse } from "./envelope";
 import type { InvokeRequest, ResumeRunRequest } from "./run-protocol";
-import { createSqlJournal } from "./sql-journal";
+import { createSqlJournal, hasSqlJournal } from "./sql-journal";
 import { errorEvent, eventStream } from "./sse";
 
 /** Async runs wait this long in memory for a retry; longer backoffs sleep in a Durable Object alarm. */
@@ -179,6 +179,8 @@ export function createRunObjectClass<Env extends WorkerEnv>(
           case "POST /cancel":
             return Response.json(await this.#cancel(((await request.json()) as { runId: string }).runId));
           case "GET /status":
+            // An object that never journaled holds no run: answer without creating storage.
+            if (this.#journal === undefined && !hasSqlJournal(this.ctx.storage)) return Response.json({});
             return Response.json(await (await this.kernel()).status(url.searchParams.get("run") ?? ""));
           default:
             return errorResponse({ code: "ROUTE404", message: `no internal route ${url.pathname}` });

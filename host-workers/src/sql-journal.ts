@@ -5,6 +5,16 @@ import type { JournalEntry, JournalStore } from "@flows/kernel";
  * synchronous transaction, so an entry is either stored whole or not at all, and entries of
  * one run keep their order.
  */
+/**
+ * Whether this object ever journaled anything. Reading an unknown run must not create the
+ * journal's table: every probe of a made-up run id would leave a Durable Object behind.
+ */
+export function hasSqlJournal(storage: DurableObjectStorage): boolean {
+  return (
+    storage.sql.exec("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'flows_journal'").toArray().length > 0
+  );
+}
+
 export function createSqlJournal(storage: DurableObjectStorage): JournalStore {
   const sql = storage.sql;
   sql.exec(

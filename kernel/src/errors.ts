@@ -5,6 +5,7 @@
 export const KERNEL_ERROR_CODES = {
   IMPL001: "a node's identifier has no implementation",
   FLOW404: "no such flow",
+  FLOW409: "the run started on another version of its flow document",
   TRIG001: "trigger alias is not a trigger of the flow",
   CAPT001: "capture alias is not a node of the flow",
   NODE500: "a node failed",

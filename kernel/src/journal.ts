@@ -12,6 +12,8 @@ export type JournalEntry =
       readonly capture: string;
       readonly payload: unknown;
       readonly at: number;
+      /** The flow document's content hash (`flowVersion`); absent in runs journaled before it was recorded. */
+      readonly version?: string;
     }
   | {
       readonly type: "completed";

@@ -4,6 +4,7 @@ import { constantTimeEqual } from "./constant-time";
 import { createMemoryDedupe, type DedupeStore } from "./dedupe";
 import { type FlowError, KernelError, toFlowError } from "./errors";
 import { readFlowSources } from "./flow-source";
+import { flowVersion } from "./flow-version";
 import type { Host } from "./host";
 import type { JournalEntry } from "./journal";
 import type { NodeRegistry, RunMetadata } from "./nodes";
@@ -98,6 +99,8 @@ export interface Kernel {
 interface LoadedFlow {
   readonly flow: FlowIR;
   readonly plan: FlowPlan;
+  /** Content hash of the document, recorded in `started` and checked when the run goes on. */
+  readonly version: string;
 }
 
 const DEFAULT_CONCURRENCY = 16;
@@ -184,7 +187,7 @@ export function createKernel(options: KernelOptions): Kernel {
       result = found.error;
     } else {
       const planned = planFlow(found.flow, nodes, isFlow);
-      result = planned.ok ? { flow: found.flow, plan: planned.plan } : planned.error;
+      result = planned.ok ? { flow: found.flow, plan: planned.plan, version: flowVersion(found.flow) } : planned.error;
     }
     loaded.set(name, result);
     return result;
@@ -341,6 +344,8 @@ export function createKernel(options: KernelOptions): Kernel {
         ).toJSON(),
       );
     }
+    const moved = versionMismatch(runId, state, target);
+    if (moved) return fail(moved);
     const finished = outcomeOf(state, flow.id);
     if (finished) return { runId, outcome: Promise.resolve(finished) };
     let start = state.started;
@@ -376,12 +381,28 @@ export function createKernel(options: KernelOptions): Kernel {
         capture,
         payload: invocation.payload ?? null,
         at: host.clock.now(),
+        version: target.version,
       };
       await host.journal.append(runId, [start]);
       state = foldJournal(runId, [start]);
     }
     const { outcome, context } = await execute(target, state, start, invocation, channelCapacity(plan, start.capture));
     return { runId, outcome, context };
+  };
+
+  /**
+   * FLOW409 when the run started on another version of its flow document: replaying its
+   * journal against a changed graph could skip or repeat work. Runs journaled before versions
+   * were recorded go on.
+   */
+  const versionMismatch = (runId: string, state: RunState, target: LoadedFlow): FlowError | undefined => {
+    const recorded = state.started?.version;
+    if (recorded === undefined || recorded === target.version) return undefined;
+    return new KernelError(
+      "FLOW409",
+      `run ${runId} started on version ${recorded} of flow "${target.flow.id}", but the document given now is version ${target.version}: continue it with the document it started on`,
+      { run_id: runId, flow: target.flow.id, started_version: recorded, given_version: target.version },
+    ).toJSON();
   };
 
   /** Checks a resume request against the journal and records the payload; refusals change nothing. */
@@ -396,6 +417,9 @@ export function createKernel(options: KernelOptions): Kernel {
         error: new KernelError("RUN404", `no run with id ${request.runId}`, { run_id: request.runId }).toJSON(),
       };
     }
+    const target = load(flowId);
+    const moved = "plan" in target ? versionMismatch(request.runId, state, target) : undefined;
+    if (moved) return { status: "failed", runId: request.runId, flow: flowId, error: moved };
     const refuse = (code: "RUN409" | "HALT403" | "HALT404", message: string): RunOutcome => ({
       status: "failed",
       runId: request.runId,

@@ -160,7 +160,7 @@ describe("run ids, conflicts and cancellation", () => {
     expect(await ledgerKeys("exec:step1:slow/step1/idem-1")).toHaveLength(1);
     const bad = await post("/flows/slow/invoke?run_id=../../etc", {});
     expect(bad.status).toBe(400);
-    expect(await bad.json()).toMatchObject({ code: "BAD_REQUEST" });
+    expect(await bad.json()).toMatchObject({ code: "RUN400" });
   });
 
   it("answers 409 when cancelling a run that already finished", async () => {

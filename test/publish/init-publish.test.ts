@@ -50,6 +50,10 @@ describe("flows init → publish workers → wrangler dev", () => {
     const run = flows(["run", "hello.flow.json", "--nodes", "nodes.ts", "--input", '{"name":"Ada"}'], project);
     expect(run.status, run.stderr).toBe(0);
     expect(JSON.parse(run.stdout)).toEqual({ name: "Ada", greeting: "Hello, Ada!", visits: 1 });
+    // The first code a user reads does not pass a lost update off as a count.
+    const nodes = readFileSync(join(project, "nodes.ts"), "utf8");
+    expect(nodes).toContain("KV is eventually consistent and last-write-wins");
+    expect(nodes).toContain("`do` capability's\n    // `update`");
     // A second init over it would overwrite: refused, nothing changed.
     const again = flows(["init", "hello"], scratch);
     expect(again.status).toBe(2);

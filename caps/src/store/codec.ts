@@ -1,3 +1,5 @@
+import { CapError } from "../errors";
+
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
@@ -31,8 +33,26 @@ export function encodeEnvelope(header: unknown, payload: Uint8Array): Uint8Array
   return out;
 }
 
+/**
+ * Records are written whole (OpenDAL fs renames them into place), so a short or unparsable one
+ * was damaged from outside: CAP422, never a value read as missing or as something else.
+ */
 export function decodeEnvelope<H>(bytes: Uint8Array): { header: H; payload: Uint8Array } {
-  const length = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getUint32(0);
-  const header = JSON.parse(decoder.decode(bytes.subarray(4, 4 + length))) as H;
+  const length =
+    bytes.byteLength >= 4 ? new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getUint32(0) : -1;
+  if (length < 0 || 4 + length > bytes.byteLength) throw damaged(bytes.byteLength);
+  let header: H;
+  try {
+    header = JSON.parse(decoder.decode(bytes.subarray(4, 4 + length))) as H;
+  } catch {
+    throw damaged(bytes.byteLength);
+  }
   return { header, payload: bytes.subarray(4 + length) };
 }
+
+const damaged = (size: number) =>
+  new CapError(
+    "CAP422",
+    `a stored record is damaged (${size === 0 ? "empty" : `${size} bytes, cut short`}); restore it or delete its key`,
+    { bytes: size },
+  );

@@ -4,9 +4,11 @@ import { reportUsage, UsageError } from "../exit";
 import { isFlowModule } from "../flow-module/load";
 import { makeDirs } from "../fs/make-dirs";
 import { createFsJournal } from "../local/journal";
+import type { RunLease } from "../local/lease";
+import { checkRunId } from "../local/run-id";
 import { readRunMeta } from "../local/run-meta";
 import { openLocalStore } from "../local/store";
-import { openLocalRun, printStream, progressFor } from "./run";
+import { leaseRun, openLocalRun, printStream, progressFor } from "./run";
 import { type RunIo, readJsonInput, readTimeout, reportOutcome } from "./run-io";
 
 export const RESUME_HELP = `Usage: flows resume <run-id> --checkpoint <id> [--input <json|@file>] [options]
@@ -27,6 +29,8 @@ Options:
                        (default: flows.config.json beside the flow file). Local runs use
                        memory and OpenDAL providers; opendal.fs data goes to <state>/caps/
   --state <dir>        state directory (default: .flows)
+  --wait               if another process is executing this run, wait for it instead
+                       of failing with RUN409
   --quiet              no per-node progress on stderr
   -h, --help           show this help
 
@@ -43,10 +47,12 @@ const OPTIONS = {
   state: { type: "string" },
   manifest: { type: "string" },
   quiet: { type: "boolean" },
+  wait: { type: "boolean" },
   help: { type: "boolean", short: "h" },
 } as const;
 
 export async function resumeCommand(argv: readonly string[], io: RunIo): Promise<number> {
+  let lease: RunLease | undefined;
   try {
     const { values, positionals } = parseVerbArgs(argv, OPTIONS);
     if (values.help) {
@@ -59,7 +65,10 @@ export async function resumeCommand(argv: readonly string[], io: RunIo): Promise
     if (values.checkpoint === undefined) throw new UsageError("USAGE", "--checkpoint <id> is required");
     const timeoutMs = readTimeout(values.timeout);
     const payload = readJsonInput(values.input, "--input");
+    checkRunId(runId);
     const stateDir = makeDirs(values.state ?? ".flows", "STATE400", "state directory");
+    // Taken before the journal is read: the state it shows cannot change under this process.
+    lease = await leaseRun(stateDir, runId, values.wait, io);
     const operator = openLocalStore(stateDir);
     const state = foldJournal(runId, await createFsJournal(operator).read(runId));
     if (state.started === undefined) throw new UsageError("RUN404", `no run ${runId} under ${stateDir}`);
@@ -88,5 +97,7 @@ export async function resumeCommand(argv: readonly string[], io: RunIo): Promise
     return reportOutcome(await stream.outcome, io);
   } catch (error) {
     return reportUsage(error, io, "resume");
+  } finally {
+    lease?.release();
   }
 }

@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import type { DefinedFlow } from "@flows/define";
@@ -10,8 +11,10 @@ import { formatDiagnosticLines } from "../format/text";
 import { makeDirs } from "../fs/make-dirs";
 import { findManifest, localCapabilitiesFor } from "../local/capabilities";
 import { createLocalKernel } from "../local/host";
+import { acquireRunLease, type RunLease } from "../local/lease";
 import { loadNodes } from "../local/load-nodes";
 import { progressPrinter } from "../local/progress";
+import { checkRunId } from "../local/run-id";
 import { writeRunMeta } from "../local/run-meta";
 import { openLocalStore } from "../local/store";
 import { readManifest } from "../manifest/read";
@@ -32,7 +35,10 @@ Options:
   --input <json|@file> trigger payload (default: null)
   --trigger <alias>    trigger to invoke (default: the flow's only trigger)
   --capture <alias>    node whose output is the result (default: the flow's only sink)
-  --run-id <id>        run id; re-using one continues that run from its journal
+  --run-id <id>        run id (1–128 of A-Z a-z 0-9 . _ : -); re-using one continues
+                       that run from its journal
+  --wait               if another process is executing this run, wait for it instead
+                       of failing with RUN409
   --timeout <ms>       deadline for the whole invocation (TIME015 when exceeded)
   --manifest <file>    project manifest: which provider backs each capability
                        (default: flows.config.json beside the flow file). Local runs use
@@ -43,7 +49,8 @@ Options:
 
 Output: the captured result on stdout as NDJSON (one line per value when the capture
 node streams), a halt record when the run waits at a checkpoint.
-Exit codes: 0 completed or halted, 1 the run failed or was cancelled, 2 usage or read error.
+Exit codes: 0 completed or halted, 1 the run failed or was cancelled, or another process
+is executing it (RUN409), 2 usage or read error (RUN400: a malformed run id).
 
 Examples:
   flows run examples/order-approval/order-approval.flow.ts \\
@@ -63,6 +70,7 @@ const OPTIONS = {
   state: { type: "string" },
   manifest: { type: "string" },
   quiet: { type: "boolean" },
+  wait: { type: "boolean" },
   help: { type: "boolean", short: "h" },
 } as const;
 
@@ -175,7 +183,16 @@ export function progressFor(io: RunIo, quiet: boolean | undefined): ((event: Run
   return wanted && quiet !== true ? progressPrinter((text) => io.stderr(text)) : undefined;
 }
 
+/** Takes the run's lease (RUN409 when another process holds it, unless `--wait`). */
+export function leaseRun(stateDir: string, runId: string, wait: boolean | undefined, io: RunIo): Promise<RunLease> {
+  return acquireRunLease(stateDir, runId, {
+    wait: wait === true,
+    onWait: (pid) => io.stderr(`run ${runId} is being executed by process ${pid}: waiting\n`),
+  });
+}
+
 export async function runCommand(argv: readonly string[], io: RunIo): Promise<number> {
+  let lease: RunLease | undefined;
   try {
     const { values, positionals } = parseVerbArgs(argv, OPTIONS);
     if (values.help) {
@@ -187,7 +204,9 @@ export async function runCommand(argv: readonly string[], io: RunIo): Promise<nu
     if (extra.length > 0) throw new UsageError("USAGE", `unexpected arguments: ${extra.join(" ")}`);
     const timeoutMs = readTimeout(values.timeout);
     const payload = readJsonInput(values.input, "--input");
+    const runId = values["run-id"] === undefined ? randomUUID() : checkRunId(values["run-id"]);
     const stateDir = makeDirs(values.state ?? ".flows", "STATE400", "state directory");
+    lease = await leaseRun(stateDir, runId, values.wait, io);
     const { kernel, flowId } = await openLocalRun(flowFile, values.nodes, stateDir, {
       flow: values.flow,
       manifest: values.manifest,
@@ -199,7 +218,7 @@ export async function runCommand(argv: readonly string[], io: RunIo): Promise<nu
       payload,
       ...(values.trigger === undefined ? {} : { trigger: values.trigger }),
       ...(values.capture === undefined ? {} : { capture: values.capture }),
-      ...(values["run-id"] === undefined ? {} : { runId: values["run-id"] }),
+      runId,
       ...(timeoutMs === undefined ? {} : { timeoutMs }),
       ...(onEvent === undefined ? {} : { onEvent }),
     });
@@ -212,5 +231,7 @@ export async function runCommand(argv: readonly string[], io: RunIo): Promise<nu
     return reportOutcome(await stream.outcome, io);
   } catch (error) {
     return reportUsage(error, io, "run");
+  } finally {
+    lease?.release();
   }
 }

@@ -32,6 +32,8 @@ export function makeDirs(dir: string, code: string, what: string): string {
     try {
       mkdirSync(at);
     } catch (error) {
+      // Another process (a concurrent run on the same state directory) created it first.
+      if (reasonOf(error) === "EEXIST" && statSync(at, { throwIfNoEntry: false })?.isDirectory()) continue;
       throw new UsageError(code, `cannot create ${what} ${dir}: ${at}: ${reasonOf(error)}`);
     }
   }

@@ -81,6 +81,10 @@ const nodes: NodeRegistry = {
     if (kv === undefined) throw new Error("the kv capability is not bound");
     const greeting = input as Greeting;
     const key = \`visits:\${greeting.name}\`;
+    // KV is eventually consistent and last-write-wins: this read-then-write is fine for a
+    // greeting, but two visits at the same moment can both read 4 and both write 5, so one is
+    // lost. For a count that must be exact (stock, balances), use the \`do\` capability's
+    // \`update\` (or \`next\`): no other writer of the key comes between its read and its write.
     const visits = Number((await kv.get(key)) ?? "0") + 1;
     await kv.put(key, String(visits));
     return { ...greeting, visits };

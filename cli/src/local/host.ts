@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { createKernel, type Kernel, type Logger, type NodeRegistry, systemClock } from "@flows/kernel";
 import { createFsDedupe } from "./dedupe";
 import { createFsJournal } from "./journal";
+import { isRunLeaseHeld } from "./lease";
 import { openLocalStore } from "./store";
 
 export interface LocalKernelOptions {
@@ -19,7 +20,8 @@ export function createLocalKernel(options: LocalKernelOptions): Kernel {
   return createKernel({
     flows: options.flows,
     ...(options.nodes === undefined ? {} : { nodes: options.nodes }),
-    dedupe: createFsDedupe(operator, systemClock),
+    // Local runs execute under their run's lease: a reservation whose run holds none was abandoned.
+    dedupe: createFsDedupe(operator, systemClock, { ownerActive: (owner) => isRunLeaseHeld(options.root, owner) }),
     host: {
       journal: createFsJournal(operator),
       clock: systemClock,

@@ -12,6 +12,10 @@ const SUFFIX = ".ndjson";
  */
 export function createFsJournal(operator: Operator): JournalStore {
   const checked = new Set<string>();
+  // The first append creates the file through a temporary name and a rename, which would drop
+  // a concurrent append: appends to one run go one after another (other processes are kept
+  // out by the run's lease).
+  const tails = new Map<string, Promise<void>>();
   const pathOf = (runId: string) => `${DIRECTORY}${segment(runId)}${SUFFIX}`;
 
   const readText = async (runId: string): Promise<string> => {
@@ -36,14 +40,23 @@ export function createFsJournal(operator: Operator): JournalStore {
       }
       return entries;
     },
-    async append(runId, entries) {
-      let text = entries.map((entry) => JSON.stringify(entry)).join("\n");
-      if (!checked.has(runId)) {
-        const existing = await readText(runId);
-        if (existing !== "" && !existing.endsWith("\n")) text = `\n${text}`;
-        checked.add(runId);
-      }
-      await operator.write(pathOf(runId), `${text}\n`, { append: true });
+    append(runId, entries) {
+      const write = async () => {
+        let text = entries.map((entry) => JSON.stringify(entry)).join("\n");
+        if (!checked.has(runId)) {
+          const existing = await readText(runId);
+          if (existing !== "" && !existing.endsWith("\n")) text = `\n${text}`;
+          checked.add(runId);
+        }
+        await operator.write(pathOf(runId), `${text}\n`, { append: true });
+      };
+      const done = (tails.get(runId) ?? Promise.resolve()).then(write);
+      const tail = done.catch(() => {});
+      tails.set(runId, tail);
+      void tail.then(() => {
+        if (tails.get(runId) === tail) tails.delete(runId);
+      });
+      return done;
     },
     async list() {
       let listed: { path(): string }[];

@@ -1,5 +1,5 @@
-import { createHash } from "node:crypto";
-import { mkdirSync } from "node:fs";
+import { createHash, randomBytes } from "node:crypto";
+import { mkdirSync, renameSync, rmSync } from "node:fs";
 import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { bundleModuleForNode } from "@flows/host-container/bundle-module";
@@ -21,8 +21,15 @@ export async function loadNodes(modulePath: string, environment: NodeModuleEnvir
   const cacheDir = resolve(environment.stateDir, "cache");
   mkdirSync(cacheDir, { recursive: true });
   const outfile = resolve(cacheDir, `nodes-${createHash("sha256").update(absolute).digest("hex").slice(0, 16)}.mjs`);
-  const built = await bundleModuleForNode(absolute, outfile, { nodePaths: cliNodePaths() });
-  if (!built.ok) throw new UsageError("NODES001", `cannot build node module ${modulePath}: ${built.reason}`);
+  // Other processes may be importing the cached bundle right now: it is built under a name of
+  // its own and renamed over the old one, so no reader ever sees a half-written file.
+  const scratch = `${outfile}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`;
+  const built = await bundleModuleForNode(absolute, scratch, { nodePaths: cliNodePaths() });
+  if (!built.ok) {
+    rmSync(scratch, { force: true });
+    throw new UsageError("NODES001", `cannot build node module ${modulePath}: ${built.reason}`);
+  }
+  renameSync(scratch, outfile);
   let registry: unknown;
   try {
     // The query makes a rebuilt module load anew in a process that already imported it.

@@ -1,5 +1,6 @@
 import type { Operator } from "opendal";
-import { isNotFound, segment } from "./store";
+import { UsageError } from "../exit";
+import { isNotFound, parseRecord, segment, TornStateError } from "./store";
 
 /** What `flows resume` needs to find a run's flow and nodes again. */
 export interface RunMeta {
@@ -17,10 +18,17 @@ export async function writeRunMeta(operator: Operator, runId: string, meta: RunM
 }
 
 export async function readRunMeta(operator: Operator, runId: string): Promise<RunMeta | undefined> {
+  let bytes: Buffer;
   try {
-    return JSON.parse((await operator.read(pathOf(runId))).toString("utf8")) as RunMeta;
+    bytes = await operator.read(pathOf(runId));
   } catch (error) {
-    if (isNotFound(error) || error instanceof SyntaxError) return undefined;
+    if (isNotFound(error)) return undefined;
+    throw error;
+  }
+  try {
+    return parseRecord(pathOf(runId), bytes) as RunMeta;
+  } catch (error) {
+    if (error instanceof TornStateError) throw new UsageError(error.code, error.message);
     throw error;
   }
 }
