@@ -51,9 +51,9 @@ describe("flows init → publish workers → wrangler dev", () => {
     expect(run.status, run.stderr).toBe(0);
     expect(JSON.parse(run.stdout)).toEqual({ name: "Ada", greeting: "Hello, Ada!", visits: 1 });
     // The first code a user reads does not pass a lost update off as a count.
-    const nodes = readFileSync(join(project, "nodes.ts"), "utf8");
-    expect(nodes).toContain("KV is eventually consistent and last-write-wins");
-    expect(nodes).toContain("`do` capability's\n    // `update`");
+    const flow = readFileSync(join(project, "hello.flow.ts"), "utf8");
+    expect(flow).toContain("KV is eventually consistent and last-write-wins");
+    expect(flow).toContain("`do` capability's\n        // `update`");
     // A second init over it would overwrite: refused, nothing changed.
     const again = flows(["init", "hello"], scratch);
     expect(again.status).toBe(2);

@@ -123,6 +123,10 @@ export const hello = defineFlow(
       idempotency: { key: "name", scope: "node", ttlMs: 600_000 },
       run: async (input, ctx) => {
         const key = \`visits:\${input.name}\`;
+        // KV is eventually consistent and last-write-wins: this read-then-write is fine for a
+        // greeting, but two visits at the same moment can both read 4 and both write 5, so one
+        // is lost. For a count that must be exact (stock, balances), use the \`do\` capability's
+        // \`update\` (or \`next\`): no other writer of the key comes between its read and its write.
         const visits = Number((await ctx.caps.kv.get(key)) ?? "0") + 1;
         await ctx.caps.kv.put(key, String(visits));
         return { ...input, visits };
