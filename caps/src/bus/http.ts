@@ -56,11 +56,22 @@ export async function serveBusOverHttp(
   }
   const max = options.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES;
   const body = request.body;
+  // Once the caller has gone (the response cancelled) or the stream is closed, answers that are
+  // still being computed have nowhere to go: they are dropped, never thrown into a handler.
+  let open = true;
   const answers = new ReadableStream<Uint8Array>({
+    cancel() {
+      open = false;
+    },
     start(controller) {
       const pending = new Set<Promise<void>>();
       const answer = (line: string | undefined) => {
-        if (line !== undefined) controller.enqueue(encoder.encode(line.endsWith("\n") ? line : `${line}\n`));
+        if (line === undefined || !open) return;
+        try {
+          controller.enqueue(encoder.encode(line.endsWith("\n") ? line : `${line}\n`));
+        } catch {
+          open = false;
+        }
       };
       const track = (work: Promise<void>) => {
         pending.add(work);
@@ -93,7 +104,10 @@ export async function serveBusOverHttp(
         })
         .then(async () => {
           while (pending.size > 0) await Promise.all([...pending]);
-          controller.close();
+          if (open) {
+            open = false;
+            controller.close();
+          }
         });
     },
   });
