@@ -2,9 +2,16 @@ import { KernelError } from "./errors";
 import type { Clock } from "./host";
 
 /**
+ * What a finished attempt's signal aborts with. One shared value: building an error (and its
+ * stack) for every attempt of every node cost more than many nodes do themselves.
+ */
+const ATTEMPT_FINISHED = new KernelError("RUN499", "node attempt finished");
+const ignore = () => {};
+
+/**
  * Runs `work` under an abort signal that fires when the parent aborts or `budgetMs` passes;
  * on timeout the work's signal aborts with TIME015 and the returned promise rejects at once,
- * whether or not the work notices.
+ * whether or not the work notices. A timer exists only when there is a budget.
  */
 export async function withBudget<T>(
   work: (signal: AbortSignal) => Promise<T>,
@@ -17,16 +24,28 @@ export async function withBudget<T>(
   },
 ): Promise<T> {
   const controller = new AbortController();
-  const timer = new AbortController();
-  const onParentAbort = () => controller.abort(options.parent.reason);
-  if (options.parent.aborted) controller.abort(options.parent.reason);
-  else options.parent.addEventListener("abort", onParentAbort, { once: true });
+  let rejectAborted: (reason: unknown) => void = ignore;
+  const aborted = new Promise<never>((_, reject) => {
+    rejectAborted = reject;
+  });
+  // Once the race is decided nobody awaits this promise any more.
+  aborted.catch(ignore);
+  const abort = (reason: unknown) => {
+    if (controller.signal.aborted) return;
+    controller.abort(reason);
+    rejectAborted(reason);
+  };
+  const { parent, budgetMs } = options;
+  const onParentAbort = () => abort(parent.reason);
+  if (parent.aborted) abort(parent.reason);
+  else parent.addEventListener("abort", onParentAbort, { once: true });
 
-  const { budgetMs } = options;
+  let timer: AbortController | undefined;
   if (budgetMs !== undefined && Number.isFinite(budgetMs)) {
+    timer = new AbortController();
     options.clock.sleep(budgetMs, timer.signal).then(
       () =>
-        controller.abort(
+        abort(
           new KernelError(
             "TIME015",
             `${options.what} exceeded its time budget of ${budgetMs} ms: make it faster or raise the timeout`,
@@ -34,21 +53,15 @@ export async function withBudget<T>(
             true,
           ),
         ),
-      () => {},
+      ignore,
     );
   }
-  const aborted = new Promise<never>((_, reject) => {
-    if (controller.signal.aborted) reject(controller.signal.reason);
-    controller.signal.addEventListener("abort", () => reject(controller.signal.reason), { once: true });
-  });
-  // Once the race is decided nobody awaits this promise any more.
-  aborted.catch(() => {});
   try {
     return await Promise.race([work(controller.signal), aborted]);
   } finally {
-    timer.abort();
-    options.parent.removeEventListener("abort", onParentAbort);
+    timer?.abort(ATTEMPT_FINISHED);
+    parent.removeEventListener("abort", onParentAbort);
     // Whatever the node still holds on to must see that its time is over.
-    if (!controller.signal.aborted) controller.abort(new KernelError("RUN499", "node attempt finished"));
+    if (!controller.signal.aborted) controller.abort(ATTEMPT_FINISHED);
   }
 }
