@@ -6,11 +6,20 @@ import { busSuite } from "./suites/bus.bench";
 import { capsSuite } from "./suites/caps.bench";
 import { containerSuite } from "./suites/container.bench";
 import { hostSuite } from "./suites/host.bench";
+import { kernelSuite } from "./suites/kernel.bench";
 import { packageSuite } from "./suites/package.bench";
 import { validateSuite } from "./suites/validate.bench";
 
 /** Every suite, in the order `npm run bench` runs them. New suites are added here. */
-const SUITES: readonly Suite[] = [validateSuite, capsSuite, hostSuite, busSuite, containerSuite, packageSuite];
+const SUITES: readonly Suite[] = [
+  validateSuite,
+  kernelSuite,
+  capsSuite,
+  hostSuite,
+  busSuite,
+  containerSuite,
+  packageSuite,
+];
 
 function select(names: readonly string[]): Suite[] | undefined {
   if (names.length === 0) return [...SUITES];
