@@ -43,18 +43,20 @@ export async function withBudget<T>(
   let timer: AbortController | undefined;
   if (budgetMs !== undefined && Number.isFinite(budgetMs)) {
     timer = new AbortController();
-    options.clock.sleep(budgetMs, timer.signal).then(
-      () =>
-        abort(
-          new KernelError(
-            "TIME015",
-            `${options.what} exceeded its time budget of ${budgetMs} ms: make it faster or raise the timeout`,
-            { ...options.details, budget_ms: budgetMs },
-            true,
+    options.clock
+      .sleep(budgetMs, timer.signal)
+      .then(
+        () =>
+          abort(
+            new KernelError(
+              "TIME015",
+              `${options.what} exceeded its time budget of ${budgetMs} ms: make it faster or raise the timeout`,
+              { ...options.details, budget_ms: budgetMs },
+              true,
+            ),
           ),
-        ),
-      ignore,
-    );
+        ignore,
+      );
   }
   try {
     return await Promise.race([work(controller.signal), aborted]);
