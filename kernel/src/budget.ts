@@ -1,3 +1,4 @@
+import type { AbortHub } from "./abort-hub";
 import { KernelError } from "./errors";
 import type { Clock } from "./host";
 
@@ -16,7 +17,8 @@ const ignore = () => {};
 export async function withBudget<T>(
   work: (signal: AbortSignal) => Promise<T>,
   options: {
-    parent: AbortSignal;
+    /** The run's abort hub: the attempt aborts with the run. */
+    parent: AbortHub;
     budgetMs: number | undefined;
     clock: Clock;
     what: string;
@@ -36,9 +38,7 @@ export async function withBudget<T>(
     rejectAborted(reason);
   };
   const { parent, budgetMs } = options;
-  const onParentAbort = () => abort(parent.reason);
-  if (parent.aborted) abort(parent.reason);
-  else parent.addEventListener("abort", onParentAbort, { once: true });
+  const unsubscribe = parent.subscribe(abort);
 
   let timer: AbortController | undefined;
   if (budgetMs !== undefined && Number.isFinite(budgetMs)) {
@@ -62,7 +62,7 @@ export async function withBudget<T>(
     return await Promise.race([work(controller.signal), aborted]);
   } finally {
     timer?.abort(ATTEMPT_FINISHED);
-    parent.removeEventListener("abort", onParentAbort);
+    unsubscribe();
     // Whatever the node still holds on to must see that its time is over.
     if (!controller.signal.aborted) controller.abort(ATTEMPT_FINISHED);
   }

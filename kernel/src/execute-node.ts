@@ -183,7 +183,7 @@ async function attemptLoop(
           return settle(run, plan, await invoke(run, plan, value, context.signal, context), signal, execution);
         },
         {
-          parent: run.controller.signal,
+          parent: run.aborts,
           budgetMs,
           clock,
           what: `node "${plan.alias}"`,

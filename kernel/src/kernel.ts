@@ -1,4 +1,5 @@
 import { type FlowIR, parseJson, upgradeEarlierKeys, validate } from "@flows/flow-ir";
+import { createAbortHub } from "./abort-hub";
 import { createChannel } from "./channel";
 import { constantTimeEqual } from "./constant-time";
 import { createMemoryDedupe, type DedupeStore } from "./dedupe";
@@ -225,6 +226,7 @@ export function createKernel(options: KernelOptions): Kernel {
       capture: start.capture,
       replay: state,
       controller,
+      aborts: createAbortHub(controller.signal),
       concurrency: options.concurrency ?? DEFAULT_CONCURRENCY,
       suspendAfterMs: extras.suspendAfterMs,
       limiters,

@@ -1,4 +1,5 @@
 import type { FlowIR } from "@flows/flow-ir";
+import type { AbortHub } from "./abort-hub";
 import type { Channel } from "./channel";
 import type { DedupeStore } from "./dedupe";
 import type { Host } from "./host";
@@ -40,6 +41,8 @@ export interface RunContext {
   readonly replay: RunState;
   /** Aborted when the run fails, is cancelled or misses its deadline. */
   readonly controller: AbortController;
+  /** The controller's signal as node attempts listen to it: one listener for all of them. */
+  readonly aborts: AbortHub;
   readonly concurrency: number;
   /**
    * Retries due further away than this suspend the run instead of sleeping in memory; the host
