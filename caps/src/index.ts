@@ -12,6 +12,14 @@ export {
   type ProviderOf,
 } from "./capability";
 export { type CapClock, systemCapClock } from "./clock";
+export {
+  createEffectIds,
+  type EffectId,
+  type EffectIds,
+  type RecordsEffects,
+  recordsEffects,
+  WITH_EFFECTS,
+} from "./effects";
 export { CAP_ERROR_CODES, CapError, type CapErrorCode, type CapErrorData, isCapError, toCapError } from "./errors";
 export { type Covers, hintCovers } from "./hint-match";
 export { canonicalJson, type JsonValue } from "./json";

@@ -1,4 +1,6 @@
+import type { EffectScope } from "@flows/kernel";
 import type { AnyCapability, ApiOf, OperationSpec, OperationsOf } from "./capability";
+import { createEffectIds, recordsEffects, WITH_EFFECTS } from "./effects";
 import { CapError } from "./errors";
 import { type Covers, hintCovers } from "./hint-match";
 import type { ResolvedCapabilities } from "./resolve";
@@ -39,16 +41,22 @@ function refuse(capability: string, operation: string, spec: OperationSpec, decl
  * Narrows the resolved capabilities to what one node declared. Undeclared operations are
  * still present at run time but reject with CAP403, so code that slips past the types (plain
  * JavaScript, casts) gets a coded error rather than "undefined is not a function".
+ *
+ * With `effects` (an exactly-once execution), capabilities that can record their writes do so
+ * under ids drawn from its key, one id sequence per call of this function (one node attempt).
  */
 export function scopeCapabilities<C extends AnyCapability, const H extends readonly string[]>(
   resolved: ResolvedCapabilities<C>,
   declaredHints: H,
+  effects?: EffectScope,
 ): ScopedCapabilities<C, H[number]> {
   const scoped: Record<string, object> = {};
+  const ids = effects === undefined ? undefined : createEffectIds(effects);
   const apis = resolved.apis as Readonly<Record<string, Record<string, unknown> | undefined>>;
   for (const capability of resolved.registry.capabilities) {
-    const api = apis[capability.name];
-    if (!api) continue;
+    const shared = apis[capability.name];
+    if (!shared) continue;
+    const api = ids !== undefined && recordsEffects(shared) ? shared[WITH_EFFECTS](ids) : shared;
     const view: Record<string, unknown> = {};
     const operations = capability.operations as Readonly<Record<string, OperationSpec>>;
     for (const [operation, spec] of Object.entries(operations)) {

@@ -9,7 +9,7 @@ import { createBusR2Provider } from "@flows/cap-r2/bus";
 import { createCapabilityRegistry, type ResolvedCapabilities, scopeCapabilities } from "@flows/caps";
 import { JOURNAL_IDEMPOTENT_METHODS } from "@flows/caps/bus";
 import type { NodeIR } from "@flows/flow-ir";
-import type { DedupeStore } from "@flows/kernel";
+import type { DedupeStore, EffectScope } from "@flows/kernel";
 
 /** What the container's capabilities need from the bus. */
 export interface BusCaller {
@@ -36,7 +36,7 @@ export const idempotentBusMethods: ReadonlySet<string> = new Set([
 
 export interface BusCapabilities {
   /** The kernel's `host.capabilities`: each node sees only the operations its hints grant. */
-  readonly forNode: (node: NodeIR) => Readonly<Record<string, unknown>>;
+  readonly forNode: (node: NodeIR, effects?: EffectScope) => Readonly<Record<string, unknown>>;
   /** The ledger behind `exactly_once` edges: the `do` capability's dedupe, kept by the host. */
   readonly dedupe: DedupeStore;
 }
@@ -57,7 +57,7 @@ export function busCapabilities(bus: BusCaller): BusCapabilities {
     },
   };
   return {
-    forNode: (node) => scopeCapabilities(resolved, [...node.effectHints, ...node.determinismHints]),
+    forNode: (node, effects) => scopeCapabilities(resolved, [...node.effectHints, ...node.determinismHints], effects),
     dedupe: doApi,
   };
 }

@@ -1,6 +1,6 @@
 import type { CapabilityRegistry, ManifestLike } from "@flows/caps";
 import type { NodeIR } from "@flows/flow-ir";
-import type { NodeRegistry } from "@flows/kernel";
+import type { EffectScope, NodeRegistry } from "@flows/kernel";
 
 export type WorkerEnv = Record<string, unknown>;
 
@@ -22,7 +22,7 @@ export interface FlowWorkerConfig<Env extends WorkerEnv = WorkerEnv> {
   /** The project manifest: which provider and binding back each capability. */
   readonly manifest?: ManifestLike;
   /** Or hand nodes their capabilities yourself, already scoped to what each declared. */
-  readonly capabilities?: (env: Env, node: NodeIR) => Readonly<Record<string, unknown>>;
+  readonly capabilities?: (env: Env, node: NodeIR, effects?: EffectScope) => Readonly<Record<string, unknown>>;
   /** Names in `env`: the run Durable Object namespace and the two secrets. */
   readonly bindings?: {
     readonly runs?: string;

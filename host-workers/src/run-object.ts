@@ -1,8 +1,9 @@
 import { DurableObject } from "cloudflare:workers";
 import { resolveCapabilities, scopeCapabilities } from "@flows/caps";
-import type { NodeIR } from "@flows/flow-ir";
 import {
   createKernel,
+  type DedupeStore,
+  type Host,
   type JournalEntry,
   type JournalStore,
   type Kernel,
@@ -18,6 +19,13 @@ import { errorEvent, eventStream } from "./sse";
 
 /** Async runs wait this long in memory for a retry; longer backoffs sleep in a Durable Object alarm. */
 const IN_MEMORY_WAIT_MS = 1_000;
+
+function isDedupeStore(value: unknown): value is DedupeStore {
+  const store = value as Partial<DedupeStore> | null | undefined;
+  return (
+    typeof store?.reserve === "function" && typeof store.complete === "function" && typeof store.release === "function"
+  );
+}
 
 /** One structured line per log record, readable by Workers Logs. */
 function logLine(record: LogRecord): void {
@@ -139,29 +147,39 @@ export function createRunObjectClass<Env extends WorkerEnv>(
       return this.#kernel;
     }
 
-    /** Node capabilities: the caller's function, or the manifest's providers scoped per node. */
-    async nodeCapabilities(): Promise<((node: NodeIR) => Readonly<Record<string, unknown>>) | undefined> {
+    /**
+     * Node capabilities: the caller's function, or the manifest's providers scoped per node.
+     * With the `do` capability bound, its ledger is the kernel's dedupe store, so exactly-once
+     * holds across runs (each run has an object of its own; a ledger in memory would not).
+     */
+    async nodeCapabilities(): Promise<{ forNode?: NonNullable<Host["capabilities"]>; dedupe?: DedupeStore }> {
       const env = this.env;
       const own = config.capabilities;
-      if (own !== undefined) return (node) => own(env, node);
-      if (config.caps === undefined || config.manifest === undefined) return undefined;
+      if (own !== undefined) return { forNode: (node, effects) => own(env, node, effects) };
+      if (config.caps === undefined || config.manifest === undefined) return {};
       const resolved = await resolveCapabilities({ registry: config.caps, manifest: config.manifest, env });
-      return (node) => scopeCapabilities(resolved, [...node.effectHints, ...node.determinismHints]);
+      const ledger = (resolved.apis as { readonly do?: unknown }).do;
+      return {
+        forNode: (node, effects) =>
+          scopeCapabilities(resolved, [...node.effectHints, ...node.determinismHints], effects),
+        ...(isDedupeStore(ledger) ? { dedupe: ledger } : {}),
+      };
     }
 
     async createKernel(): Promise<Kernel> {
       const env = this.env;
       const nodes = typeof config.nodes === "function" ? config.nodes(env) : (config.nodes ?? {});
-      const capabilities = await this.nodeCapabilities();
+      const { forNode, dedupe } = await this.nodeCapabilities();
       return createKernel({
         flows: config.flows,
         nodes,
+        ...(dedupe === undefined ? {} : { dedupe }),
         host: {
           journal: this.journal(),
           clock: systemClock,
           newId: () => crypto.randomUUID(),
           logger: logLine,
-          ...(capabilities === undefined ? {} : { capabilities }),
+          ...(forNode === undefined ? {} : { capabilities: forNode }),
         },
       });
     }

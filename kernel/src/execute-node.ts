@@ -2,12 +2,14 @@ import { backoffDelay } from "./backoff";
 import { withBudget } from "./budget";
 import { type FlowError, KernelError, toFlowError } from "./errors";
 import { HaltSignal, SuspendSignal } from "./halt";
+import type { EffectScope } from "./host";
 import { resolveIdempotencyKey } from "./idempotency";
 import { createDeterministicSource, createNodeContext } from "./node-context";
 import { isAsyncIterable } from "./nodes";
 import type { NodePlan } from "./plan";
 import { select } from "./pointer";
 import { createRateLimiter } from "./rate-limiter";
+import { keepReserved, reservationLease } from "./reservation-lease";
 import type { RunContext } from "./run-context";
 import { retryKey } from "./run-state";
 
@@ -116,21 +118,28 @@ async function executeOnce(
   const ttlMs = plan.node.idempotency?.ttlMs ?? DEFAULT_DEDUPE_TTL_MS;
 
   if (plan.exactlyOnce && idempotencyKey !== undefined) {
-    const reservation = await run.dedupe.reserve(idempotencyKey, run.runId, ttlMs);
+    const leaseMs = reservationLease(ttlMs);
+    const reservation = await run.dedupe.reserve(idempotencyKey, run.runId, leaseMs);
     if (reservation.status === "completed") return reservation.result;
     if (reservation.status === "pending") {
+      // Retrying can succeed: the holder either finishes (and a retry gets its result) or
+      // stops renewing, and its reservation lapses within one lease.
       throw new KernelError(
         "DEDUPE409",
-        `node "${plan.alias}" is already running for idempotency key "${idempotencyKey}" in run ${reservation.owner}: retry later`,
-        { node: plan.alias, key: idempotencyKey, owner: reservation.owner },
+        `node "${plan.alias}" is already running for idempotency key "${idempotencyKey}" in run ${reservation.owner}: retry within ${Math.ceil(leaseMs / 1000)} s`,
+        { node: plan.alias, key: idempotencyKey, owner: reservation.owner, retry_after_ms: leaseMs },
         true,
       );
     }
+    const stopRenewing = keepReserved(run.dedupe, run.host.clock, idempotencyKey, run.runId, leaseMs);
     try {
-      const result = await attemptLoop(run, plan, input, value, idempotencyKey, execution, item);
+      const effects = { key: idempotencyKey, ttlMs };
+      const result = await attemptLoop(run, plan, input, value, idempotencyKey, execution, item, effects);
+      stopRenewing();
       await run.dedupe.complete(idempotencyKey, run.runId, result, ttlMs);
       return result;
     } catch (error) {
+      stopRenewing();
       if (!(error instanceof HaltSignal || error instanceof SuspendSignal)) {
         await run.dedupe.release(idempotencyKey, run.runId);
       }
@@ -159,6 +168,7 @@ async function attemptLoop(
   idempotencyKey: string | undefined,
   execution: Execution,
   item: number | undefined,
+  effects?: EffectScope,
 ): Promise<unknown> {
   const clock = run.host.clock;
   const budgetMs = minDefined(plan.timeoutMs, input.edgeBudgetMs);
@@ -179,7 +189,13 @@ async function attemptLoop(
       await acquireRateLimit(run, plan);
       return await withBudget(
         async (signal) => {
-          const context = createNodeContext(run, plan, { attempt, signal, idempotencyKey, source: execution.source });
+          const context = createNodeContext(run, plan, {
+            attempt,
+            signal,
+            idempotencyKey,
+            effects,
+            source: execution.source,
+          });
           return settle(run, plan, await invoke(run, plan, value, context.signal, context), signal, execution);
         },
         {

@@ -28,7 +28,19 @@ export interface Host {
    * The capabilities one node may use, already scoped to what it declared (the host knows
    * which capability each hint belongs to; the kernel does not).
    */
-  readonly capabilities?: (node: NodeIR) => Readonly<Record<string, unknown>>;
+  readonly capabilities?: (node: NodeIR, effects?: EffectScope) => Readonly<Record<string, unknown>>;
+}
+
+/**
+ * Handed to `capabilities` for an exactly-once execution (an `exactly_once` edge and an
+ * idempotency key). Capabilities on a transactional store record each write under an id drawn
+ * from `key`, in the same transaction as the write, so a node re-executed after a crash (or by
+ * another run with the same key) finds its earlier writes done instead of making them again.
+ */
+export interface EffectScope {
+  readonly key: string;
+  /** How long the records of those writes are kept: the node's idempotency TTL. */
+  readonly ttlMs: number;
 }
 
 export const systemClock: Clock = {

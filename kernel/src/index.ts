@@ -5,7 +5,15 @@ export { createMemoryDedupe, type DedupeStore, type Reservation } from "./dedupe
 export { type FlowError, KERNEL_ERROR_CODES, KernelError, type KernelErrorCode, toFlowError } from "./errors";
 export { type FlowSource, isFlowSource, readFlowSources } from "./flow-source";
 export { flowVersion } from "./flow-version";
-export { type Clock, type Host, type Logger, type LogRecord, silentLogger, systemClock } from "./host";
+export {
+  type Clock,
+  type EffectScope,
+  type Host,
+  type Logger,
+  type LogRecord,
+  silentLogger,
+  systemClock,
+} from "./host";
 export { createMemoryJournal, type JournalEntry, type JournalStore } from "./journal";
 export {
   createKernel,

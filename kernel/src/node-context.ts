@@ -1,5 +1,6 @@
 import { KernelError } from "./errors";
 import { HaltSignal } from "./halt";
+import type { EffectScope } from "./host";
 import type { NodeContext } from "./nodes";
 import type { NodePlan } from "./plan";
 import type { RunContext } from "./run-context";
@@ -32,6 +33,8 @@ export function createNodeContext(
     attempt: number;
     signal: AbortSignal;
     idempotencyKey: string | undefined;
+    /** Set for an exactly-once execution: capability writes are recorded under this key. */
+    effects: EffectScope | undefined;
     source: ReturnType<typeof createDeterministicSource>;
   },
 ): NodeContext {
@@ -41,7 +44,7 @@ export function createNodeContext(
     run: run.metadata,
     attempt: options.attempt,
     signal: options.signal,
-    caps: run.host.capabilities?.(plan.node) ?? {},
+    caps: run.host.capabilities?.(plan.node, options.effects) ?? {},
     idempotencyKey: options.idempotencyKey,
     now: options.source.now,
     random: options.source.random,

@@ -1,4 +1,5 @@
 import { createDoApi, type DoApi, type DoProvider } from "@flows/cap-do";
+import { createEffectIds, type EffectIds, WITH_EFFECTS } from "@flows/caps";
 import { describe, expect, it } from "vitest";
 import { uniquePrefix } from "./support";
 
@@ -151,6 +152,51 @@ export function doConformance(name: string, makeTarget: () => DoTarget | Promise
       const granted = outcomes.filter((outcome) => outcome.status === "granted");
       expect(granted).toHaveLength(1);
       expect(outcomes.filter((outcome) => outcome.status === "pending")).toHaveLength(99);
+    });
+
+    // An exactly-once node executed again (after a crash, or by another run with the same key)
+    // makes the same writes in the same order under the same effect ids.
+    const recording = (state: DoApi, key: string, ttlMs = 60_000): DoApi =>
+      (state as DoApi & { [WITH_EFFECTS]: (ids: EffectIds) => DoApi })[WITH_EFFECTS](createEffectIds({ key, ttlMs }));
+
+    it("makes each recorded write once: a repeat under the same effect ids answers as before and writes nothing", async () => {
+      const { state, ns } = await setup();
+      const effectKey = `${ns}order-1`;
+      const execute = async () => {
+        const node = recording(state, effectKey);
+        const balance = await node.update<number>(`${ns}balance`, (b) => (b ?? 100) - 30);
+        const charge = await node.next(`${ns}charges`);
+        await node.put(`${ns}receipt:${charge}`, { balance });
+        const swapped = await node.compareAndSet(`${ns}status`, undefined, "charged");
+        const removed = await node.delete(`${ns}cart`);
+        return { balance, charge, swapped, removed };
+      };
+      await state.put(`${ns}cart`, ["book"]);
+      const first = await execute();
+      expect(first).toEqual({ balance: 70, charge: 1, swapped: true, removed: true });
+      // Someone else writes meanwhile; the repeat must not undo or redo anything.
+      await state.put(`${ns}cart`, ["pen"]);
+      for (let repeat = 0; repeat < 3; repeat += 1) expect(await execute()).toEqual(first);
+      expect(await state.get(`${ns}balance`)).toBe(70);
+      expect(await state.next(`${ns}charges`)).toBe(2);
+      expect(await state.get(`${ns}receipt:1`)).toEqual({ balance: 70 });
+      expect(await state.get(`${ns}status`)).toBe("charged");
+      expect(await state.get(`${ns}cart`)).toEqual(["pen"]);
+      // Another key is another execution: its writes are made.
+      expect(await recording(state, `${ns}order-2`).update<number>(`${ns}balance`, (b) => (b ?? 0) - 30)).toBe(40);
+    });
+
+    it("records only a compare-and-set that wrote, and forgets records after their TTL", async () => {
+      const { state, ns, target } = await setup();
+      await state.put(`${ns}k`, 1);
+      expect(await recording(state, `${ns}e`, 50).compareAndSet(`${ns}k`, 0, 2)).toBe(false);
+      expect(await recording(state, `${ns}e`, 50).compareAndSet(`${ns}k`, 1, 2)).toBe(true);
+      expect(await recording(state, `${ns}e`, 50).compareAndSet(`${ns}k`, 7, 3)).toBe(true);
+      expect(await state.get(`${ns}k`)).toBe(2);
+      await target.advance(120);
+      expect(await recording(state, `${ns}e`, 50).compareAndSet(`${ns}k`, 7, 3)).toBe(false);
+      expect(await recording(state, `${ns}e`, 50).next(`${ns}seq`)).toBe(1);
+      expect(await recording(state, `${ns}e`, 50).next(`${ns}seq`)).toBe(1);
     });
 
     it("treats keys as names, not paths: awkward keys are kept apart", async () => {

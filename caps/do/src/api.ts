@@ -1,4 +1,4 @@
-import type { CapClock, JsonValue } from "@flows/caps";
+import type { CapClock, EffectId, JsonValue } from "@flows/caps";
 
 /**
  * An answer from the idempotency ledger. The names match the kernel's `DedupeStore`, which this
@@ -39,25 +39,30 @@ export interface DoApi {
   lookup(key: string): Promise<LedgerEntry | undefined>;
 }
 
-export type CasResult = { readonly ok: true } | { readonly ok: false; readonly current: string | undefined };
+export type CasResult =
+  /** `written` comes back when the write was recorded earlier under the same effect id. */
+  { readonly ok: true; readonly written?: string } | { readonly ok: false; readonly current: string | undefined };
 
 /**
  * What a provider implements. Values cross as canonical JSON text (sorted object keys), so
  * compare-and-set compares text and every provider agrees on what "equal" means. Arguments
  * arrive already checked.
+ *
+ * A write given an `effect` commits its record with it, atomically: asked again with the same
+ * id before the record expires, the provider answers what it answered then and writes nothing.
  */
 export interface DoProvider {
   readonly clock?: CapClock;
   get(key: string): Promise<string | undefined>;
-  put(key: string, json: string): Promise<void>;
-  delete(key: string): Promise<boolean>;
-  compareAndSet(key: string, expected: string | undefined, next: string): Promise<CasResult>;
+  put(key: string, json: string, effect?: EffectId): Promise<void>;
+  delete(key: string, effect?: EffectId): Promise<boolean>;
+  compareAndSet(key: string, expected: string | undefined, next: string, effect?: EffectId): Promise<CasResult>;
   /**
    * A native read-modify-write under the provider's own per-key lock. Providers without one
    * leave it out and the capability retries compare-and-set instead.
    */
-  update?(key: string, change: (current: string | undefined) => string): Promise<string>;
-  next(sequence: string): Promise<number>;
+  update?(key: string, change: (current: string | undefined) => string, effect?: EffectId): Promise<string>;
+  next(sequence: string, effect?: EffectId): Promise<number>;
   reserve(key: string, owner: string, ttlMs: number): Promise<Reservation>;
   complete(key: string, owner: string, resultJson: string, ttlMs: number): Promise<void>;
   release(key: string, owner: string): Promise<void>;

@@ -10,6 +10,7 @@ import { r2Capability } from "@flows/cap-r2";
 import { r2OpendalFsProvider, r2OpendalMemoryProvider, r2OpendalS3Provider } from "@flows/cap-r2/opendal";
 import { createCapabilityRegistry, preflight, resolveCapabilities, scopeCapabilities } from "@flows/caps";
 import type { FlowIR, NodeIR, ProjectManifest } from "@flows/flow-ir";
+import type { EffectScope } from "@flows/kernel";
 import { UsageError } from "../exit";
 
 /** Every bundled capability with the providers a local run can use: memory and OpenDAL. */
@@ -61,7 +62,7 @@ export async function localCapabilitiesFor(
   flow: FlowIR,
   manifest: ProjectManifest | undefined,
   stateDir: string,
-): Promise<((node: NodeIR) => Readonly<Record<string, unknown>>) | undefined> {
+): Promise<((node: NodeIR, effects?: EffectScope) => Readonly<Record<string, unknown>>) | undefined> {
   const effective = withLocalRoots(manifest ?? { capabilities: {}, secrets: [] }, stateDir);
   const checked = preflight({ flow, registry: localCapabilities, manifest: effective, env: process.env });
   const [first] = checked.diagnostics;
@@ -73,5 +74,5 @@ export async function localCapabilitiesFor(
     env: process.env,
     only: checked.required,
   });
-  return (node) => scopeCapabilities(resolved, [...node.effectHints, ...node.determinismHints]);
+  return (node, effects) => scopeCapabilities(resolved, [...node.effectHints, ...node.determinismHints], effects);
 }

@@ -1,3 +1,4 @@
+import type { EffectId } from "@flows/caps";
 import type { CasResult, DoProvider, LedgerEntry, Reservation } from "../api";
 
 /** What the do bus provider needs from a bus client. */
@@ -10,17 +11,34 @@ export interface BusCaller {
  * Worker, which serves it from the real Durable Object (`doBusHandlers`). There is no native
  * `update` (a function cannot cross the bus): the capability updates by compare-and-set.
  */
+/** An effect id on the wire: snake_case, absent when the write is not recorded. */
+const effectParam = (effect: EffectId | undefined) =>
+  effect === undefined ? {} : { effect: { id: effect.id, ttl_ms: effect.ttlMs } };
+
+function effectOf(params: Record<string, unknown>): EffectId | undefined {
+  const effect = params.effect as { id?: unknown; ttl_ms?: unknown } | undefined;
+  if (effect === undefined || effect === null) return undefined;
+  return typeof effect.id === "string" && typeof effect.ttl_ms === "number"
+    ? { id: effect.id, ttlMs: effect.ttl_ms }
+    : undefined;
+}
+
 export function createBusDoProvider(bus: BusCaller, options: Pick<DoProvider, "clock"> = {}): DoProvider {
   return {
     ...(options.clock === undefined ? {} : { clock: options.clock }),
     get: async (key) => ((await bus.call("do.get", { key })) as string | null) ?? undefined,
-    put: async (key, json) => {
-      await bus.call("do.put", { key, json });
+    put: async (key, json, effect) => {
+      await bus.call("do.put", { key, json, ...effectParam(effect) });
     },
-    delete: async (key) => (await bus.call("do.delete", { key })) as boolean,
-    compareAndSet: async (key, expected, next) =>
-      (await bus.call("do.compareAndSet", { key, expected: expected ?? null, next })) as CasResult,
-    next: async (sequence) => (await bus.call("do.next", { sequence })) as number,
+    delete: async (key, effect) => (await bus.call("do.delete", { key, ...effectParam(effect) })) as boolean,
+    compareAndSet: async (key, expected, next, effect) =>
+      (await bus.call("do.compareAndSet", {
+        key,
+        expected: expected ?? null,
+        next,
+        ...effectParam(effect),
+      })) as CasResult,
+    next: async (sequence, effect) => (await bus.call("do.next", { sequence, ...effectParam(effect) })) as number,
     reserve: async (key, owner, ttlMs) => (await bus.call("do.reserve", { key, owner, ttlMs })) as Reservation,
     complete: async (key, owner, resultJson, ttlMs) => {
       await bus.call("do.complete", { key, owner, resultJson, ttlMs });
@@ -40,17 +58,18 @@ export function doBusHandlers(provider: DoProvider): Readonly<Record<string, (pa
   return {
     get: async (params) => (await provider.get(p(params).key as string)) ?? null,
     put: async (params) => {
-      await provider.put(p(params).key as string, p(params).json as string);
+      await provider.put(p(params).key as string, p(params).json as string, effectOf(p(params)));
       return null;
     },
-    delete: (params) => provider.delete(p(params).key as string),
+    delete: (params) => provider.delete(p(params).key as string, effectOf(p(params))),
     compareAndSet: (params) =>
       provider.compareAndSet(
         p(params).key as string,
         (p(params).expected as string | null) ?? undefined,
         p(params).next as string,
+        effectOf(p(params)),
       ),
-    next: (params) => provider.next(p(params).sequence as string),
+    next: (params) => provider.next(p(params).sequence as string, effectOf(p(params))),
     reserve: (params) =>
       provider.reserve(p(params).key as string, p(params).owner as string, p(params).ttlMs as number),
     complete: async (params) => {

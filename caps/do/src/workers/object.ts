@@ -1,5 +1,5 @@
 import { DurableObject } from "cloudflare:workers";
-import type { FlowStateStubLike } from "./binding";
+import type { EffectArg, FlowStateStubLike } from "./binding";
 
 type LedgerRow = { owner: string; expires_at: number; result: string | null };
 
@@ -9,7 +9,8 @@ type LedgerRow = { owner: string; expires_at: number; result: string | null };
  * key it is named after. Sequence and ledger methods are synchronous, so nothing else runs on
  * the object between their read and their write; `transactionSync` makes them atomic on disk.
  * State writes queue behind one another (`exclusive`), because `stateUpdate` awaits the
- * caller's change function between its read and its write.
+ * caller's change function between its read and its write. A write given an effect id inserts
+ * its record (table `effects`) in the same transaction, so it is made once per id.
  */
 export class FlowStateObject<Env = unknown> extends DurableObject<Env> implements FlowStateStubLike {
   private readonly sql: SqlStorage;
@@ -20,7 +21,8 @@ export class FlowStateObject<Env = unknown> extends DurableObject<Env> implement
     this.sql = ctx.storage.sql;
     this.sql.exec(`CREATE TABLE IF NOT EXISTS state (key TEXT PRIMARY KEY, value TEXT NOT NULL);
       CREATE TABLE IF NOT EXISTS sequences (name TEXT PRIMARY KEY, value INTEGER NOT NULL);
-      CREATE TABLE IF NOT EXISTS ledger (key TEXT PRIMARY KEY, owner TEXT NOT NULL, expires_at INTEGER NOT NULL, result TEXT)`);
+      CREATE TABLE IF NOT EXISTS ledger (key TEXT PRIMARY KEY, owner TEXT NOT NULL, expires_at INTEGER NOT NULL, result TEXT);
+      CREATE TABLE IF NOT EXISTS effects (id TEXT PRIMARY KEY, outcome TEXT NOT NULL, expires_at INTEGER NOT NULL)`);
   }
 
   /** Runs state writes one at a time, in arrival order. */
@@ -39,25 +41,69 @@ export class FlowStateObject<Env = unknown> extends DurableObject<Env> implement
     return row?.value ?? null;
   }
 
+  /** What a write recorded under `effect` answered, or undefined when none is (still) recorded. */
+  private recorded(effect: EffectArg | undefined): string | undefined {
+    if (effect == null) return undefined;
+    const [row] = this.sql
+      .exec<{ outcome: string; expires_at: number }>("SELECT outcome, expires_at FROM effects WHERE id = ?", effect.id)
+      .toArray();
+    if (row === undefined) return undefined;
+    if (row.expires_at > Date.now()) return row.outcome;
+    this.sql.exec("DELETE FROM effects WHERE id = ?", effect.id);
+    return undefined;
+  }
+
+  private record(effect: EffectArg | undefined, outcome: string): void {
+    if (effect == null) return;
+    this.sql.exec(
+      "INSERT OR REPLACE INTO effects (id, outcome, expires_at) VALUES (?, ?, ?)",
+      effect.id,
+      outcome,
+      Date.now() + effect.ttlMs,
+    );
+  }
+
   async stateGet(key: string): Promise<string | null> {
     return this.read(key);
   }
 
-  statePut(key: string, json: string): Promise<void> {
-    return this.exclusive(() => this.write(key, json));
+  statePut(key: string, json: string, effect?: EffectArg): Promise<void> {
+    return this.exclusive(() =>
+      this.ctx.storage.transactionSync(() => {
+        if (this.recorded(effect) !== undefined) return;
+        this.write(key, json);
+        this.record(effect, "null");
+      }),
+    );
   }
 
-  stateDelete(key: string): Promise<boolean> {
-    return this.exclusive(() => this.sql.exec("DELETE FROM state WHERE key = ?", key).rowsWritten > 0);
+  stateDelete(key: string, effect?: EffectArg): Promise<boolean> {
+    return this.exclusive(() =>
+      this.ctx.storage.transactionSync(() => {
+        const earlier = this.recorded(effect);
+        if (earlier !== undefined) return earlier === "true";
+        const existed = this.sql.exec("DELETE FROM state WHERE key = ?", key).rowsWritten > 0;
+        this.record(effect, String(existed));
+        return existed;
+      }),
+    );
   }
 
   /** `true` when written; otherwise the current value (null when absent) for the caller's next try. */
-  stateCompareAndSet(key: string, expected: string | null, next: string): Promise<string | true | null> {
+  stateCompareAndSet(
+    key: string,
+    expected: string | null,
+    next: string,
+    effect?: EffectArg,
+  ): Promise<string | true | { written: string } | null> {
     return this.exclusive(() =>
       this.ctx.storage.transactionSync(() => {
+        const earlier = this.recorded(effect);
+        if (earlier !== undefined) return { written: earlier };
         const current = this.read(key);
         if (current !== expected) return current;
         this.write(key, next);
+        this.record(effect, next);
         return true;
       }),
     );
@@ -66,23 +112,35 @@ export class FlowStateObject<Env = unknown> extends DurableObject<Env> implement
   stateUpdate(
     key: string,
     change: (current: string | null) => string | null | Promise<string | null>,
+    effect?: EffectArg,
   ): Promise<string | null> {
     return this.exclusive(async () => {
+      const earlier = this.recorded(effect);
+      if (earlier !== undefined) return earlier;
       const next = await change(this.read(key));
       if (typeof next !== "string") return null;
-      this.write(key, next);
+      this.ctx.storage.transactionSync(() => {
+        this.write(key, next);
+        this.record(effect, next);
+      });
       return next;
     });
   }
 
-  async sequenceNext(name: string): Promise<number> {
-    const [row] = this.sql
-      .exec<{ value: number }>(
-        "INSERT INTO sequences (name, value) VALUES (?, 1) ON CONFLICT(name) DO UPDATE SET value = value + 1 RETURNING value",
-        name,
-      )
-      .toArray();
-    return row?.value ?? 0;
+  async sequenceNext(name: string, effect?: EffectArg): Promise<number> {
+    return this.ctx.storage.transactionSync(() => {
+      const earlier = this.recorded(effect);
+      if (earlier !== undefined) return Number(earlier);
+      const [row] = this.sql
+        .exec<{ value: number }>(
+          "INSERT INTO sequences (name, value) VALUES (?, 1) ON CONFLICT(name) DO UPDATE SET value = value + 1 RETURNING value",
+          name,
+        )
+        .toArray();
+      const value = row?.value ?? 0;
+      this.record(effect, String(value));
+      return value;
+    });
   }
 
   private liveEntry(key: string): LedgerRow | undefined {

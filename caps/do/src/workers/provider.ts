@@ -1,8 +1,10 @@
-import { CapError, type ProviderPlugin } from "@flows/caps";
+import { CapError, type EffectId, type ProviderPlugin } from "@flows/caps";
 import type { DoProvider, LedgerEntry, Reservation } from "../api";
-import type { FlowStateNamespaceLike } from "./binding";
+import type { EffectArg, FlowStateNamespaceLike } from "./binding";
 
 const absentAsUndefined = (value: string | null) => value ?? undefined;
+const effectArg = (effect: EffectId | undefined): EffectArg =>
+  effect === undefined ? null : { id: effect.id, ttlMs: effect.ttlMs };
 
 /**
  * Durable Object semantics on the real thing: one `FlowStateObject` per state key, per
@@ -16,13 +18,15 @@ export function createCloudflareDoProvider(namespace: FlowStateNamespaceLike): D
   const ledger = (key: string) => namespace.getByName(`dedupe:${key}`);
   return {
     get: (key) => state(key).stateGet(key).then(absentAsUndefined),
-    put: (key, json) => state(key).statePut(key, json),
-    delete: (key) => state(key).stateDelete(key),
-    async compareAndSet(key, expected, next) {
-      const outcome = await state(key).stateCompareAndSet(key, expected ?? null, next);
-      return outcome === true ? { ok: true } : { ok: false, current: outcome ?? undefined };
+    put: (key, json, effect) => state(key).statePut(key, json, effectArg(effect)),
+    delete: (key, effect) => state(key).stateDelete(key, effectArg(effect)),
+    async compareAndSet(key, expected, next, effect) {
+      const outcome = await state(key).stateCompareAndSet(key, expected ?? null, next, effectArg(effect));
+      if (outcome === true) return { ok: true };
+      if (outcome !== null && typeof outcome === "object") return { ok: true, written: outcome.written };
+      return { ok: false, current: outcome ?? undefined };
     },
-    async update(key, change) {
+    async update(key, change, effect) {
       // A failing change answers null (write nothing) and its error is rethrown here, so the
       // error keeps its code instead of crossing RPC as a plain Error.
       let failure: { error: unknown } | undefined;
@@ -34,12 +38,12 @@ export function createCloudflareDoProvider(namespace: FlowStateNamespaceLike): D
           return null;
         }
       };
-      const written = await state(key).stateUpdate(key, callback);
+      const written = await state(key).stateUpdate(key, callback, effectArg(effect));
       if (failure) throw failure.error;
       if (written === null) throw new CapError("CAP500", `update of "${key}" wrote nothing`, { key });
       return written;
     },
-    next: (name) => namespace.getByName(`sequence:${name}`).sequenceNext(name),
+    next: (name, effect) => namespace.getByName(`sequence:${name}`).sequenceNext(name, effectArg(effect)),
     async reserve(key, owner, ttlMs) {
       return JSON.parse(await ledger(key).ledgerReserve(key, owner, ttlMs)) as Reservation;
     },
