@@ -1,6 +1,6 @@
 import type { CapabilityRegistry, ManifestLike } from "@flows/caps";
 import type { NodeIR } from "@flows/flow-ir";
-import type { EffectScope, NodeRegistry } from "@flows/kernel";
+import type { EffectScope, FlowReader, NodeRegistry } from "@flows/kernel";
 
 export type WorkerEnv = Record<string, unknown>;
 
@@ -52,6 +52,9 @@ export interface FlowWorkerConfig<Env extends WorkerEnv = WorkerEnv> {
     >
   >;
 }
+
+/** A configuration whose way of reading flow documents is settled (validated, or trusted as published). */
+export type ReadingConfig<Env extends WorkerEnv> = FlowWorkerConfig<Env> & { readonly readFlow: FlowReader };
 
 export const DEFAULT_BINDINGS = {
   runs: "FLOW_RUNS",

@@ -1,7 +1,7 @@
 import { preflight as capabilityPreflight, createCapabilityRegistry } from "@flows/caps";
-import { type FlowIR, validate } from "@flows/flow-ir";
-import { createKernel, createMemoryJournal, systemClock } from "@flows/kernel";
-import { bindingNames, type FlowWorkerConfig, type WorkerEnv } from "./config";
+import type { FlowIR } from "@flows/flow-ir";
+import { createKernelWith, createMemoryJournal, systemClock, validatingFlowReader } from "@flows/kernel";
+import { bindingNames, type FlowWorkerConfig, type ReadingConfig, type WorkerEnv } from "./config";
 import { errorResponse, type RouteError } from "./envelope";
 import { withFlowSources } from "./flow-sources";
 import { createRoutes, type RouteExtension } from "./routes";
@@ -34,13 +34,17 @@ export function createFlowWorker<Env extends WorkerEnv>(
   given: FlowWorkerConfig<Env>,
   extensions: FlowWorkerExtensions = {},
 ) {
-  const config = withFlowSources<Env, FlowWorkerConfig<Env>>(given);
+  return buildFlowWorker<Env>({ ...given, readFlow: validatingFlowReader }, extensions);
+}
+
+/** Reads each flow document the way `given.readFlow` says; the published entry trusts them. */
+export function buildFlowWorker<Env extends WorkerEnv>(
+  given: ReadingConfig<Env>,
+  extensions: FlowWorkerExtensions = {},
+) {
+  const config = withFlowSources<Env, ReadingConfig<Env>>(given);
   const names = bindingNames(config as FlowWorkerConfig<never>);
-  const flows: FlowIR[] = [];
-  for (const document of config.flows) {
-    const result = validate(document);
-    if (result.flow) flows.push(result.flow);
-  }
+  const flows = readFlows(config);
 
   // Checked once, on the first request, before any effect: the flows are valid and every
   // identifier has an implementation and every surface is supported here.
@@ -53,11 +57,14 @@ export function createFlowWorker<Env extends WorkerEnv>(
   };
   const checkOnce = (): RouteError | undefined => {
     const nodes = typeof config.nodes === "function" ? config.nodes(env0 as Env) : config.nodes;
-    const probe = createKernel({
-      flows: config.flows,
-      nodes,
-      host: { journal: createMemoryJournal(), clock: systemClock, newId: () => "preflight", logger: () => {} },
-    });
+    const probe = createKernelWith(
+      {
+        flows: config.flows,
+        nodes,
+        host: { journal: createMemoryJournal(), clock: systemClock, newId: () => "preflight", logger: () => {} },
+      },
+      config.readFlow,
+    );
     // Capabilities first: a capability nobody provides, or a missing binding or secret, must
     // stop the Worker before any effect. A Worker that hands nodes their capabilities itself
     // (`capabilities`) answers for them.
@@ -165,4 +172,13 @@ export function createFlowWorker<Env extends WorkerEnv>(
       }
     },
   };
+}
+
+/** The valid flows among the documents; an invalid one is reported by the preflight and by its runs. */
+export function readFlows(config: Pick<ReadingConfig<never>, "flows" | "readFlow">): FlowIR[] {
+  return config.flows.flatMap((document) => {
+    const id = (document as { id?: unknown } | null)?.id;
+    const read = config.readFlow(document, typeof id === "string" ? id : "", () => {});
+    return "flow" in read ? [read.flow] : [];
+  });
 }

@@ -1,7 +1,8 @@
 import type { CapabilityRegistry, ManifestLike } from "@flows/caps";
-import type { FlowWorkerConfig, WorkerEnv } from "./config";
+import { validatingFlowReader } from "@flows/kernel";
+import type { FlowWorkerConfig, ReadingConfig, WorkerEnv } from "./config";
 import type { FlowContainerClass } from "./container/container-class";
-import { createFlowWorker } from "./create-flow-worker";
+import { buildFlowWorker } from "./create-flow-worker";
 import { withFlowSources } from "./flow-sources";
 
 /** What a whole project hands to `createProjectWorker`. */
@@ -24,7 +25,7 @@ export interface ProjectWorkerConfig<Env extends WorkerEnv = WorkerEnv>
 }
 
 /** A project's Worker: the handlers, the run Durable Object class and, with a container, its class. */
-export type ProjectWorker<Env extends WorkerEnv> = ReturnType<typeof createFlowWorker<Env>> & {
+export type ProjectWorker<Env extends WorkerEnv> = ReturnType<typeof buildFlowWorker<Env>> & {
   readonly FlowContainer: FlowContainerClass | undefined;
   fetch(request: Request, env: Env, ctx?: ExecutionContext): Promise<Response>;
 };
@@ -33,7 +34,7 @@ export type ProjectWorker<Env extends WorkerEnv> = ReturnType<typeof createFlowW
 export type ProjectContainers = <Env extends WorkerEnv>(config: ProjectFlowConfig<Env>) => ProjectWorker<Env>;
 
 /** The Flow Worker configuration of a project, with the manifest and capabilities required. */
-export type ProjectFlowConfig<Env extends WorkerEnv> = FlowWorkerConfig<Env> & {
+export type ProjectFlowConfig<Env extends WorkerEnv> = ReadingConfig<Env> & {
   readonly manifest: ManifestLike;
   readonly caps: CapabilityRegistry;
 };
@@ -50,6 +51,13 @@ export type ProjectFlowConfig<Env extends WorkerEnv> = FlowWorkerConfig<Env> & {
  * beside it), and container nodes and flows run there.
  */
 export function createProjectWorker<Env extends WorkerEnv>(given: ProjectWorkerConfig<Env>): ProjectWorker<Env> {
+  return buildProjectWorker<Env>({ ...given, readFlow: validatingFlowReader });
+}
+
+/** `createProjectWorker` with the way of reading flow documents settled (see `./published`). */
+export function buildProjectWorker<Env extends WorkerEnv>(
+  given: ProjectWorkerConfig<Env> & { readonly readFlow: ReadingConfig<Env>["readFlow"] },
+): ProjectWorker<Env> {
   const project = withFlowSources<Env, typeof given>(given);
   const triggers = (project.manifest as { triggers?: ManifestTriggers }).triggers;
   const queues =
@@ -69,12 +77,12 @@ export function createProjectWorker<Env extends WorkerEnv>(given: ProjectWorkerC
   const { containers, ...rest } = project;
   const config: ProjectFlowConfig<Env> = { ...rest, queues, ...(crons === undefined ? {} : { crons }) };
   if ((project.manifest as { container?: unknown }).container === undefined) {
-    return { ...createFlowWorker<Env>(config), FlowContainer: undefined };
+    return { ...buildFlowWorker<Env>(config), FlowContainer: undefined };
   }
   if (containers !== undefined) return containers(config);
   // Answering on the first request (not throwing while the module loads) keeps the Worker up
   // and says what to change.
-  const worker = createFlowWorker<Env>(config, {
+  const worker = buildFlowWorker<Env>(config, {
     preflight: () => ({
       code: "HOST501",
       message:

@@ -1,7 +1,7 @@
 import { DurableObject } from "cloudflare:workers";
 import { resolveCapabilities, scopeCapabilities } from "@flows/caps";
 import {
-  createKernel,
+  createKernelWith,
   type DedupeStore,
   type Host,
   type JournalEntry,
@@ -11,7 +11,7 @@ import {
   type RunOutcome,
   systemClock,
 } from "@flows/kernel";
-import type { FlowWorkerConfig, WorkerEnv } from "./config";
+import type { ReadingConfig, WorkerEnv } from "./config";
 import { errorResponse } from "./envelope";
 import type { InvokeRequest, ResumeRunRequest } from "./run-protocol";
 import { createSqlJournal, hasSqlJournal } from "./sql-journal";
@@ -74,7 +74,7 @@ const remoteMetadataKey = (runId: string) => `flows:remote-metadata:${runId}`;
 export type FlowRunObjectClass<Env extends WorkerEnv> = new (ctx: DurableObjectState, env: Env) => DurableObject<Env>;
 
 export function createRunObjectClass<Env extends WorkerEnv>(
-  config: FlowWorkerConfig<Env>,
+  config: ReadingConfig<Env>,
   remote?: RemoteRuns,
 ): FlowRunObjectClass<Env> {
   return class FlowRunObject extends DurableObject<Env> {
@@ -170,18 +170,21 @@ export function createRunObjectClass<Env extends WorkerEnv>(
       const env = this.env;
       const nodes = typeof config.nodes === "function" ? config.nodes(env) : (config.nodes ?? {});
       const { forNode, dedupe } = await this.nodeCapabilities();
-      return createKernel({
-        flows: config.flows,
-        nodes,
-        ...(dedupe === undefined ? {} : { dedupe }),
-        host: {
-          journal: this.journal(),
-          clock: systemClock,
-          newId: () => crypto.randomUUID(),
-          logger: logLine,
-          ...(forNode === undefined ? {} : { capabilities: forNode }),
+      return createKernelWith(
+        {
+          flows: config.flows,
+          nodes,
+          ...(dedupe === undefined ? {} : { dedupe }),
+          host: {
+            journal: this.journal(),
+            clock: systemClock,
+            newId: () => crypto.randomUUID(),
+            logger: logLine,
+            ...(forNode === undefined ? {} : { capabilities: forNode }),
+          },
         },
-      });
+        config.readFlow,
+      );
     }
 
     override async fetch(request: Request): Promise<Response> {

@@ -2,9 +2,9 @@ import { describe, expect, it } from "vitest";
 import { buildFlow, chain } from "../../test/support/flow-builder";
 import { testHost } from "../../test/support/kernel-host";
 import { manualClock } from "../../test/support/manual-clock";
+import { createKernel } from "./create-kernel";
 import { createMemoryDedupe } from "./dedupe";
 import { systemClock } from "./host";
-import { createKernel } from "./kernel";
 
 describe("journal and replay", () => {
   it("re-running a run id executes only the nodes the journal lacks", async () => {

@@ -1,8 +1,10 @@
 export { backoffDelay, type RetryPolicy } from "./backoff";
 export { type Channel, createChannel } from "./channel";
 export { constantTimeEqual } from "./constant-time";
+export { createKernel } from "./create-kernel";
 export { createMemoryDedupe, type DedupeStore, type Reservation } from "./dedupe";
 export { type FlowError, KERNEL_ERROR_CODES, KernelError, type KernelErrorCode, toFlowError } from "./errors";
+export { type FlowReader, trustedFlowReader } from "./flow-reader";
 export { type FlowSource, isFlowSource, readFlowSources } from "./flow-source";
 export { flowVersion } from "./flow-version";
 export {
@@ -16,7 +18,7 @@ export {
 } from "./host";
 export { createMemoryJournal, type JournalEntry, type JournalStore } from "./journal";
 export {
-  createKernel,
+  createKernelWith,
   type Invocation,
   type Kernel,
   type KernelOptions,
@@ -30,3 +32,4 @@ export { isAsyncIterable } from "./nodes";
 export type { RunEvent } from "./run-context";
 export { foldJournal, type NodeRecord, type RunState, type RunStatus } from "./run-state";
 export type { RunOutcome } from "./scheduler";
+export { validatingFlowReader } from "./validating-reader";

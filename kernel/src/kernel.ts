@@ -1,9 +1,10 @@
-import { type FlowIR, parseJson, upgradeEarlierKeys, validate } from "@flows/flow-ir";
+import { type FlowIR, parseJson } from "@flows/flow-ir";
 import { createAbortHub } from "./abort-hub";
 import { createChannel } from "./channel";
 import { constantTimeEqual } from "./constant-time";
 import { createMemoryDedupe, type DedupeStore } from "./dedupe";
 import { type FlowError, KernelError, toFlowError } from "./errors";
+import type { FlowReader } from "./flow-reader";
 import { readFlowSources } from "./flow-source";
 import { flowVersion } from "./flow-version";
 import type { Host } from "./host";
@@ -107,7 +108,12 @@ interface LoadedFlow {
 const DEFAULT_CONCURRENCY = 16;
 const DEFAULT_STREAM_BUFFER = 16;
 
-export function createKernel(options: KernelOptions): Kernel {
+/**
+ * The kernel with the reader of its documents given: `createKernel` passes the validator
+ * (`validatingFlowReader`); a host whose documents were validated before passes
+ * `trustedFlowReader` and leaves the validator out of its bundle.
+ */
+export function createKernelWith(options: KernelOptions, readFlow: FlowReader): Kernel {
   const { host } = options;
   const { documents, nodes } = readFlowSources(options.flows, options.nodes);
   const dedupe = options.dedupe ?? createMemoryDedupe(host.clock);
@@ -146,27 +152,7 @@ export function createKernel(options: KernelOptions): Kernel {
     }
     const cached = validated.get(source);
     if (cached !== undefined) return cached;
-    // Flows written with this project's earlier surface keys keep running, each rewrite logged
-    // as a CTRL134 warning naming Lattice's key.
-    const upgraded = upgradeEarlierKeys(source);
-    for (const warning of upgraded.warnings) {
-      host.logger({ level: "warn", message: `flow ${name}: ${warning.message}`, code: warning.code, flow: name });
-    }
-    const result = validate(upgraded.document);
-    const outcome: { flow: FlowIR } | { error: FlowError } =
-      result.ok && result.flow
-        ? { flow: result.flow }
-        : {
-            error: new KernelError(
-              "VALID400",
-              `flow ${name} is not valid: ${result.diagnostics
-                .filter((d) => d.severity === "error")
-                .slice(0, 3)
-                .map((d) => `${d.code} ${d.message}`)
-                .join("; ")}`,
-              { flow: name, diagnostics: result.diagnostics },
-            ).toJSON(),
-          };
+    const outcome = readFlow(source, name, host.logger);
     validated.set(source, outcome);
     return outcome;
   };

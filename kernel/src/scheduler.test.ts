@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { buildFlow, chain } from "../../test/support/flow-builder";
 import { testHost } from "../../test/support/kernel-host";
-import { createKernel } from "./kernel";
+import { createKernel } from "./create-kernel";
 import type { NodeRegistry } from "./nodes";
 
 describe("scheduling", () => {

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { buildFlow, type NodeSpec } from "../../test/support/flow-builder";
 import { testHost } from "../../test/support/kernel-host";
+import { createKernel } from "./create-kernel";
 import { KernelError } from "./errors";
-import { createKernel } from "./kernel";
 import type { NodeImplementation } from "./nodes";
 
 /** start -> work -> end, with surfaces on `work`. */

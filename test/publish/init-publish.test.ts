@@ -102,7 +102,10 @@ describe("flows init → publish workers → wrangler dev", () => {
       expect(text, file).not.toMatch(/"\/(?:work|tmp|home|root)\//);
     }
     const entry = readFileSync(join(dist, "src/entry.js"), "utf8");
-    expect(entry).toContain('import { createProjectWorker } from "@flows/host-workers";');
+    // The flows were validated here and are embedded as validated: the Worker does not carry
+    // the validator (DAG200 is its cycle check's code).
+    expect(entry).toContain('import { createProjectWorker } from "@flows/host-workers/published";');
+    expect(bundle).not.toContain("DAG200");
     // Only the capability the flow uses, and no container support.
     expect(entry).toContain('import { kvCapability } from "@flows/cap-kv";');
     expect(entry).not.toMatch(/cap-r2|cap-queue|cap-do|containers/);

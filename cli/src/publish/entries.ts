@@ -51,6 +51,14 @@ const flowDocuments = (project: Project) =>
     2,
   );
 
+/** The flows as the validator returned them: the published Worker trusts them and skips the validator. */
+const validatedFlows = (project: Project) =>
+  JSON.stringify(
+    project.flows.map((flow) => flow.flow),
+    null,
+    2,
+  );
+
 /**
  * What the Worker needs of the manifest. Capabilities are always served from their Cloudflare
  * binding in a Worker, whatever local provider `flows run` uses.
@@ -95,9 +103,9 @@ const caps = createCapabilityRegistry([${list("capability")}], { providers: [${l
 export function workerEntrySource(project: Project, entryDir: string): string {
   const usesDo = project.manifest.capabilities.do?.binding !== undefined;
   const usesContainer = project.manifest.container !== undefined;
-  return `${HEADER}import { createProjectWorker } from "@flows/host-workers";
+  return `${HEADER}import { createProjectWorker } from "@flows/host-workers/published";
 ${usesContainer ? 'import { containers } from "@flows/host-workers/container";\n' : ""}${capabilityRegistry(project)}${usesDo ? 'export { FlowStateObject } from "@flows/cap-do/durable-object";\n' : ""}${usesContainer ? 'export { ContainerProxy } from "@cloudflare/containers";\n' : ""}${nodeModules(project, entryDir, "env")}
-const flows = ${flowDocuments(project)};
+const flows = ${validatedFlows(project)};
 
 const manifest = ${JSON.stringify(workerManifest(project), null, 2)};
 

@@ -1,6 +1,5 @@
-import { type FlowIR, validate } from "@flows/flow-ir";
 import { bindingNames, type FlowWorkerConfig, type WorkerEnv } from "../config";
-import { createFlowWorker } from "../create-flow-worker";
+import { buildFlowWorker, readFlows } from "../create-flow-worker";
 import type { ProjectFlowConfig, ProjectWorker } from "../project-worker";
 import { createBusOutbound } from "./bus-outbound";
 import { createContainerClass } from "./container-class";
@@ -15,15 +14,12 @@ import { containerSettings } from "./settings";
  */
 export function containers<Env extends WorkerEnv>(config: ProjectFlowConfig<Env>): ProjectWorker<Env> {
   const settings = containerSettings(config.manifest);
-  if (settings === undefined) return { ...createFlowWorker<Env>(config), FlowContainer: undefined };
+  if (settings === undefined) return { ...buildFlowWorker<Env>(config), FlowContainer: undefined };
 
-  const flows = config.flows.flatMap((document) => {
-    const flow = validate(document).flow;
-    return flow === undefined ? [] : [flow as FlowIR];
-  });
+  const flows = readFlows(config);
   const placement = createPlacement(settings, flows, config.caps);
   const own = config.nodes;
-  const worker = createFlowWorker<Env>(
+  const worker = buildFlowWorker<Env>(
     { ...config, nodes: (env) => placement.nodes(env, typeof own === "function" ? own(env) : (own ?? {})) },
     {
       remote: {

@@ -1,0 +1,26 @@
+import { upgradeEarlierKeys, validate } from "@flows/flow-ir";
+import { KernelError } from "./errors";
+import type { FlowReader } from "./flow-reader";
+
+/** The default reader: every document through the validator; an invalid one fails its runs with VALID400. */
+export const validatingFlowReader: FlowReader = (document, name, logger) => {
+  // Flows written with this project's earlier surface keys keep running, each rewrite logged
+  // as a CTRL134 warning naming Lattice's key.
+  const upgraded = upgradeEarlierKeys(document);
+  for (const warning of upgraded.warnings) {
+    logger({ level: "warn", message: `flow ${name}: ${warning.message}`, code: warning.code, flow: name });
+  }
+  const result = validate(upgraded.document);
+  if (result.ok && result.flow) return { flow: result.flow };
+  return {
+    error: new KernelError(
+      "VALID400",
+      `flow ${name} is not valid: ${result.diagnostics
+        .filter((d) => d.severity === "error")
+        .slice(0, 3)
+        .map((d) => `${d.code} ${d.message}`)
+        .join("; ")}`,
+      { flow: name, diagnostics: result.diagnostics },
+    ).toJSON(),
+  };
+};
