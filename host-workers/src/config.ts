@@ -23,6 +23,12 @@ export interface FlowWorkerConfig<Env extends WorkerEnv = WorkerEnv> {
   readonly manifest?: ManifestLike;
   /** Or hand nodes their capabilities yourself, already scoped to what each declared. */
   readonly capabilities?: (env: Env, node: NodeIR, effects?: EffectScope) => Readonly<Record<string, unknown>>;
+  /**
+   * Earlier versions of the flows (documents, read like `flows`): a run that started on one goes
+   * on with that graph after the flow changed, instead of failing FLOW409. `flows publish
+   * workers` embeds every version it has published (kept in `flows.versions.json`).
+   */
+  readonly earlierFlows?: readonly unknown[];
   /** Names in `env`: the run Durable Object namespace and the two secrets. */
   readonly bindings?: {
     readonly runs?: string;

@@ -174,6 +174,7 @@ export function createRunObjectClass<Env extends WorkerEnv>(
         {
           flows: config.flows,
           nodes,
+          ...(config.earlierFlows === undefined ? {} : { earlierFlows: config.earlierFlows }),
           ...(dedupe === undefined ? {} : { dedupe }),
           host: {
             journal: this.journal(),

@@ -7,6 +7,7 @@ import { type FlowError, KernelError, toFlowError } from "./errors";
 import type { FlowReader } from "./flow-reader";
 import { readFlowSources } from "./flow-source";
 import { flowVersion } from "./flow-version";
+import { createEarlierVersions, type LoadedFlow } from "./flow-versions";
 import type { Host } from "./host";
 import type { JournalEntry } from "./journal";
 import type { NodeRegistry, RunMetadata } from "./nodes";
@@ -29,6 +30,11 @@ export interface KernelOptions {
   readonly dedupe?: DedupeStore;
   /** Nodes of one run that may execute at the same time. */
   readonly concurrency?: number;
+  /**
+   * Earlier versions of the flows (documents, read like `flows`): a run that started on one of
+   * them goes on with it, instead of failing FLOW409 because the flow has changed since.
+   */
+  readonly earlierFlows?: readonly unknown[];
 }
 
 export interface Invocation {
@@ -96,13 +102,6 @@ export interface Kernel {
   cancel(runId: string): Promise<RunSummary>;
   status(runId: string): Promise<RunSummary>;
   runs(): Promise<RunSummary[]>;
-}
-
-interface LoadedFlow {
-  readonly flow: FlowIR;
-  readonly plan: FlowPlan;
-  /** Content hash of the document, recorded in `started` and checked when the run goes on. */
-  readonly version: string;
 }
 
 const DEFAULT_CONCURRENCY = 16;
@@ -173,12 +172,20 @@ export function createKernelWith(options: KernelOptions, readFlow: FlowReader): 
     } else if ("error" in found) {
       result = found.error;
     } else {
-      const planned = planFlow(found.flow, nodes, isFlow);
-      result = planned.ok ? { flow: found.flow, plan: planned.plan, version: flowVersion(found.flow) } : planned.error;
+      result = planned(found.flow);
     }
     loaded.set(name, result);
     return result;
   };
+  const planned = (flow: FlowIR): LoadedFlow | FlowError => {
+    const plan = planFlow(flow, nodes, isFlow);
+    return plan.ok ? { flow, plan: plan.plan, version: flowVersion(flow) } : plan.error;
+  };
+  const earlierVersion = createEarlierVersions(options.earlierFlows ?? [], (document) => {
+    const id = (document as { id?: unknown } | null)?.id;
+    const read = readFlow(document, typeof id === "string" ? id : "", host.logger);
+    return "flow" in read ? planned(read.flow) : read.error;
+  });
 
   const readRun = async (runId: string) => foldJournal(runId, await host.journal.read(runId));
 
@@ -319,10 +326,12 @@ export function createKernelWith(options: KernelOptions, readFlow: FlowReader): 
       runId,
       outcome: Promise.resolve<RunOutcome>({ status: "failed", runId, flow: invocation.flow, error }),
     });
-    const target = load(invocation.flow);
+    const current = load(invocation.flow);
+    if (!("plan" in current)) return fail(current);
+    let state = await readRun(runId);
+    const target = pinned(runId, state, current);
     if (!("plan" in target)) return fail(target);
     const { plan, flow } = target;
-    let state = await readRun(runId);
     if (state.started !== undefined && state.started.flow !== flow.id) {
       return fail(
         new KernelError(
@@ -332,8 +341,6 @@ export function createKernelWith(options: KernelOptions, readFlow: FlowReader): 
         ).toJSON(),
       );
     }
-    const moved = versionMismatch(runId, state, target);
-    if (moved) return fail(moved);
     const finished = outcomeOf(state, flow.id);
     if (finished) return { runId, outcome: Promise.resolve(finished) };
     let start = state.started;
@@ -379,17 +386,19 @@ export function createKernelWith(options: KernelOptions, readFlow: FlowReader): 
   };
 
   /**
-   * FLOW409 when the run started on another version of its flow document: replaying its
-   * journal against a changed graph could skip or repeat work. Runs journaled before versions
-   * were recorded go on.
+   * The version of the flow the run started on: the current one, or a kept earlier one
+   * (`earlierFlows`). FLOW409 when neither: replaying its journal against a changed graph
+   * could skip or repeat work. Runs journaled before versions were recorded go on.
    */
-  const versionMismatch = (runId: string, state: RunState, target: LoadedFlow): FlowError | undefined => {
+  const pinned = (runId: string, state: RunState, current: LoadedFlow): LoadedFlow | FlowError => {
     const recorded = state.started?.version;
-    if (recorded === undefined || recorded === target.version) return undefined;
+    if (recorded === undefined || recorded === current.version) return current;
+    const earlier = earlierVersion(current.flow.id, recorded);
+    if (earlier !== undefined) return earlier;
     return new KernelError(
       "FLOW409",
-      `run ${runId} started on version ${recorded} of flow "${target.flow.id}", but the document given now is version ${target.version}: continue it with the document it started on`,
-      { run_id: runId, flow: target.flow.id, started_version: recorded, given_version: target.version },
+      `run ${runId} started on version ${recorded} of flow "${current.flow.id}", but the document given now is version ${current.version} and that version is not kept: continue it with the document it started on`,
+      { run_id: runId, flow: current.flow.id, started_version: recorded, given_version: current.version },
     ).toJSON();
   };
 
@@ -405,9 +414,11 @@ export function createKernelWith(options: KernelOptions, readFlow: FlowReader): 
         error: new KernelError("RUN404", `no run with id ${request.runId}`, { run_id: request.runId }).toJSON(),
       };
     }
-    const target = load(flowId);
-    const moved = "plan" in target ? versionMismatch(request.runId, state, target) : undefined;
-    if (moved) return { status: "failed", runId: request.runId, flow: flowId, error: moved };
+    const current = load(flowId);
+    const target = "plan" in current ? pinned(request.runId, state, current) : current;
+    if ("plan" in current && !("plan" in target)) {
+      return { status: "failed", runId: request.runId, flow: flowId, error: target };
+    }
     const refuse = (code: "RUN409" | "HALT403" | "HALT404", message: string): RunOutcome => ({
       status: "failed",
       runId: request.runId,

@@ -7,6 +7,7 @@ import type { CliIo } from "../io";
 import { BuildError } from "../publish/bundle";
 import { type Emitted, emitProject } from "../publish/emit";
 import { shortFingerprint } from "../publish/fingerprint";
+import { FlowVersionsError, writeFlowVersions } from "../publish/flow-versions";
 import { MigrationError, writeHistory } from "../publish/migrations";
 import { prepareOutDir } from "../publish/out-dir";
 import { type Progress, progress, stderrColor } from "../publish/progress";
@@ -38,6 +39,11 @@ Durable Object migrations grow: flows.publish.json beside flows.config.json (com
 records the tags deployed so far; a publish that adds a class (a container, the do
 capability) appends v2, v3, ... with only the new classes. A class that disappeared is
 refused (MIGRATE409) unless --delete-class names it. --dry-run records nothing.
+
+Flow versions are kept: flows.versions.json beside flows.config.json (commit it) records
+every version of each flow deployed so far, and the Worker embeds the earlier ones, so a run
+that started on one (a halted run, say) finishes on the graph it started with; without it
+such a run fails FLOW409. Remove a version from the file once none of its runs is unfinished.
 
 Options:
   --out <dir>          output directory (default: dist beside flows.config.json); a directory
@@ -122,6 +128,7 @@ export async function publishCommand(argv: readonly string[], io: CliIo): Promis
     const tag = shortFingerprint(emitted.fingerprint);
     if (values["no-deploy"]) {
       writeHistory(project.root, emitted.migrations);
+      writeFlowVersions(project.root, emitted.flowVersions);
       steps.ok(`wrote ${emitted.files.length} files to ${outDir} (${tag})`);
       io.stdout(`${JSON.stringify({ out: outDir, fingerprint: emitted.fingerprint, files: emitted.files })}\n`);
       return EXIT_OK;
@@ -132,13 +139,16 @@ export async function publishCommand(argv: readonly string[], io: CliIo): Promis
       io.stderr(`flows publish: WRANGLER001: wrangler failed (exit ${run.status}):\n${run.output.trim()}${kept}\n`);
       return EXIT_FAILED;
     }
-    if (!values["dry-run"]) writeHistory(project.root, emitted.migrations);
+    if (!values["dry-run"]) {
+      writeHistory(project.root, emitted.migrations);
+      writeFlowVersions(project.root, emitted.flowVersions);
+    }
     if (values.verbose) io.stderr(run.output);
     steps.ok(`${values["dry-run"] ? "dry run passed" : "deployed"}: ${project.manifest.name} ${tag} in ${outDir}`);
     io.stdout(`${JSON.stringify({ out: outDir, fingerprint: emitted.fingerprint, files: emitted.files })}\n`);
     return EXIT_OK;
   } catch (error) {
-    if (error instanceof BuildError || error instanceof MigrationError) {
+    if (error instanceof BuildError || error instanceof MigrationError || error instanceof FlowVersionsError) {
       io.stderr(`flows publish: ${error.code}: ${error.message}\n`);
       return EXIT_FAILED;
     }

@@ -1,9 +1,11 @@
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
+import type { FlowIR } from "@flows/flow-ir";
 import { type CommandLog, writeAndBundle } from "./bundle";
 import { dockerfile } from "./dockerfile";
 import { containerEntrySource, workerEntrySource } from "./entries";
 import { fingerprint, sha256, shortFingerprint } from "./fingerprint";
+import { earlierFlows, type FlowVersions, readFlowVersions, withPublished } from "./flow-versions";
 import { type Migration, planMigrations, readHistory } from "./migrations";
 import { OUT } from "./names";
 import type { Project } from "./project";
@@ -18,6 +20,8 @@ export interface Emitted {
   readonly config: Record<string, unknown>;
   /** Files written, relative to the output directory, in order. */
   readonly files: readonly string[];
+  /** Every flow version published so far, this one's included, to record once deployed. */
+  readonly flowVersions: FlowVersions;
 }
 
 export interface EmitSteps {
@@ -37,11 +41,17 @@ function publishedFiles(outDir: string): ReadonlySet<string> {
 }
 
 /** Writes and bundles the Worker entry only: what `flows dev` serves. */
-export async function emitWorker(project: Project, outDir: string, steps: EmitSteps): Promise<string> {
-  steps.step(`bundling the Worker (${project.flows.length} flow${project.flows.length === 1 ? "" : "s"})`);
+export async function emitWorker(
+  project: Project,
+  outDir: string,
+  steps: EmitSteps,
+  earlier: readonly FlowIR[] = [],
+): Promise<string> {
+  const kept = earlier.length === 0 ? "" : `, ${earlier.length} earlier version${earlier.length === 1 ? "" : "s"} kept`;
+  steps.step(`bundling the Worker (${project.flows.length} flow${project.flows.length === 1 ? "" : "s"}${kept})`);
   await writeAndBundle(
     outDir,
-    { path: OUT.entry, source: workerEntrySource(project, join(outDir, dirname(OUT.entry))) },
+    { path: OUT.entry, source: workerEntrySource(project, join(outDir, dirname(OUT.entry)), earlier) },
     OUT.bundle,
     "worker",
     steps.command,
@@ -63,9 +73,10 @@ export async function emitProject(
 ): Promise<Emitted> {
   // Checked before anything is written: a class that disappeared stops the publish.
   const migrations = planMigrations(readHistory(project.root), durableObjectClasses(project), options.deleteClasses);
+  const recorded = readFlowVersions(project.root);
   mkdirSync(outDir, { recursive: true });
   const files: string[] = [OUT.entry, OUT.bundle, OUT.sourceMap];
-  await emitWorker(project, outDir, steps);
+  await emitWorker(project, outDir, steps, earlierFlows(project, recorded));
   const container = project.manifest.container !== undefined;
   if (container) {
     steps.step("bundling the container entry (Node, linux/amd64)");
@@ -116,5 +127,5 @@ export async function emitProject(
   };
   writeFileSync(join(outDir, OUT.record), `${JSON.stringify(record, null, 2)}\n`);
   files.push(OUT.record);
-  return { fingerprint: full, migrations, config, files };
+  return { fingerprint: full, migrations, config, files, flowVersions: withPublished(project, recorded) };
 }
