@@ -5,6 +5,7 @@ import type { Suite, SuiteContext } from "./suite";
 import { busSuite } from "./suites/bus.bench";
 import { capsSuite } from "./suites/caps.bench";
 import { containerSuite } from "./suites/container.bench";
+import { devSuite } from "./suites/dev.bench";
 import { hostSuite } from "./suites/host.bench";
 import { kernelSuite } from "./suites/kernel.bench";
 import { packageSuite } from "./suites/package.bench";
@@ -18,6 +19,7 @@ const SUITES: readonly Suite[] = [
   hostSuite,
   busSuite,
   containerSuite,
+  devSuite,
   packageSuite,
 ];
 
