@@ -19,7 +19,6 @@ const STATUS_BY_CODE: Readonly<Record<string, number>> = {
   HALT404: 409,
   RUN409: 409,
   FLOW409: 409,
-  DEDUPE409: 409,
   BODY413: 413,
   RUN499: 503,
   CTRL901: 501,

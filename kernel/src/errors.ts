@@ -18,7 +18,6 @@ export const KERNEL_ERROR_CODES = {
   HALT403: "resume token does not match the halted run",
   VALID400: "flow is not valid",
   IDEM001: "an idempotency key cannot be resolved from the node's input",
-  DEDUPE409: "another run holds this idempotency key",
   FOREACH400: "for_each source did not produce an array",
   SUBFLOW501: "a subflow halted; halts inside subflows are not supported",
   CAPT002: "the flow has several sinks and no capture was named",

@@ -119,18 +119,8 @@ async function executeOnce(
 
   if (plan.exactlyOnce && idempotencyKey !== undefined) {
     const leaseMs = reservationLease(ttlMs);
-    const reservation = await run.dedupe.reserve(idempotencyKey, run.runId, leaseMs);
+    const reservation = await reserveWhenFree(run, idempotencyKey, leaseMs);
     if (reservation.status === "completed") return reservation.result;
-    if (reservation.status === "pending") {
-      // Retrying can succeed: the holder either finishes (and a retry gets its result) or
-      // stops renewing, and its reservation lapses within one lease.
-      throw new KernelError(
-        "DEDUPE409",
-        `node "${plan.alias}" is already running for idempotency key "${idempotencyKey}" in run ${reservation.owner}: retry within ${Math.ceil(leaseMs / 1000)} s`,
-        { node: plan.alias, key: idempotencyKey, owner: reservation.owner, retry_after_ms: leaseMs },
-        true,
-      );
-    }
     const stopRenewing = keepReserved(run.dedupe, run.host.clock, idempotencyKey, run.runId, leaseMs);
     try {
       const effects = { key: idempotencyKey, ttlMs };
@@ -221,6 +211,38 @@ async function attemptLoop(
       ]);
       await waitUntil(run, retryAt);
     }
+  }
+}
+
+/** Longest pause between two looks at a key another run holds. */
+const MAX_RESERVATION_POLL_MS = 1_000;
+
+/**
+ * Reserves the key, waiting while another run holds it: the holder either completes (and this
+ * run takes its result without executing) or dies and stops renewing, and its reservation
+ * lapses within one lease. Failing instead would end this run for good on a key that is about
+ * to be free; waiting costs nothing and is cancellable like any wait of the run.
+ */
+async function reserveWhenFree(
+  run: RunContext,
+  key: string,
+  leaseMs: number,
+): Promise<Exclude<Awaited<ReturnType<RunContext["dedupe"]["reserve"]>>, { status: "pending" }>> {
+  let pause = 10;
+  for (;;) {
+    const reservation = await run.dedupe.reserve(key, run.runId, leaseMs);
+    if (reservation.status !== "pending") return reservation;
+    if (pause === 10) {
+      run.host.logger({
+        level: "info",
+        message: `node waits: run ${reservation.owner} holds idempotency key "${key}"`,
+        run_id: run.runId,
+        key,
+        owner: reservation.owner,
+      });
+    }
+    await waitUntil(run, run.host.clock.now() + pause);
+    pause = Math.min(pause * 2, MAX_RESERVATION_POLL_MS);
   }
 }
 
