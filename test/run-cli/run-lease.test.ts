@@ -76,6 +76,31 @@ describe("one executor per local run", () => {
     expect(refused).toBeGreaterThan(0);
   }, 60_000);
 
+  it("of two processes reserving one idempotency key, exactly one is granted it (100 races)", async () => {
+    const race = async (locking: string): Promise<number> => {
+      const state = join(scratch, `dedupe-${locking}`);
+      mkdirSync(state, { recursive: true });
+      const keys = 100;
+      const racers = await Promise.all(
+        ["a", "b"].map((owner) => start([child, "dedupe", state, String(keys), locking, owner]).done),
+      );
+      const [first, second] = racers.map((racer) => JSON.parse(racer.stdout) as string[]);
+      let grantedTwice = 0;
+      for (let key = 0; key < keys; key++) {
+        const sorted = [first?.[key], second?.[key]].sort();
+        if (sorted[0] === "granted" && sorted[1] === "granted") grantedTwice++;
+        else expect(sorted).toEqual(["granted", "pending"]);
+      }
+      return grantedTwice;
+    };
+    const locked = await race("locked");
+    const unlocked = await race("unlocked");
+    console.log(`granted twice: ${locked} of 100 with the key lock, ${unlocked} of 100 without`);
+    expect(locked).toBe(0);
+    // The same race without the key lock: both processes read "no record" and both are granted.
+    expect(unlocked).toBeGreaterThan(0);
+  }, 60_000);
+
   it("takes over the lease of a holder that was killed, and waits for a live one with --wait", async () => {
     const state = join(scratch, "takeover");
     const holder = start([child, "hold", state, "r"]);

@@ -10,6 +10,12 @@ export interface FsDedupeOptions {
    * mid-node and its reservation is taken over instead of blocking the key until it expires.
    */
   readonly ownerActive?: (owner: string) => boolean;
+  /**
+   * Runs `work` (a read, a check and a write of the key's record) with no other process inside
+   * it for the same key. Without it, two processes that both read "no record" would both be
+   * granted the key.
+   */
+  readonly exclusive?: <T>(key: string, work: () => Promise<T>) => Promise<T>;
 }
 
 /** The idempotency ledger for local runs: one small JSON file per key under `dedupe/`. */
@@ -28,22 +34,26 @@ export function createFsDedupe(operator: Operator, clock: Clock, options: FsDedu
     return record.expiresAt > clock.now() ? record : undefined;
   };
   const store = (key: string, record: Record) => operator.write(pathOf(key), JSON.stringify(record));
+  const exclusive = options.exclusive ?? (<T>(_key: string, work: () => Promise<T>) => work());
   return {
-    async reserve(key, owner, ttlMs): Promise<Reservation> {
-      const record = await load(key);
-      if (record?.done) return { status: "completed", result: record.result };
-      if (record && record.owner !== owner && options.ownerActive?.(record.owner) !== false) {
-        return { status: "pending", owner: record.owner };
-      }
-      await store(key, { owner, expiresAt: clock.now() + ttlMs, done: false });
-      return { status: "granted" };
-    },
-    async complete(key, owner, result, ttlMs) {
-      await store(key, { owner, expiresAt: clock.now() + ttlMs, done: true, result });
-    },
-    async release(key, owner) {
-      const record = await load(key);
-      if (record && !record.done && record.owner === owner) await operator.delete(pathOf(key));
-    },
+    reserve: (key, owner, ttlMs) =>
+      exclusive(key, async (): Promise<Reservation> => {
+        const record = await load(key);
+        if (record?.done) return { status: "completed", result: record.result };
+        if (record && record.owner !== owner && options.ownerActive?.(record.owner) !== false) {
+          return { status: "pending", owner: record.owner };
+        }
+        await store(key, { owner, expiresAt: clock.now() + ttlMs, done: false });
+        return { status: "granted" };
+      }),
+    complete: (key, owner, result, ttlMs) =>
+      exclusive(key, async () => {
+        await store(key, { owner, expiresAt: clock.now() + ttlMs, done: true, result });
+      }),
+    release: (key, owner) =>
+      exclusive(key, async () => {
+        const record = await load(key);
+        if (record && !record.done && record.owner === owner) await operator.delete(pathOf(key));
+      }),
   };
 }

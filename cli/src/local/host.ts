@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { createKernel, type Kernel, type Logger, type NodeRegistry, systemClock } from "@flows/kernel";
 import { createFsDedupe } from "./dedupe";
 import { createFsJournal } from "./journal";
-import { isRunLeaseHeld } from "./lease";
+import { isRunLeaseHeld, withKeyLock } from "./lease";
 import { openLocalStore } from "./store";
 
 export interface LocalKernelOptions {
@@ -21,7 +21,10 @@ export function createLocalKernel(options: LocalKernelOptions): Kernel {
     flows: options.flows,
     ...(options.nodes === undefined ? {} : { nodes: options.nodes }),
     // Local runs execute under their run's lease: a reservation whose run holds none was abandoned.
-    dedupe: createFsDedupe(operator, systemClock, { ownerActive: (owner) => isRunLeaseHeld(options.root, owner) }),
+    dedupe: createFsDedupe(operator, systemClock, {
+      ownerActive: (owner) => isRunLeaseHeld(options.root, owner),
+      exclusive: (key, work) => withKeyLock(options.root, key, work),
+    }),
     host: {
       journal: createFsJournal(operator),
       clock: systemClock,

@@ -1,4 +1,4 @@
-import { randomBytes } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import { closeSync, fsyncSync, linkSync, openSync, readFileSync, renameSync, unlinkSync, writeSync } from "node:fs";
 import { join } from "node:path";
 import { UsageError } from "../exit";
@@ -185,4 +185,22 @@ export function isRunLeaseHeld(stateDir: string, runId: string): boolean {
   const current = readHolder(join(stateDir, "locks", `${segment(runId)}.lock`));
   if (current === "gone") return false;
   return current === "damaged" || !isStale(current, Date.now());
+}
+
+/** How long a key lock outlives a holder that hangs; held for a read and a write, milliseconds. */
+const KEY_LOCK_TTL_MS = 10_000;
+
+/**
+ * Runs `work` holding the lock on an idempotency key, waiting while another process holds it:
+ * the same lock files as run leases (a holder that died is taken over), in their own namespace.
+ */
+export async function withKeyLock<T>(stateDir: string, key: string, work: () => Promise<T>): Promise<T> {
+  // Hashed: a key of any length makes a short file name, and "~" is never in a run id.
+  const name = `key~${createHash("sha256").update(key).digest("hex").slice(0, 32)}`;
+  const lock = await acquireRunLease(stateDir, name, { wait: true, ttlMs: KEY_LOCK_TTL_MS });
+  try {
+    return await work();
+  } finally {
+    lock.release();
+  }
 }
