@@ -18,11 +18,16 @@ class ResumeError extends Error {
   readonly retryable = false;
 }
 
-/** Adapts the kernel's context: checkpoint values become ids, resume payloads are checked. */
+/**
+ * Adapts the kernel's context: checkpoint values become ids, resume payloads are checked. The
+ * kernel makes a context's parts on first use (its signal, its capabilities), so they are read
+ * through, not copied.
+ */
+/** The parts of the kernel's context a defined node sees as they are. */
+const PASSED_THROUGH = ["node", "run", "attempt", "signal", "caps", "idempotencyKey", "now", "random", "log"] as const;
+
 export function toFlowContext(ctx: NodeContext): FlowContext<readonly AnyUse[], Record<string, Checkpoint>> {
-  return {
-    ...ctx,
-    caps: ctx.caps as never,
+  const adapted = {
     halt: async (checkpoint: Checkpoint, details?: unknown) => {
       const payload = await ctx.halt(checkpoint.id, details);
       const schema = checkpoint.resumeSchema;
@@ -34,4 +39,8 @@ export function toFlowContext(ctx: NodeContext): FlowContext<readonly AnyUse[], 
       );
     },
   };
+  for (const part of PASSED_THROUGH) {
+    Object.defineProperty(adapted, part, { get: () => ctx[part], enumerable: true });
+  }
+  return adapted as unknown as FlowContext<readonly AnyUse[], Record<string, Checkpoint>>;
 }

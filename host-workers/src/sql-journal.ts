@@ -20,6 +20,11 @@ export function createSqlJournal(storage: DurableObjectStorage): JournalStore {
   sql.exec(
     "CREATE TABLE IF NOT EXISTS flows_journal (run_id TEXT NOT NULL, seq INTEGER NOT NULL, entry TEXT NOT NULL, PRIMARY KEY (run_id, seq))",
   );
+  // Only this object writes its journal, so the next sequence number of a run is known after
+  // its first append: one INSERT per entry instead of a SELECT and an INSERT.
+  const nextSeq = new Map<string, number>();
+  const insert = (runId: string, seq: number, entry: JournalEntry) =>
+    sql.exec("INSERT INTO flows_journal (run_id, seq, entry) VALUES (?, ?, ?)", runId, seq, JSON.stringify(entry));
   return {
     async read(runId) {
       return sql
@@ -28,21 +33,26 @@ export function createSqlJournal(storage: DurableObjectStorage): JournalStore {
         .map((row) => JSON.parse(row.entry) as JournalEntry);
     },
     async append(runId, entries) {
-      storage.transactionSync(() => {
+      let seq = nextSeq.get(runId);
+      if (seq === undefined) {
         const last = sql
           .exec<{ seq: number | null }>("SELECT MAX(seq) AS seq FROM flows_journal WHERE run_id = ?", runId)
           .one().seq;
-        let seq = (last ?? -1) + 1;
-        for (const entry of entries) {
-          sql.exec(
-            "INSERT INTO flows_journal (run_id, seq, entry) VALUES (?, ?, ?)",
-            runId,
-            seq,
-            JSON.stringify(entry),
-          );
-          seq += 1;
-        }
-      });
+        seq = (last ?? -1) + 1;
+      }
+      const first = seq;
+      const [only] = entries;
+      // One statement is atomic on its own; several go in one transaction.
+      if (entries.length === 1 && only !== undefined) insert(runId, first, only);
+      else
+        storage.transactionSync(() => {
+          let at = first;
+          for (const entry of entries) {
+            insert(runId, at, entry);
+            at += 1;
+          }
+        });
+      nextSeq.set(runId, first + entries.length);
     },
     async list() {
       return sql

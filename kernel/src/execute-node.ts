@@ -1,10 +1,10 @@
+import { type AttemptBudget, AttemptScope } from "./attempt-scope";
 import { backoffDelay } from "./backoff";
-import { withBudget } from "./budget";
 import { type FlowError, KernelError, toFlowError } from "./errors";
 import { HaltSignal, SuspendSignal } from "./halt";
 import type { EffectScope } from "./host";
 import { resolveIdempotencyKey } from "./idempotency";
-import { createDeterministicSource, createNodeContext } from "./node-context";
+import { AttemptContext, type Execution } from "./node-context";
 import { isAsyncIterable } from "./nodes";
 import type { NodePlan } from "./plan";
 import { select } from "./pointer";
@@ -12,7 +12,7 @@ import { createRateLimiter } from "./rate-limiter";
 import { keepReserved, reservationLease } from "./reservation-lease";
 import type { RunContext } from "./run-context";
 import { retryKey } from "./run-state";
-
+import type { RunOutcome } from "./scheduler";
 export type NodeOutcome =
   | {
       readonly kind: "completed";
@@ -24,14 +24,6 @@ export type NodeOutcome =
   | { readonly kind: "failed"; readonly error: FlowError; readonly attempts: number }
   | { readonly kind: "halted"; readonly checkpoint: string; readonly details: unknown }
   | { readonly kind: "suspended"; readonly wakeAt: number };
-
-/** Shared by every attempt (and every for_each item) of one node execution. */
-interface Execution {
-  readonly source: ReturnType<typeof createDeterministicSource>;
-  attempts: number;
-  /** The capture node yielded its output as a stream. */
-  streamed: boolean;
-}
 
 /** One delivery of a node: its input and how it arrived. */
 export interface NodeInput {
@@ -53,25 +45,95 @@ class AttemptsExhausted extends Error {
 
 const DEFAULT_DEDUPE_TTL_MS = 24 * 60 * 60 * 1000;
 
-/** Runs a node to an outcome: retries, budgets, rate limits, for_each fan-out, exactly-once. */
-export async function executeNode(run: RunContext, plan: NodePlan, input: NodeInput): Promise<NodeOutcome> {
-  const execution: Execution = { source: createDeterministicSource(run, plan.alias), attempts: 0, streamed: false };
+/** Told the outcome of a node that did not settle synchronously. */
+export interface OutcomeWaiter {
+  settled(outcome: NodeOutcome): void;
+}
+
+/**
+ * Runs a node to an outcome: retries, budgets, rate limits, for_each fan-out, exactly-once.
+ * A node that answers synchronously gets its outcome returned: no promise, no turn of the
+ * microtask queue, which is most of what a trivial node costs. Otherwise it returns undefined
+ * and tells `waiter` later.
+ */
+export function executeNode(
+  run: RunContext,
+  plan: NodePlan,
+  input: NodeInput,
+  waiter: OutcomeWaiter,
+): NodeOutcome | undefined {
+  const execution: Execution = { source: undefined, attempts: 0, streamed: false };
+  let output: unknown;
   try {
-    const output =
+    output =
       plan.forEach === undefined
-        ? await executeOnce(run, plan, input, input.value, execution)
-        : await executeForEach(run, plan, input, execution);
-    return { kind: "completed", output, attempts: execution.attempts, streamed: execution.streamed };
+        ? executeOnce(run, plan, input, input.value, execution)
+        : executeForEach(run, plan, input, execution);
   } catch (thrown) {
-    if (thrown instanceof HaltSignal) return { kind: "halted", checkpoint: thrown.checkpoint, details: thrown.details };
-    if (thrown instanceof SuspendSignal) return { kind: "suspended", wakeAt: thrown.wakeAt };
-    const exhausted = thrown instanceof AttemptsExhausted ? thrown : undefined;
-    const error = exhausted?.error ?? toFlowError(thrown, plan.alias);
-    if (plan.onError === "continue" && !run.controller.signal.aborted) {
-      return { kind: "completed", output: null, attempts: execution.attempts, error };
-    }
-    return { kind: "failed", error, attempts: execution.attempts };
+    return outcomeOfThrow(run, plan, thrown, execution);
   }
+  if (!isPromise(output)) return completedOutcome(output, execution);
+  output.then(
+    (value) => {
+      const scope = execution.direct;
+      if (scope !== undefined && isAsyncIterable(value)) {
+        drainLater(run, plan, value, scope, execution, waiter);
+        return;
+      }
+      scope?.finish();
+      waiter.settled(completedOutcome(value, execution));
+    },
+    (thrown: unknown) => {
+      execution.direct?.finish();
+      waiter.settled(outcomeOfThrow(run, plan, thrown, execution));
+    },
+  );
+  return undefined;
+}
+
+/** A node that resolved to a stream: drained under its attempt's scope, then settled. */
+function drainLater(
+  run: RunContext,
+  plan: NodePlan,
+  stream: AsyncIterable<unknown>,
+  scope: AttemptScope,
+  execution: Execution,
+  waiter: OutcomeWaiter,
+): void {
+  settle(run, plan, stream, scope.signal, execution).then(
+    (items) => {
+      scope.finish();
+      waiter.settled(completedOutcome(items, execution));
+    },
+    (thrown: unknown) => {
+      scope.finish();
+      waiter.settled(outcomeOfThrow(run, plan, thrown, execution));
+    },
+  );
+}
+
+function completedOutcome(output: unknown, execution: Execution): NodeOutcome {
+  return { kind: "completed", output, attempts: execution.attempts, streamed: execution.streamed };
+}
+
+function outcomeOfThrow(run: RunContext, plan: NodePlan, thrown: unknown, execution: Execution): NodeOutcome {
+  if (thrown instanceof HaltSignal) return { kind: "halted", checkpoint: thrown.checkpoint, details: thrown.details };
+  if (thrown instanceof SuspendSignal) return { kind: "suspended", wakeAt: thrown.wakeAt };
+  const exhausted = thrown instanceof AttemptsExhausted ? thrown : undefined;
+  let error = exhausted?.error ?? toFlowError(thrown, plan.alias);
+  // A direct attempt's failure arrives as the node threw it: shaped here as the retry loop would have.
+  if (exhausted === undefined && execution.direct !== undefined && !run.abort.aborted) {
+    error = withAttempts(error, execution.attempts);
+  }
+  if (plan.onError === "continue" && !run.abort.aborted) {
+    return { kind: "completed", output: null, attempts: execution.attempts, error };
+  }
+  return { kind: "failed", error, attempts: execution.attempts };
+}
+
+/** Native promises only: a node's result is awaited the way the kernel always awaited it. */
+function isPromise(value: unknown): value is Promise<unknown> {
+  return value instanceof Promise;
 }
 
 async function executeForEach(
@@ -93,50 +155,62 @@ async function executeForEach(
   const results: unknown[] = new Array(items.length);
   let next = 0;
   const worker = async () => {
-    while (next < items.length && !run.controller.signal.aborted) {
+    while (next < items.length && !run.abort.aborted) {
       const index = next;
       next += 1;
       results[index] = await executeOnce(run, plan, input, items[index], execution, index);
     }
   };
   await Promise.all(Array.from({ length: Math.min(forEach.concurrency, items.length) }, worker));
-  run.controller.signal.throwIfAborted();
+  run.abort.throwIfAborted();
   return results;
 }
 
 /** One logical execution (one for_each item or the whole node): attempts until success or give-up. */
-async function executeOnce(
+function executeOnce(
   run: RunContext,
   plan: NodePlan,
   input: NodeInput,
   value: unknown,
   execution: Execution,
   item?: number,
-): Promise<unknown> {
+): unknown {
   const keyed = input.keyed && plan.forEach === undefined;
   const idempotencyKey = resolveIdempotencyKey(run.flow.id, plan.node, value, keyed);
-  const ttlMs = plan.node.idempotency?.ttlMs ?? DEFAULT_DEDUPE_TTL_MS;
-
   if (plan.exactlyOnce && idempotencyKey !== undefined) {
-    const leaseMs = reservationLease(ttlMs);
-    const reservation = await reserveWhenFree(run, idempotencyKey, leaseMs);
-    if (reservation.status === "completed") return reservation.result;
-    const stopRenewing = keepReserved(run.dedupe, run.host.clock, idempotencyKey, run.runId, leaseMs);
-    try {
-      const effects = { key: idempotencyKey, ttlMs };
-      const result = await attemptLoop(run, plan, input, value, idempotencyKey, execution, item, effects);
-      stopRenewing();
-      await run.dedupe.complete(idempotencyKey, run.runId, result, ttlMs);
-      return result;
-    } catch (error) {
-      stopRenewing();
-      if (!(error instanceof HaltSignal || error instanceof SuspendSignal)) {
-        await run.dedupe.release(idempotencyKey, run.runId);
-      }
-      throw error;
-    }
+    return executeExactlyOnce(run, plan, input, value, execution, item, idempotencyKey);
   }
   return attemptLoop(run, plan, input, value, idempotencyKey, execution, item);
+}
+
+/** The exactly-once execution: under a reservation of its key, its result recorded by key. */
+async function executeExactlyOnce(
+  run: RunContext,
+  plan: NodePlan,
+  input: NodeInput,
+  value: unknown,
+  execution: Execution,
+  item: number | undefined,
+  idempotencyKey: string,
+): Promise<unknown> {
+  const ttlMs = plan.node.idempotency?.ttlMs ?? DEFAULT_DEDUPE_TTL_MS;
+  const leaseMs = reservationLease(ttlMs);
+  const reservation = await reserveWhenFree(run, idempotencyKey, leaseMs);
+  if (reservation.status === "completed") return reservation.result;
+  const stopRenewing = keepReserved(run.dedupe, run.host.clock, idempotencyKey, run.runId, leaseMs);
+  try {
+    const effects = { key: idempotencyKey, ttlMs };
+    const result = await attemptLoop(run, plan, input, value, idempotencyKey, execution, item, effects);
+    stopRenewing();
+    await run.dedupe.complete(idempotencyKey, run.runId, result, ttlMs);
+    return result;
+  } catch (error) {
+    stopRenewing();
+    if (!(error instanceof HaltSignal || error instanceof SuspendSignal)) {
+      await run.dedupe.release(idempotencyKey, run.runId);
+    }
+    throw error;
+  }
 }
 
 function mayRetry(plan: NodePlan, thrown: unknown, attempt: number, idempotencyKey: string | undefined): boolean {
@@ -150,7 +224,22 @@ function mayRetry(plan: NodePlan, thrown: unknown, attempt: number, idempotencyK
   return !(flagged !== null && typeof flagged === "object" && flagged.retryable === false);
 }
 
-async function attemptLoop(
+/** What every attempt of one logical execution shares. */
+interface Attempts {
+  readonly run: RunContext;
+  readonly plan: NodePlan;
+  readonly input: NodeInput;
+  readonly value: unknown;
+  readonly idempotencyKey: string | undefined;
+  readonly execution: Execution;
+  readonly item: number | undefined;
+  readonly effects: EffectScope | undefined;
+  readonly budgetMs: number | undefined;
+  /** Failures need no retry loop or key release: an asynchronous node's promise can go up as it is. */
+  readonly direct: boolean;
+}
+
+function attemptLoop(
   run: RunContext,
   plan: NodePlan,
   input: NodeInput,
@@ -159,59 +248,119 @@ async function attemptLoop(
   execution: Execution,
   item: number | undefined,
   effects?: EffectScope,
-): Promise<unknown> {
-  const clock = run.host.clock;
-  const budgetMs = minDefined(plan.timeoutMs, input.edgeBudgetMs);
-  const key = retryKey(plan.alias, item);
+): unknown {
+  const attempts: Attempts = {
+    run,
+    plan,
+    input,
+    value,
+    idempotencyKey,
+    execution,
+    item,
+    effects,
+    budgetMs: minDefined(plan.timeoutMs, input.edgeBudgetMs),
+    direct:
+      plan.retry === undefined && plan.forEach === undefined && plan.rateLimit === undefined && effects === undefined,
+  };
   // A run that was suspended or interrupted between attempts carries on where it stopped.
-  const prior = run.replay.retries.get(key);
-  let first = 1;
+  const prior = run.replay.retries.get(retryKey(plan.alias, item));
   if (prior !== undefined && !run.replay.outputs.has(plan.alias)) {
-    first = prior.attempt + 1;
     execution.attempts += prior.attempt;
-    await waitUntil(run, prior.retryAt);
+    return waitUntil(run, prior.retryAt).then(() => attemptFrom(attempts, prior.attempt + 1));
   }
-  for (let attempt = first; ; attempt += 1) {
-    execution.attempts += 1;
+  return attemptFrom(attempts, 1);
+}
+
+/** Attempt number `attempt` and, when it fails and may be retried, the ones after it. */
+function attemptFrom(attempts: Attempts, attempt: number): unknown {
+  const { run, plan } = attempts;
+  attempts.execution.attempts += 1;
+  run.emit?.({ type: "node-started", node: plan.alias, attempt });
+  const onError = (thrown: unknown) => retryOrThrow(attempts, attempt, thrown);
+  if (plan.rateLimit !== undefined) {
+    return acquireRateLimit(run, plan).then(() => attemptGuarded(attempts, attempt, onError), onError);
+  }
+  return attemptGuarded(attempts, attempt, onError);
+}
+
+/** The attempt, with what it throws synchronously handled like an asynchronous failure. */
+function attemptGuarded(attempts: Attempts, attempt: number, onError: (thrown: unknown) => unknown): unknown {
+  try {
+    return attemptOnce(attempts, attempt, onError);
+  } catch (thrown) {
+    return onError(thrown);
+  }
+}
+
+/**
+ * One call of the node, under its attempt's scope; synchronous when the node is. A failure of
+ * an asynchronous node goes to `onError` on the same promise.
+ */
+function attemptOnce(attempts: Attempts, attempt: number, onError: (thrown: unknown) => unknown): unknown {
+  const { run, plan, budgetMs } = attempts;
+  run.abort.throwIfAborted();
+  const scope = new AttemptScope(run.abort);
+  const context = new AttemptContext(
+    run,
+    plan,
+    scope,
+    attempts.execution,
+    attempt,
+    attempts.idempotencyKey,
+    attempts.effects,
+  );
+  let result: unknown;
+  try {
+    result = invoke(run, plan, attempts.value, context);
+  } catch (thrown) {
+    scope.finish();
+    throw thrown;
+  }
+  const budget = budgetOf(attempts, attempt, budgetMs);
+  if (budget === undefined && attempts.direct && isPromise(result)) {
+    // Nothing to race and nothing to retry: the node's own promise goes up as it is, and
+    // `executeNode` ends the scope when it settles. A run that aborts meanwhile does not wait
+    // for it: the scheduler stops on its own.
+    attempts.execution.direct = scope;
+    return result;
+  }
+  if (isAsyncIterable(result)) {
+    return scope.race(settle(run, plan, result, scope.signal, attempts.execution), budget, onError);
+  }
+  if (!isPromise(result)) {
+    scope.finish();
+    return result;
+  }
+  // A node may also resolve to a stream (an async function returning an async iterable).
+  const settled = result.then((output) =>
+    isAsyncIterable(output) ? settle(run, plan, output, scope.signal, attempts.execution) : output,
+  );
+  return scope.race(settled, budget, onError);
+}
+
+function budgetOf(attempts: Attempts, attempt: number, budgetMs: number | undefined): AttemptBudget | undefined {
+  if (budgetMs === undefined || !Number.isFinite(budgetMs)) return undefined;
+  const alias = attempts.plan.alias;
+  return { ms: budgetMs, clock: attempts.run.host.clock, what: `node "${alias}"`, details: { node: alias, attempt } };
+}
+
+/** Rethrows what may not be retried; otherwise journals the failure, waits out the backoff and tries again. */
+function retryOrThrow(attempts: Attempts, attempt: number, thrown: unknown): Promise<unknown> {
+  const { run, plan, idempotencyKey, execution, item } = attempts;
+  if (thrown instanceof HaltSignal || thrown instanceof SuspendSignal || run.abort.aborted) throw thrown;
+  if (!mayRetry(plan, thrown, attempt, idempotencyKey)) {
     const total = execution.attempts;
-    run.emit({ type: "node-started", node: plan.alias, attempt });
-    try {
-      await acquireRateLimit(run, plan);
-      return await withBudget(
-        async (signal) => {
-          const context = createNodeContext(run, plan, {
-            attempt,
-            signal,
-            idempotencyKey,
-            effects,
-            source: execution.source,
-          });
-          return settle(run, plan, await invoke(run, plan, value, context.signal, context), signal, execution);
-        },
-        {
-          parent: run.aborts,
-          budgetMs,
-          clock,
-          what: `node "${plan.alias}"`,
-          details: { node: plan.alias, attempt },
-        },
-      );
-    } catch (thrown) {
-      if (thrown instanceof HaltSignal || thrown instanceof SuspendSignal || run.controller.signal.aborted)
-        throw thrown;
-      if (!mayRetry(plan, thrown, attempt, idempotencyKey)) {
-        throw new AttemptsExhausted(withAttempts(toFlowError(thrown, plan.alias), total), total);
-      }
-      const delayMs = backoffDelay(plan.retry as NonNullable<NodePlan["retry"]>, attempt, Math.random);
-      const error = toFlowError(thrown, plan.alias);
-      run.emit({ type: "node-retrying", node: plan.alias, attempt, delayMs, code: error.code });
-      const retryAt = clock.now() + delayMs;
-      await run.record([
-        { type: "retrying", node: plan.alias, ...(item === undefined ? {} : { item }), attempt, error, retryAt },
-      ]);
-      await waitUntil(run, retryAt);
-    }
+    throw new AttemptsExhausted(withAttempts(toFlowError(thrown, plan.alias), total), total);
   }
+  const clock = run.host.clock;
+  const delayMs = backoffDelay(plan.retry as NonNullable<NodePlan["retry"]>, attempt, Math.random);
+  const error = toFlowError(thrown, plan.alias);
+  run.emit?.({ type: "node-retrying", node: plan.alias, attempt, delayMs, code: error.code });
+  const retryAt = clock.now() + delayMs;
+  return run
+    .record([{ type: "retrying", node: plan.alias, ...(item === undefined ? {} : { item }), attempt, error, retryAt }])
+    .then(() => waitUntil(run, retryAt))
+    .then(() => attemptFrom(attempts, attempt + 1));
 }
 
 /** Longest pause between two looks at a key another run holds. */
@@ -251,33 +400,51 @@ async function waitUntil(run: RunContext, at: number): Promise<void> {
   const remaining = at - run.host.clock.now();
   if (remaining <= 0) return;
   if (run.suspendAfterMs !== undefined && remaining > run.suspendAfterMs) throw new SuspendSignal(at);
-  await run.host.clock.sleep(remaining, run.controller.signal);
+  await run.host.clock.sleep(remaining, run.abort.signal);
 }
 
 function withAttempts(error: FlowError, attempts: number): FlowError {
   return { ...error, details: { ...error.details, attempts } };
 }
 
-async function invoke(
-  run: RunContext,
-  plan: NodePlan,
-  value: unknown,
-  signal: AbortSignal,
-  context: ReturnType<typeof createNodeContext>,
-): Promise<unknown> {
+function invoke(run: RunContext, plan: NodePlan, value: unknown, context: AttemptContext): unknown {
   if (plan.implementation !== undefined) return plan.implementation(value, context);
-  return run.runSubflow(plan.node.identifier, value, `${run.runId}/${plan.alias}`, signal);
+  const identifier = plan.node.identifier;
+  return run
+    .invokeSubflow(identifier, value, `${run.runId}/${plan.alias}`, context.signal, run.metadata)
+    .then((outcome) => subflowResult(identifier, outcome));
+}
+
+/** A subflow's outcome as the output of the node that ran it. */
+function subflowResult(identifier: string, outcome: RunOutcome): unknown {
+  if (outcome.status === "completed") return outcome.output;
+  if (outcome.status === "halted") {
+    throw new KernelError(
+      "SUBFLOW501",
+      `subflow "${identifier}" halted at "${outcome.checkpoint}": halts inside subflows are not supported`,
+      { subflow: identifier },
+    );
+  }
+  if (outcome.status === "suspended") {
+    // Subflows run without suspendAfterMs, so they sleep through retries; kept for the type.
+    throw new KernelError("SUBFLOW501", `subflow "${identifier}" suspended`, { subflow: identifier });
+  }
+  throw new KernelError(
+    outcome.error.code,
+    `subflow "${identifier}" failed: ${outcome.error.message}`,
+    { ...outcome.error.details, subflow: identifier },
+    outcome.error.retryable,
+  );
 }
 
 /** Drains a streamed output: into the run's channel for the capture node, into an array otherwise. */
 async function settle(
   run: RunContext,
   plan: NodePlan,
-  output: unknown,
+  output: AsyncIterable<unknown>,
   signal: AbortSignal,
   execution: Execution,
 ): Promise<unknown> {
-  if (!isAsyncIterable(output)) return output;
   const items: unknown[] = [];
   const toChannel = plan.alias === run.capture && plan.forEach === undefined ? run.channel : undefined;
   if (plan.alias === run.capture) execution.streamed = true;
@@ -311,7 +478,7 @@ async function acquireRateLimit(run: RunContext, plan: NodePlan): Promise<void> 
     limiter = createRateLimiter(plan.rateLimit, run.host.clock);
     run.limiters.set(key, limiter);
   }
-  await limiter.acquire(run.controller.signal);
+  await limiter.acquire(run.abort.signal);
 }
 
 function minDefined(a: number | undefined, b: number | undefined): number | undefined {

@@ -16,7 +16,7 @@ export {
   silentLogger,
   systemClock,
 } from "./host";
-export { createMemoryJournal, type JournalEntry, type JournalStore } from "./journal";
+export { createMemoryJournal, type JournalEntry, type JournalStore, type MemoryJournalOptions } from "./journal";
 export {
   createKernelWith,
   type Invocation,

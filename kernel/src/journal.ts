@@ -82,15 +82,31 @@ export interface JournalStore {
   list(): Promise<readonly string[]>;
 }
 
+export interface MemoryJournalOptions {
+  /**
+   * Keep the entries of runs that have finished (completed, failed, cancelled), so `status`,
+   * `runs` and a re-invocation of the run id see them. Off by default: a process that runs
+   * many flows in memory keeps only the runs still going (running, halted, suspended).
+   */
+  readonly keepFinished?: boolean;
+}
+
 /** The in-memory journal: tests, benchmarks and single-process embeddings. */
-export function createMemoryJournal(): JournalStore & { readonly runs: ReadonlyMap<string, JournalEntry[]> } {
+export function createMemoryJournal(
+  options: MemoryJournalOptions = {},
+): JournalStore & { readonly runs: ReadonlyMap<string, JournalEntry[]> } {
   const runs = new Map<string, JournalEntry[]>();
+  const keepFinished = options.keepFinished === true;
   return {
     runs,
     async read(runId) {
       return runs.get(runId) ?? [];
     },
     async append(runId, entries) {
+      if (!keepFinished && entries.some((entry) => entry.type === "finished")) {
+        runs.delete(runId);
+        return;
+      }
       const list = runs.get(runId);
       if (list) list.push(...entries);
       else runs.set(runId, [...entries]);

@@ -1,7 +1,8 @@
+import type { AttemptScope } from "./attempt-scope";
 import { KernelError } from "./errors";
 import { HaltSignal } from "./halt";
-import type { EffectScope } from "./host";
-import type { NodeContext } from "./nodes";
+import type { EffectScope, Logger, LogRecord } from "./host";
+import type { NodeContext, RunMetadata } from "./nodes";
 import type { NodePlan } from "./plan";
 import type { RunContext } from "./run-context";
 import { resumeKey } from "./run-state";
@@ -10,45 +11,114 @@ import { resumeKey } from "./run-state";
  * Journaled clock and random for one node: values recorded by an earlier execution of the
  * same run come back in the same order, new ones are journaled before the node completes.
  */
-export function createDeterministicSource(run: RunContext, alias: string) {
-  const recorded = run.replay.values.get(alias) ?? [];
-  let seq = 0;
-  const next = (fresh: () => number): number => {
-    const position = seq;
-    seq += 1;
-    const known = recorded[position];
+export class DeterministicSource {
+  readonly #run: RunContext;
+  readonly #alias: string;
+  readonly #recorded: readonly number[];
+  #seq = 0;
+
+  constructor(run: RunContext, alias: string) {
+    this.#run = run;
+    this.#alias = alias;
+    this.#recorded = run.replay.values.get(alias) ?? [];
+  }
+
+  now(): number {
+    return this.#next(() => this.#run.host.clock.now());
+  }
+
+  random(): number {
+    return this.#next(Math.random);
+  }
+
+  #next(fresh: () => number): number {
+    const position = this.#seq;
+    this.#seq += 1;
+    const known = this.#recorded[position];
     if (known !== undefined) return known;
     const value = fresh();
     // Not awaited (now() is synchronous); a failed append fails the next awaited one instead.
-    run.record([{ type: "value", node: alias, seq: position, value }]).catch(() => {});
+    this.#run.record([{ type: "value", node: this.#alias, seq: position, value }]).catch(() => {});
     return value;
-  };
-  return { now: () => next(() => run.host.clock.now()), random: () => next(Math.random) };
+  }
 }
 
-export function createNodeContext(
-  run: RunContext,
-  plan: NodePlan,
-  options: {
-    attempt: number;
-    signal: AbortSignal;
-    idempotencyKey: string | undefined;
-    /** Set for an exactly-once execution: capability writes are recorded under this key. */
-    effects: EffectScope | undefined;
-    source: ReturnType<typeof createDeterministicSource>;
-  },
-): NodeContext {
-  const alias = plan.alias;
-  return {
-    node: alias,
-    run: run.metadata,
-    attempt: options.attempt,
-    signal: options.signal,
-    caps: run.host.capabilities?.(plan.node, options.effects) ?? {},
-    idempotencyKey: options.idempotencyKey,
-    now: options.source.now,
-    random: options.source.random,
-    halt: async <T>(checkpoint: string, details?: unknown): Promise<T> => {
+/** Shared by every attempt (and every for_each item) of one node execution. */
+export interface Execution {
+  source: DeterministicSource | undefined;
+  attempts: number;
+  /** The capture node yielded its output as a stream. */
+  streamed: boolean;
+  /** The scope of an attempt whose promise went up as the node returned it (see `attemptOnce`). */
+  direct?: AttemptScope | undefined;
+}
+
+const NO_CAPS: Readonly<Record<string, unknown>> = Object.freeze({});
+
+/**
+ * What a node attempt receives. Everything a node may not touch is made on first use (its
+ * signal, its capabilities, its journaled clock), and the functions are made when read, so a
+ * node can still take them apart (`const { halt } = ctx`).
+ */
+export class AttemptContext implements NodeContext {
+  readonly attempt: number;
+  readonly idempotencyKey: string | undefined;
+  readonly #run: RunContext;
+  readonly #plan: NodePlan;
+  readonly #scope: AttemptScope;
+  readonly #effects: EffectScope | undefined;
+  readonly #execution: Execution;
+  #caps: Readonly<Record<string, unknown>> | undefined;
+
+  constructor(
+    run: RunContext,
+    plan: NodePlan,
+    scope: AttemptScope,
+    execution: Execution,
+    attempt: number,
+    idempotencyKey: string | undefined,
+    effects: EffectScope | undefined,
+  ) {
+    this.#run = run;
+    this.#plan = plan;
+    this.#scope = scope;
+    this.#execution = execution;
+    this.attempt = attempt;
+    this.idempotencyKey = idempotencyKey;
+    this.#effects = effects;
+  }
+
+  get node(): string {
+    return this.#plan.alias;
+  }
+
+  get run(): RunMetadata {
+    return this.#run.metadata;
+  }
+
+  get signal(): AbortSignal {
+    return this.#scope.signal;
+  }
+
+  get caps(): Readonly<Record<string, unknown>> {
+    this.#caps ??= this.#run.host.capabilities?.(this.#plan.node, this.#effects) ?? NO_CAPS;
+    return this.#caps;
+  }
+
+  get now(): () => number {
+    const source = this.#source();
+    return () => source.now();
+  }
+
+  get random(): () => number {
+    const source = this.#source();
+    return () => source.random();
+  }
+
+  get halt(): <T>(checkpoint: string, details?: unknown) => Promise<T> {
+    const run = this.#run;
+    const alias = this.#plan.alias;
+    return async <T>(checkpoint: string, details?: unknown): Promise<T> => {
       if (!run.plan.checkpoints.has(checkpoint)) {
         throw new KernelError(
           "HALT404",
@@ -59,7 +129,17 @@ export function createNodeContext(
       const key = resumeKey(alias, checkpoint);
       if (run.replay.resumes.has(key)) return run.replay.resumes.get(key) as T;
       throw new HaltSignal(checkpoint, details ?? null);
-    },
-    log: (record) => run.host.logger({ ...record, run_id: run.runId, flow_id: run.flow.id, node: alias }),
-  };
+    };
+  }
+
+  get log(): Logger {
+    const run = this.#run;
+    const alias = this.#plan.alias;
+    return (record: LogRecord) => run.host.logger({ ...record, run_id: run.runId, flow_id: run.flow.id, node: alias });
+  }
+
+  #source(): DeterministicSource {
+    this.#execution.source ??= new DeterministicSource(this.#run, this.#plan.alias);
+    return this.#execution.source;
+  }
 }

@@ -12,6 +12,12 @@ export interface ForEachPlan {
 
 export interface NodePlan {
   readonly alias: string;
+  /** Position in `FlowPlan.order`: the scheduler keeps per-node state in arrays by it. */
+  readonly index: number;
+  /** The plans of `successors`, resolved once here instead of per delivery. */
+  readonly next: readonly NodePlan[];
+  /** Routers deciding which successors get this node's output (if/switch surfaces). */
+  readonly routers: readonly Router[];
   readonly node: NodeIR;
   /** Undefined for subflow nodes that run another registered flow instead. */
   readonly implementation: NodeImplementation | undefined;
@@ -32,6 +38,8 @@ export interface NodePlan {
 export interface FlowPlan {
   readonly flow: FlowIR;
   readonly nodes: ReadonlyMap<string, NodePlan>;
+  /** Every node, in the flow's order. */
+  readonly order: readonly NodePlan[];
   readonly triggers: readonly string[];
   readonly sinks: readonly string[];
   readonly routers: ReadonlyMap<string, readonly Router[]>;
@@ -79,10 +87,17 @@ export function planFlow(
   }
 
   const nodes = new Map<string, NodePlan>();
+  const order: NodePlan[] = [];
+  const nextOf = new Map<string, NodePlan[]>();
   for (const node of flow.nodes) {
     const handler = surfaces.errorHandlers.get(node.alias);
-    nodes.set(node.alias, {
+    const next: NodePlan[] = [];
+    nextOf.set(node.alias, next);
+    const nodePlan: NodePlan = {
       alias: node.alias,
+      index: order.length,
+      next,
+      routers: surfaces.routers.get(node.alias) ?? [],
       node,
       implementation: implementations[node.identifier],
       predecessors: [...(predecessors.get(node.alias) ?? [])],
@@ -95,13 +110,23 @@ export function planFlow(
       forEach: surfaces.forEach.get(node.alias),
       bufferItems: buffers.get(node.alias),
       exactlyOnce: exactlyOnce.has(node.alias),
-    });
+    };
+    nodes.set(node.alias, nodePlan);
+    order.push(nodePlan);
+  }
+  for (const nodePlan of order) {
+    const next = nextOf.get(nodePlan.alias) ?? [];
+    for (const successor of nodePlan.successors) {
+      const target = nodes.get(successor);
+      if (target !== undefined) next.push(target);
+    }
   }
   return {
     ok: true,
     plan: {
       flow,
       nodes,
+      order,
       triggers: flow.nodes.filter((n) => n.kind === "trigger").map((n) => n.alias),
       sinks: flow.nodes.filter((n) => (successors.get(n.alias)?.size ?? 0) === 0).map((n) => n.alias),
       routers: surfaces.routers,

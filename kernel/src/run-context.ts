@@ -1,5 +1,4 @@
 import type { FlowIR } from "@flows/flow-ir";
-import type { AbortHub } from "./abort-hub";
 import type { Channel } from "./channel";
 import type { DedupeStore } from "./dedupe";
 import type { Host } from "./host";
@@ -7,7 +6,9 @@ import type { JournalEntry } from "./journal";
 import type { RunMetadata } from "./nodes";
 import type { FlowPlan } from "./plan";
 import type { RateLimiter } from "./rate-limiter";
+import type { RunAbort } from "./run-abort";
 import type { RunState } from "./run-state";
+import type { RunOutcome } from "./scheduler";
 
 /** What one node execution reports to whoever watches the run (CLI progress, host logs). */
 export type RunEvent =
@@ -40,9 +41,7 @@ export interface RunContext {
   /** The journal as it was when this execution started: what to replay. */
   readonly replay: RunState;
   /** Aborted when the run fails, is cancelled or misses its deadline. */
-  readonly controller: AbortController;
-  /** The controller's signal as node attempts listen to it: one listener for all of them. */
-  readonly aborts: AbortHub;
+  readonly abort: RunAbort;
   readonly concurrency: number;
   /**
    * Retries due further away than this suspend the run instead of sleeping in memory; the host
@@ -53,7 +52,17 @@ export interface RunContext {
   readonly channel: Channel<unknown> | undefined;
   /** Appends to the journal in call order; resolves once these entries are stored. */
   record(entries: readonly JournalEntry[]): Promise<void>;
-  emit(event: RunEvent): void;
-  /** Runs another registered flow as a node of this one. */
-  runSubflow(identifier: string, input: unknown, childRunId: string, signal: AbortSignal): Promise<unknown>;
+  /** Set when someone watches the run; call it as `emit?.(…)` so no event is built for nobody. */
+  readonly emit: ((event: RunEvent) => void) | undefined;
+  /** Runs another registered flow as a node of this one (one function per kernel). */
+  readonly invokeSubflow: SubflowInvoker;
 }
+
+/** Runs a registered flow as a node of another run, to its outcome. */
+export type SubflowInvoker = (
+  flow: string,
+  payload: unknown,
+  runId: string,
+  signal: AbortSignal,
+  metadata: RunMetadata,
+) => Promise<RunOutcome>;

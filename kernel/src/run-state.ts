@@ -35,16 +35,20 @@ export const retryKey = (node: string, item: number | undefined) => (item === un
 
 export const resumeKey = (node: string, checkpoint: string) => `${node}\u0000${checkpoint}`;
 
+const NO_ENTRIES: ReadonlyMap<string, never> = new Map<string, never>();
+const NO_NODES: ReadonlySet<string> = new Set<string>();
+
+/** Folds a run's journal; a run that has only started shares empty lookups instead of making its own. */
 export function foldJournal(runId: string, entries: readonly JournalEntry[]): RunState {
   let started: RunState["started"];
   let halt: RunState["halt"];
   let finished: RunState["finished"];
-  const outputs = new Map<string, unknown>();
-  const skipped = new Set<string>();
-  const streamed = new Set<string>();
-  const values = new Map<string, number[]>();
-  const resumes = new Map<string, unknown>();
-  const retries = new Map<string, { attempt: number; retryAt: number }>();
+  let outputs: Map<string, unknown> | undefined;
+  let skipped: Set<string> | undefined;
+  let streamed: Set<string> | undefined;
+  let values: Map<string, number[]> | undefined;
+  let resumes: Map<string, unknown> | undefined;
+  let retries: Map<string, { attempt: number; retryAt: number }> | undefined;
   const history: NodeRecord[] = [];
   for (const entry of entries) {
     switch (entry.type) {
@@ -52,8 +56,12 @@ export function foldJournal(runId: string, entries: readonly JournalEntry[]): Ru
         started = entry;
         break;
       case "completed":
+        outputs ??= new Map();
         outputs.set(entry.node, entry.output);
-        if (entry.streamed === true) streamed.add(entry.node);
+        if (entry.streamed === true) {
+          streamed ??= new Set();
+          streamed.add(entry.node);
+        }
         history.push({
           node: entry.node,
           status: "completed",
@@ -63,6 +71,7 @@ export function foldJournal(runId: string, entries: readonly JournalEntry[]): Ru
         });
         break;
       case "skipped":
+        skipped ??= new Set();
         skipped.add(entry.node);
         history.push({ node: entry.node, status: "skipped", attempts: 0, durationMs: 0 });
         break;
@@ -76,9 +85,11 @@ export function foldJournal(runId: string, entries: readonly JournalEntry[]): Ru
         });
         break;
       case "retrying":
+        retries ??= new Map();
         retries.set(retryKey(entry.node, entry.item), { attempt: entry.attempt, retryAt: entry.retryAt });
         break;
       case "value": {
+        values ??= new Map();
         const list = values.get(entry.node) ?? [];
         list[entry.seq] = entry.value;
         values.set(entry.node, list);
@@ -88,6 +99,7 @@ export function foldJournal(runId: string, entries: readonly JournalEntry[]): Ru
         halt = entry;
         break;
       case "resumed":
+        resumes ??= new Map();
         resumes.set(resumeKey(entry.node, entry.checkpoint), entry.payload);
         halt = undefined;
         break;
@@ -97,5 +109,18 @@ export function foldJournal(runId: string, entries: readonly JournalEntry[]): Ru
     }
   }
   const status: RunStatus = finished?.status ?? (halt ? "halted" : "running");
-  return { runId, started, status, outputs, streamed, skipped, values, retries, resumes, halt, finished, history };
+  return {
+    runId,
+    started,
+    status,
+    outputs: outputs ?? NO_ENTRIES,
+    streamed: streamed ?? NO_NODES,
+    skipped: skipped ?? NO_NODES,
+    values: values ?? NO_ENTRIES,
+    retries: retries ?? NO_ENTRIES,
+    resumes: resumes ?? NO_ENTRIES,
+    halt,
+    finished,
+    history,
+  };
 }

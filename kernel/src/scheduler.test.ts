@@ -278,4 +278,32 @@ describe("node context", () => {
       ["store", 1],
     ]);
   });
+
+  it("can be taken apart: every part read from a destructured context works, signal included", async () => {
+    const flow = buildFlow("parts", { nodes: { start: {}, late: {} }, edges: [["start", "late"]] });
+    const { host, logs } = testHost();
+    const seen: unknown[] = [];
+    let kept: AbortSignal | undefined;
+    const kernel = createKernel({
+      flows: [flow],
+      nodes: {
+        "parts::start": (input, { node, run, attempt, signal, caps, now, random, log }) => {
+          kept = signal;
+          log({ level: "info", message: "parts" });
+          seen.push(node, run.run_id, attempt, signal.aborted, caps, typeof now(), random() < 1);
+          return input;
+        },
+        "parts::late": async (input, { halt }) => {
+          seen.push(typeof halt);
+          return input;
+        },
+      },
+      host,
+    });
+    expect(await kernel.invoke({ flow: "parts", payload: 1, runId: "p-1" })).toMatchObject({ status: "completed" });
+    expect(seen).toEqual(["start", "p-1", 1, false, {}, "number", true, "function"]);
+    expect(logs).toContainEqual({ level: "info", message: "parts", run_id: "p-1", flow_id: "parts", node: "start" });
+    // A signal the node kept past its attempt tells it its time is over.
+    expect(kept?.aborted).toBe(true);
+  });
 });

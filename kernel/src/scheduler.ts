@@ -1,6 +1,7 @@
 import { type FlowError, KernelError, toFlowError } from "./errors";
-import { executeNode, type NodeInput, type NodeOutcome } from "./execute-node";
+import { executeNode, type NodeInput, type NodeOutcome, type OutcomeWaiter } from "./execute-node";
 import type { NodePlan } from "./plan";
+import type { AbortListener } from "./run-abort";
 import type { RunContext } from "./run-context";
 
 export type RunOutcome =
@@ -23,10 +24,9 @@ export type RunOutcome =
   /** Waiting for a retry due at `wakeAt`; invoke the run id again then (hosts use an alarm). */
   | { readonly status: "suspended"; readonly runId: string; readonly flow: string; readonly wakeAt: number };
 
-interface Pending {
-  /** Incoming edges not yet resolved (delivered or dead). */
-  remaining: number;
-  readonly delivered: Map<string, unknown>;
+/** A node whose every incoming edge is resolved, with what they delivered. */
+interface ReadyNode extends NodeInput {
+  readonly plan: NodePlan;
 }
 
 /**
@@ -34,83 +34,223 @@ interface Pending {
  * edge is resolved; it runs if at least one delivered a value and is skipped otherwise, which
  * carries dead branches of if/switch through the rest of the graph.
  */
-export async function schedule(run: RunContext, trigger: string, payload: unknown): Promise<RunOutcome> {
-  const { plan, replay } = run;
-  const flowId = run.flow.id;
-  const pending = new Map<string, Pending>();
-  for (const [alias, node] of plan.nodes)
-    pending.set(alias, { remaining: node.predecessors.length, delivered: new Map() });
+export function schedule(run: RunContext, trigger: string, payload: unknown): Promise<RunOutcome> {
+  return new Promise<RunOutcome>((resolve, reject) => {
+    new RunScheduler(run, resolve, reject).start(trigger, payload);
+  });
+}
 
-  const ready: { plan: NodePlan; input: NodeInput }[] = [];
-  const inFlight = new Set<Promise<void>>();
-  let failure: FlowError | undefined;
-  let halt: { node: string; checkpoint: string; details: unknown } | undefined;
-  let wakeAt: number | undefined;
-  const clock = run.host.clock;
+/**
+ * One execution's scheduling state. Driven by completions rather than a loop that races the
+ * nodes in flight: a node's completion delivers to its successors and starts whatever became
+ * ready, and the last one to settle finishes the run.
+ */
+class RunScheduler implements AbortListener {
+  readonly #run: RunContext;
+  readonly #resolve: (outcome: RunOutcome) => void;
+  readonly #reject: (error: unknown) => void;
+  /** Incoming edges not yet resolved (delivered or dead), by node index. */
+  readonly #remaining: number[];
+  /** What the incoming edges of a node with several predecessors delivered, by node index. */
+  readonly #delivered: (Map<string, unknown> | undefined)[];
+  readonly #ready: (ReadyNode | undefined)[] = [];
+  #readyHead = 0;
+  #inFlight = 0;
+  #settled = false;
+  #failure: FlowError | undefined;
+  #halt: { node: string; checkpoint: string; details: unknown } | undefined;
+  #wakeAt: number | undefined;
+  #skipped: Set<string> | undefined;
+  /** The capture node's output, once it has one. */
+  #captured: unknown = null;
+  #streamed: Set<string> | undefined;
 
-  const resolveEdge = (to: string, from: string, value: unknown, delivered: boolean) => {
-    const state = pending.get(to);
-    const target = plan.nodes.get(to);
-    if (!state || !target) return;
-    if (delivered) state.delivered.set(from, value);
-    state.remaining -= 1;
-    if (state.remaining > 0) return;
-    if (state.delivered.size === 0) skip(target);
-    else ready.push({ plan: target, input: inputOf(target, state.delivered) });
-  };
-
-  const deliver = (node: NodePlan, output: unknown) => {
-    const routers = plan.routers.get(node.alias) ?? [];
-    const dead = new Set<string>();
-    for (const router of routers) {
-      const chosen = router.choose(output);
-      for (const branch of router.branches) if (!chosen.has(branch)) dead.add(branch);
-    }
-    for (const successor of node.successors) resolveEdge(successor, node.alias, output, !dead.has(successor));
-  };
-
-  const skipped = new Set<string>();
-  const outputs = new Map<string, unknown>();
-  const streamedNodes = new Set<string>();
-  function skip(node: NodePlan) {
-    if (skipped.has(node.alias)) return;
-    skipped.add(node.alias);
-    // A failed append surfaces at the next awaited one; nothing to do with it here.
-    if (!replay.skipped.has(node.alias)) run.record([{ type: "skipped", node: node.alias }]).catch(() => {});
-    run.emit({ type: "node-finished", node: node.alias, status: "skipped", attempts: 0, durationMs: 0 });
-    for (const successor of node.successors) resolveEdge(successor, node.alias, undefined, false);
+  constructor(run: RunContext, resolve: (outcome: RunOutcome) => void, reject: (error: unknown) => void) {
+    this.#run = run;
+    this.#resolve = resolve;
+    this.#reject = reject;
+    const order = run.plan.order;
+    this.#remaining = order.map((node) => node.predecessors.length);
+    this.#delivered = new Array(order.length);
+    run.abort.listen(this);
   }
 
-  const finishNode = async (node: NodePlan, outcome: NodeOutcome, startedAt: number) => {
-    const durationMs = clock.now() - startedAt;
-    if (outcome.kind === "suspended") {
-      wakeAt = Math.min(wakeAt ?? outcome.wakeAt, outcome.wakeAt);
-      run.emit({ type: "node-finished", node: node.alias, status: "suspended", attempts: 0, durationMs });
+  /**
+   * The run stopped (cancelled, past its deadline, a node failed): it ends now, without waiting
+   * for nodes still running; whatever they answer later is ignored.
+   */
+  abort(): void {
+    this.#pump();
+  }
+
+  // Seed: the invoked trigger receives the payload; other triggers stay silent; any other root
+  // node runs without input.
+  start(trigger: string, payload: unknown): void {
+    for (const node of this.#run.plan.order) {
+      if (node.predecessors.length > 0) continue;
+      if (node.alias === trigger)
+        this.#ready.push({ plan: node, value: payload, keyed: false, edgeBudgetMs: undefined });
+      else if (node.node.kind === "trigger") this.#skip(node);
+      else this.#ready.push({ plan: node, value: undefined, keyed: false, edgeBudgetMs: undefined });
+    }
+    this.#pump();
+  }
+
+  get #stopped(): boolean {
+    return this.#halt !== undefined || this.#wakeAt !== undefined || this.#run.abort.aborted;
+  }
+
+  /** Starts ready nodes up to the run's concurrency; finishes the run when nothing is left. */
+  #pump(): void {
+    if (this.#settled) return;
+    const ready = this.#ready;
+    while (this.#readyHead < ready.length && this.#inFlight < this.#run.concurrency && !this.#stopped) {
+      const next = ready[this.#readyHead] as ReadyNode;
+      // Let the started node's input go as soon as the node does.
+      ready[this.#readyHead] = undefined;
+      this.#readyHead += 1;
+      this.#startNode(next);
+    }
+    if (this.#readyHead === ready.length) {
+      ready.length = 0;
+      this.#readyHead = 0;
+    }
+    if ((this.#inFlight === 0 || this.#run.abort.aborted) && (this.#readyHead === ready.length || this.#stopped)) {
+      this.#settled = true;
+      this.#finish().then(this.#resolve, this.#reject);
+    }
+  }
+
+  #track(task: Promise<void>): void {
+    this.#inFlight += 1;
+    this.#settle(task);
+  }
+
+  /** Counts a task in flight out when it settles. */
+  #settle(task: Promise<void>): void {
+    task.then(this.#taskDone, this.#taskBroke);
+  }
+
+  // One pair per run, not per node: they hold nothing of the node.
+  readonly #taskDone = () => {
+    this.#inFlight -= 1;
+    this.#pump();
+  };
+
+  readonly #taskBroke = (error: unknown) => {
+    // A journal that cannot be written ends the run where it stands.
+    if (this.#settled) return;
+    this.#settled = true;
+    this.#reject(error);
+  };
+
+  #startNode(ready: ReadyNode): void {
+    const run = this.#run;
+    const node = ready.plan;
+    if (run.replay.outputs.has(node.alias)) {
+      this.#replay(node);
       return;
+    }
+    const startedAt = run.host.clock.now();
+    this.#inFlight += 1;
+    const outcome = executeNode(run, node, ready, new NodeWaiter(this, node, startedAt));
+    if (outcome !== undefined) this.#settle(this.#finishNode(node, outcome, startedAt));
+  }
+
+  /** A node that settled after `executeNode` returned. */
+  nodeSettled(node: NodePlan, outcome: NodeOutcome, startedAt: number): void {
+    if (this.#settled) return;
+    this.#settle(this.#finishNode(node, outcome, startedAt));
+  }
+
+  #replay(node: NodePlan): void {
+    const run = this.#run;
+    const output = run.replay.outputs.get(node.alias);
+    if (node.alias === run.capture) this.#captured = output;
+    run.emit?.({ type: "node-finished", node: node.alias, status: "replayed", attempts: 0, durationMs: 0 });
+    if (node.alias === run.capture && run.channel !== undefined) {
+      // The consumer of a replayed run still gets the captured values.
+      const channel = run.channel;
+      const values = run.replay.streamed.has(node.alias) && Array.isArray(output) ? output : [output];
+      this.#track(
+        (async () => {
+          for (const value of values) if (!(await channel.push(value))) break;
+          this.#deliver(node, output);
+        })(),
+      );
+      return;
+    }
+    this.#deliver(node, output);
+  }
+
+  #resolveEdge(target: NodePlan, from: string, value: unknown, delivered: boolean): void {
+    const index = target.index;
+    const single = target.predecessors.length === 1;
+    if (delivered && !single) {
+      let map = this.#delivered[index];
+      if (map === undefined) {
+        map = new Map();
+        this.#delivered[index] = map;
+      }
+      map.set(from, value);
+    }
+    const remaining = (this.#remaining[index] as number) - 1;
+    this.#remaining[index] = remaining;
+    if (remaining > 0) return;
+    if (single) {
+      if (delivered)
+        this.#ready.push({ plan: target, value, keyed: false, edgeBudgetMs: target.edgeTimeouts.get(from) });
+      else this.#skip(target);
+      return;
+    }
+    const map = this.#delivered[index];
+    this.#delivered[index] = undefined;
+    if (map === undefined) this.#skip(target);
+    else this.#ready.push(inputOf(target, map));
+  }
+
+  #deliver(node: NodePlan, output: unknown): void {
+    let dead: Set<string> | undefined;
+    for (const router of node.routers) {
+      const chosen = router.choose(output);
+      for (const branch of router.branches) {
+        if (!chosen.has(branch)) {
+          dead ??= new Set();
+          dead.add(branch);
+        }
+      }
+    }
+    for (const successor of node.next) {
+      this.#resolveEdge(successor, node.alias, output, dead === undefined || !dead.has(successor.alias));
+    }
+  }
+
+  #skip(node: NodePlan): void {
+    this.#skipped ??= new Set();
+    if (this.#skipped.has(node.alias)) return;
+    this.#skipped.add(node.alias);
+    const run = this.#run;
+    // A failed append surfaces at the next awaited one; nothing to do with it here.
+    if (!run.replay.skipped.has(node.alias)) run.record([{ type: "skipped", node: node.alias }]).catch(() => {});
+    run.emit?.({ type: "node-finished", node: node.alias, status: "skipped", attempts: 0, durationMs: 0 });
+    for (const successor of node.next) this.#resolveEdge(successor, node.alias, undefined, false);
+  }
+
+  #finishNode(node: NodePlan, outcome: NodeOutcome, startedAt: number): Promise<void> {
+    const run = this.#run;
+    const durationMs = run.host.clock.now() - startedAt;
+    if (outcome.kind === "suspended") {
+      this.#wakeAt = Math.min(this.#wakeAt ?? outcome.wakeAt, outcome.wakeAt);
+      run.emit?.({ type: "node-finished", node: node.alias, status: "suspended", attempts: 0, durationMs });
+      return DONE;
     }
     if (outcome.kind === "halted") {
-      halt ??= { node: node.alias, checkpoint: outcome.checkpoint, details: outcome.details };
-      run.emit({ type: "node-finished", node: node.alias, status: "halted", attempts: 0, durationMs });
-      return;
+      this.#halt ??= { node: node.alias, checkpoint: outcome.checkpoint, details: outcome.details };
+      run.emit?.({ type: "node-finished", node: node.alias, status: "halted", attempts: 0, durationMs });
+      return DONE;
     }
-    if (outcome.kind === "failed") {
-      if (run.controller.signal.aborted) return;
-      await run.record([
-        { type: "failed", node: node.alias, error: outcome.error, attempts: outcome.attempts, durationMs },
-      ]);
-      run.emit({
-        type: "node-finished",
-        node: node.alias,
-        status: "failed",
-        attempts: outcome.attempts,
-        durationMs,
-        code: outcome.error.code,
-      });
-      failure ??= outcome.error;
-      run.controller.abort(new KernelError(outcome.error.code, outcome.error.message, outcome.error.details));
-      return;
-    }
-    await run.record([
+    if (outcome.kind === "failed") return this.#failNode(node, outcome, durationMs);
+    const written = run.record([
       {
         type: "completed",
         node: node.alias,
@@ -122,12 +262,40 @@ export async function schedule(run: RunContext, trigger: string, payload: unknow
         ...(outcome.error === undefined ? {} : { error: outcome.error }),
       },
     ]);
-    outputs.set(node.alias, outcome.output);
-    if (outcome.streamed === true) streamedNodes.add(node.alias);
+    // Successors see an output only once it is journaled: a crash never lets them act on a
+    // value that a replay would compute again differently.
+    return written.then(() => this.#completed(node, outcome, durationMs));
+  }
+
+  async #failNode(node: NodePlan, outcome: Extract<NodeOutcome, { kind: "failed" }>, durationMs: number) {
+    const run = this.#run;
+    if (run.abort.aborted) return;
+    await run.record([
+      { type: "failed", node: node.alias, error: outcome.error, attempts: outcome.attempts, durationMs },
+    ]);
+    run.emit?.({
+      type: "node-finished",
+      node: node.alias,
+      status: "failed",
+      attempts: outcome.attempts,
+      durationMs,
+      code: outcome.error.code,
+    });
+    this.#failure ??= outcome.error;
+    run.abort.abort(new KernelError(outcome.error.code, outcome.error.message, outcome.error.details));
+  }
+
+  async #completed(node: NodePlan, outcome: Extract<NodeOutcome, { kind: "completed" }>, durationMs: number) {
+    const run = this.#run;
+    if (node.alias === run.capture) this.#captured = outcome.output;
+    if (outcome.streamed === true) {
+      this.#streamed ??= new Set();
+      this.#streamed.add(node.alias);
+    }
     if (node.alias === run.capture && run.channel !== undefined && outcome.streamed !== true) {
       await run.channel.push(outcome.output);
     }
-    run.emit({
+    run.emit?.({
       type: "node-finished",
       node: node.alias,
       status: "completed",
@@ -139,108 +307,76 @@ export async function schedule(run: RunContext, trigger: string, payload: unknow
       level: outcome.error === undefined ? "info" : "warn",
       message: "node completed",
       run_id: run.runId,
-      flow_id: flowId,
+      flow_id: run.flow.id,
       node: node.alias,
       attempts: outcome.attempts,
       duration_ms: durationMs,
       ...(outcome.error === undefined ? {} : { code: outcome.error.code }),
     });
-    if (!halt && !failure && wakeAt === undefined) deliver(node, outcome.output);
-  };
+    if (!this.#stopped && this.#failure === undefined) this.#deliver(node, outcome.output);
+  }
 
-  const start = (node: NodePlan, input: NodeInput) => {
-    if (replay.outputs.has(node.alias)) {
-      const output = replay.outputs.get(node.alias);
-      outputs.set(node.alias, output);
-      run.emit({ type: "node-finished", node: node.alias, status: "replayed", attempts: 0, durationMs: 0 });
-      if (node.alias === run.capture && run.channel !== undefined) {
-        // The consumer of a replayed run still gets the captured values.
-        const channel = run.channel;
-        const values = replay.streamed.has(node.alias) && Array.isArray(output) ? output : [output];
-        const task = (async () => {
-          for (const value of values) if (!(await channel.push(value))) break;
-          deliver(node, output);
-        })();
-        track(task);
-        return;
-      }
-      deliver(node, output);
-      return;
+  /** Journals how the execution ended and answers with it. */
+  async #finish(): Promise<RunOutcome> {
+    const run = this.#run;
+    const clock = run.host.clock;
+    const base = { runId: run.runId, flow: run.flow.id };
+    const failure = this.#failure;
+    const halt = this.#halt;
+    if (run.abort.aborted && failure === undefined) {
+      const reason = toFlowError(run.abort.reason);
+      const status = reason.code === "RUN499" ? "cancelled" : "failed";
+      await run.record([{ type: "finished", status, error: reason, at: clock.now() }]);
+      return { ...base, status, error: reason };
     }
-    const startedAt = clock.now();
-    const task = executeNode(run, node, input).then(
-      (outcome) => finishNode(node, outcome, startedAt),
-      (error: unknown) =>
-        finishNode(node, { kind: "failed", error: toFlowError(error, node.alias), attempts: 1 }, startedAt),
-    );
-    track(task);
-  };
-
-  const track = (task: Promise<void>) => {
-    const tracked = task.finally(() => inFlight.delete(tracked));
-    inFlight.add(tracked);
-  };
-
-  // Seed: the invoked trigger receives the payload; other triggers stay silent; any other root
-  // node runs without input.
-  for (const [alias, node] of plan.nodes) {
-    if (node.predecessors.length > 0) continue;
-    if (alias === trigger) ready.push({ plan: node, input: { value: payload, keyed: false, edgeBudgetMs: undefined } });
-    else if (node.node.kind === "trigger") skip(node);
-    else ready.push({ plan: node, input: { value: undefined, keyed: false, edgeBudgetMs: undefined } });
-  }
-
-  for (;;) {
-    while (
-      ready.length > 0 &&
-      inFlight.size < run.concurrency &&
-      !halt &&
-      wakeAt === undefined &&
-      !run.controller.signal.aborted
-    ) {
-      const next = ready.shift() as (typeof ready)[number];
-      start(next.plan, next.input);
+    if (failure !== undefined) {
+      await run.record([{ type: "finished", status: "failed", error: failure, at: clock.now() }]);
+      return { ...base, status: "failed", error: failure };
     }
-    if (inFlight.size === 0) break;
-    await Promise.race(inFlight);
-  }
-
-  const base = { runId: run.runId, flow: flowId };
-  if (run.controller.signal.aborted && failure === undefined) {
-    const reason = toFlowError(run.controller.signal.reason);
-    const status = reason.code === "RUN499" ? "cancelled" : "failed";
-    await run.record([{ type: "finished", status, error: reason, at: clock.now() }]);
-    return { ...base, status, error: reason };
-  }
-  if (failure !== undefined) {
-    await run.record([{ type: "finished", status: "failed", error: failure, at: clock.now() }]);
-    return { ...base, status: "failed", error: failure };
-  }
-  if (wakeAt !== undefined && halt === undefined) {
-    return { ...base, status: "suspended", wakeAt };
-  }
-  if (halt !== undefined) {
-    const token = run.host.newId();
+    if (this.#wakeAt !== undefined && halt === undefined) {
+      return { ...base, status: "suspended", wakeAt: this.#wakeAt };
+    }
+    if (halt !== undefined) {
+      const token = run.host.newId();
+      await run.record([
+        { type: "halted", node: halt.node, checkpoint: halt.checkpoint, token, details: halt.details, at: clock.now() },
+      ]);
+      return { ...base, status: "halted", node: halt.node, checkpoint: halt.checkpoint, token, details: halt.details };
+    }
+    const captured = this.#captured ?? null;
+    const streamed = this.#streamed?.has(run.capture) === true || run.replay.streamed.has(run.capture);
     await run.record([
-      { type: "halted", node: halt.node, checkpoint: halt.checkpoint, token, details: halt.details, at: clock.now() },
+      { type: "finished", status: "completed", output: captured, ...(streamed ? { streamed } : {}), at: clock.now() },
     ]);
-    return { ...base, status: "halted", node: halt.node, checkpoint: halt.checkpoint, token, details: halt.details };
+    return { ...base, status: "completed", output: captured };
   }
-  const captured = outputs.get(run.capture) ?? null;
-  const streamed = streamedNodes.has(run.capture) || replay.streamed.has(run.capture);
-  await run.record([
-    { type: "finished", status: "completed", output: captured, ...(streamed ? { streamed } : {}), at: clock.now() },
-  ]);
-  return { ...base, status: "completed", output: captured };
+}
+
+const DONE: Promise<void> = Promise.resolve();
+
+/** What a parked node holds of its run's scheduler: an object, not a chain of closures. */
+class NodeWaiter implements OutcomeWaiter {
+  readonly #scheduler: RunScheduler;
+  readonly #node: NodePlan;
+  readonly #startedAt: number;
+
+  constructor(scheduler: RunScheduler, node: NodePlan, startedAt: number) {
+    this.#scheduler = scheduler;
+    this.#node = node;
+    this.#startedAt = startedAt;
+  }
+
+  settled(outcome: NodeOutcome): void {
+    this.#scheduler.nodeSettled(this.#node, outcome, this.#startedAt);
+  }
 }
 
 /** One predecessor hands over its value; several arrive as an object keyed by alias. */
-function inputOf(node: NodePlan, delivered: ReadonlyMap<string, unknown>): NodeInput {
+function inputOf(node: NodePlan, delivered: ReadonlyMap<string, unknown>): ReadyNode {
   let edgeBudgetMs: number | undefined;
   for (const from of delivered.keys()) {
     const budget = node.edgeTimeouts.get(from);
     if (budget !== undefined) edgeBudgetMs = Math.min(edgeBudgetMs ?? budget, budget);
   }
-  if (node.predecessors.length === 1) return { value: delivered.values().next().value, keyed: false, edgeBudgetMs };
-  return { value: Object.fromEntries(delivered), keyed: true, edgeBudgetMs };
+  return { plan: node, value: Object.fromEntries(delivered), keyed: true, edgeBudgetMs };
 }

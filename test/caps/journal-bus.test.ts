@@ -28,7 +28,7 @@ afterAll(async () => {
 });
 
 journalConformance("bus → memory", () =>
-  createBusJournal(busPair("journal", journalBusHandlers(createMemoryJournal()))),
+  createBusJournal(busPair("journal", journalBusHandlers(createMemoryJournal({ keepFinished: true })))),
 );
 
 journalConformance("bus over HTTP → OpenDAL fs", async () => {
@@ -49,7 +49,7 @@ journalConformance("bus over HTTP → OpenDAL fs", async () => {
 
 describe("journal bus handlers", () => {
   it("refuse malformed calls with JOURNAL400 and write nothing", async () => {
-    const host = createMemoryJournal();
+    const host = createMemoryJournal({ keepFinished: true });
     const bus = busPair("journal", journalBusHandlers(host));
     await expect(bus.call("journal.read", {})).rejects.toMatchObject({ code: "JOURNAL400" });
     await expect(bus.call("journal.append", { run_id: "r", entries: "nope" })).rejects.toMatchObject({

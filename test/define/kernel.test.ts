@@ -150,3 +150,24 @@ describe("the emitted document", () => {
     for (const flow of [shop, tax]) expect(validate(flow.toFlowIR(), { registry }).diagnostics).toEqual([]);
   });
 });
+
+describe("a defined node's context", () => {
+  it("reads every part of the kernel's context, taken apart or not", async () => {
+    const seen: unknown[] = [];
+    const parts = defineFlow({ id: "define.parts" }, (f) => {
+      f.trigger("go", {
+        run: (payload, ctx) => {
+          const { now, log, signal } = ctx;
+          log({ level: "info", message: "defined" });
+          seen.push(ctx.node, ctx.run.run_id, ctx.attempt, signal.aborted, typeof now(), typeof ctx.random());
+          return payload;
+        },
+      });
+    });
+    const { host, logs } = testHost();
+    const kernel = createKernel({ flows: [parts], host });
+    expect(await kernel.invoke({ flow: "define.parts", payload: 5, runId: "d-1" })).toMatchObject({ output: 5 });
+    expect(seen).toEqual(["go", "d-1", 1, false, "number", "number"]);
+    expect(logs).toContainEqual(expect.objectContaining({ message: "defined", node: "go", run_id: "d-1" }));
+  });
+});

@@ -20,7 +20,7 @@ afterAll(() => {
   for (const root of roots) rmSync(root, { recursive: true, force: true });
 });
 
-journalConformance("memory", () => createMemoryJournal());
+journalConformance("memory", () => createMemoryJournal({ keepFinished: true }));
 journalConformance("OpenDAL fs", () => createFsJournal(openLocalStore(freshRoot())));
 
 dedupeConformance("memory", () => {

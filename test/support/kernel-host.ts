@@ -2,7 +2,7 @@ import { createMemoryJournal, type Host, type LogRecord, systemClock } from "@fl
 
 /** A host for kernel tests: memory journal, real clock, counting ids, captured logs. */
 export function testHost(overrides: Partial<Host> = {}) {
-  const journal = createMemoryJournal();
+  const journal = createMemoryJournal({ keepFinished: true });
   const logs: LogRecord[] = [];
   let next = 0;
   const host: Host = {
