@@ -4,6 +4,7 @@ import { type FlowError, KernelError, toFlowError } from "./errors";
 import { HaltSignal, SuspendSignal } from "./halt";
 import type { EffectScope } from "./host";
 import { resolveIdempotencyKey } from "./idempotency";
+import type { EventWait } from "./journal";
 import { AttemptContext, type Execution } from "./node-context";
 import { isAsyncIterable } from "./nodes";
 import type { NodePlan } from "./plan";
@@ -13,6 +14,7 @@ import { keepReserved, reservationLease } from "./reservation-lease";
 import type { RunContext } from "./run-context";
 import { retryKey } from "./run-state";
 import type { RunOutcome } from "./scheduler";
+import { waitUntil } from "./wait-until";
 export type NodeOutcome =
   | {
       readonly kind: "completed";
@@ -22,7 +24,13 @@ export type NodeOutcome =
       readonly error?: FlowError;
     }
   | { readonly kind: "failed"; readonly error: FlowError; readonly attempts: number }
-  | { readonly kind: "halted"; readonly checkpoint: string; readonly details: unknown }
+  | {
+      readonly kind: "halted";
+      readonly checkpoint: string;
+      readonly details: unknown;
+      readonly deadline: number | undefined;
+      readonly event: EventWait | undefined;
+    }
   | { readonly kind: "suspended"; readonly wakeAt: number };
 
 /** One delivery of a node: its input and how it arrived. */
@@ -117,7 +125,10 @@ function completedOutcome(output: unknown, execution: Execution): NodeOutcome {
 }
 
 function outcomeOfThrow(run: RunContext, plan: NodePlan, thrown: unknown, execution: Execution): NodeOutcome {
-  if (thrown instanceof HaltSignal) return { kind: "halted", checkpoint: thrown.checkpoint, details: thrown.details };
+  if (thrown instanceof HaltSignal) {
+    const { checkpoint, details, deadline, event } = thrown;
+    return { kind: "halted", checkpoint, details, deadline, event };
+  }
   if (thrown instanceof SuspendSignal) return { kind: "suspended", wakeAt: thrown.wakeAt };
   const exhausted = thrown instanceof AttemptsExhausted ? thrown : undefined;
   let error = exhausted?.error ?? toFlowError(thrown, plan.alias);
@@ -393,14 +404,6 @@ async function reserveWhenFree(
     await waitUntil(run, run.host.clock.now() + pause);
     pause = Math.min(pause * 2, MAX_RESERVATION_POLL_MS);
   }
-}
-
-/** Sleeps until `at`, or suspends the run when that is further away than the host waits in memory. */
-async function waitUntil(run: RunContext, at: number): Promise<void> {
-  const remaining = at - run.host.clock.now();
-  if (remaining <= 0) return;
-  if (run.suspendAfterMs !== undefined && remaining > run.suspendAfterMs) throw new SuspendSignal(at);
-  await run.host.clock.sleep(remaining, run.abort.signal);
 }
 
 function withAttempts(error: FlowError, attempts: number): FlowError {

@@ -3,6 +3,7 @@ export { type Channel, createChannel } from "./channel";
 export { constantTimeEqual } from "./constant-time";
 export { createKernel } from "./create-kernel";
 export { createMemoryDedupe, type DedupeStore, type Reservation } from "./dedupe";
+export { type DeadlineOptions, type Expired, isExpired, type WaitOptions } from "./durable-time";
 export { type FlowError, KERNEL_ERROR_CODES, KernelError, type KernelErrorCode, toFlowError } from "./errors";
 export { type FlowReader, trustedFlowReader } from "./flow-reader";
 export { type FlowSource, isFlowSource, readFlowSources } from "./flow-source";
@@ -16,9 +17,17 @@ export {
   silentLogger,
   systemClock,
 } from "./host";
-export { createMemoryJournal, type JournalEntry, type JournalStore, type MemoryJournalOptions } from "./journal";
+export {
+  createMemoryJournal,
+  type EventWait,
+  type JournalEntry,
+  type JournalStore,
+  type MemoryJournalOptions,
+} from "./journal";
 export {
   createKernelWith,
+  type Delivery,
+  type EventRequest,
   type Invocation,
   type Kernel,
   type KernelOptions,
@@ -27,7 +36,14 @@ export {
   type RunSummary,
   summarizeRun,
 } from "./kernel";
-export type { NodeContext, NodeImplementation, NodeRegistry, RunMetadata } from "./nodes";
+export type {
+  HaltFunction,
+  NodeContext,
+  NodeImplementation,
+  NodeRegistry,
+  RunMetadata,
+  WaitForFunction,
+} from "./nodes";
 export { isAsyncIterable } from "./nodes";
 export type { RunEvent } from "./run-context";
 export { foldJournal, type NodeRecord, type RunState, type RunStatus } from "./run-state";

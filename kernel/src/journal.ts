@@ -53,11 +53,35 @@ export type JournalEntry =
   | {
       readonly type: "halted";
       readonly node: string;
+      /** The checkpoint, or the event name for an event wait. */
       readonly checkpoint: string;
       readonly token: string;
       readonly details: unknown;
       readonly at: number;
+      /** When the halt expires (epoch ms): the node then continues with an expired result. */
+      readonly deadline?: number;
+      /** Set when the node waits for an event rather than for a resume. */
+      readonly event?: EventWait;
     }
+  /** A halt or event wait passed its deadline before anyone answered it. */
+  | {
+      readonly type: "expired";
+      readonly node: string;
+      readonly checkpoint: string;
+      /** The wait's number, for an event wait. */
+      readonly seq?: number;
+      readonly at: number;
+    }
+  /** An event delivered to the run, kept until a wait takes it. */
+  | {
+      readonly type: "event";
+      readonly name: string;
+      readonly id: string;
+      readonly payload: unknown;
+      readonly at: number;
+    }
+  /** The event a node's wait (its `seq`-th of that node) took: replays take the same one. */
+  | { readonly type: "received"; readonly node: string; readonly seq: number; readonly id: string }
   | {
       readonly type: "resumed";
       readonly node: string;
@@ -74,6 +98,15 @@ export type JournalEntry =
       readonly error?: FlowError;
       readonly at: number;
     };
+
+/** What an event wait waits for: a name, and optionally fields the payload must have. */
+export interface EventWait {
+  readonly name: string;
+  /** Fields of the payload that must equal these values (scalars). */
+  readonly match?: Readonly<Record<string, string | number | boolean | null>>;
+  /** The wait's number among the node's waits, so a replay matches it to what it took. */
+  readonly seq: number;
+}
 
 export interface JournalStore {
   read(runId: string): Promise<readonly JournalEntry[]>;

@@ -4,9 +4,11 @@ import { createFlowCatalog } from "./flow-catalog";
 import type { FlowReader } from "./flow-reader";
 import { readFlowSources } from "./flow-source";
 import type { Host } from "./host";
+import { createKeyedQueue } from "./keyed-queue";
 import type { NodeRegistry } from "./nodes";
 import type { RateLimiter } from "./rate-limiter";
 import type { RunEvent } from "./run-context";
+import { type Delivery, deliverEvent, type EventRequest } from "./run-event";
 import type { ExecutionDeps, RunningExecution } from "./run-execution";
 import { acceptResume, type ResumeRequest } from "./run-resume";
 import { readRun, type Started, startRun } from "./run-start";
@@ -14,6 +16,7 @@ import type { RunState, RunStatus } from "./run-state";
 import { streamCapacity, streamValues } from "./run-stream";
 import type { RunOutcome } from "./scheduler";
 
+export type { Delivery, EventRequest } from "./run-event";
 export type { ResumeRequest } from "./run-resume";
 
 export interface KernelOptions {
@@ -89,6 +92,11 @@ export interface Kernel {
    * left as they are.
    */
   cancel(runId: string): Promise<RunSummary>;
+  /**
+   * Sends an event to a run: journaled, and taken by the first `ctx.waitFor` of that name (and
+   * matching fields) that has not taken one; a run halted waiting for it goes on.
+   */
+  deliver(request: EventRequest): Promise<Delivery>;
   status(runId: string): Promise<RunSummary>;
   runs(): Promise<RunSummary[]>;
 }
@@ -113,6 +121,7 @@ export function createKernelWith(options: KernelOptions, readFlow: FlowReader): 
     executions,
     invoke: (flow, payload, runId, signal, metadata) => kernel.invoke({ flow, payload, runId, signal, metadata }),
   };
+  const deliveries = createKeyedQueue();
   const start = (invocation: Invocation, runId: string, streaming: boolean): Promise<Started> =>
     startRun(deps, catalog, { ...invocation, runId }, streaming ? streamCapacity : noChannel);
 
@@ -151,6 +160,22 @@ export function createKernelWith(options: KernelOptions, readFlow: FlowReader): 
           },
         },
       };
+    },
+    deliver(request) {
+      // One delivery per run at a time in this kernel: two copies of one event read the
+      // journal one after the other, so the second finds the first and wakes nothing.
+      return deliveries.run(request.runId, () =>
+        deliverEvent(deps, request, (flow) =>
+          kernel.invoke({
+            flow,
+            runId: request.runId,
+            ...(request.timeoutMs === undefined ? {} : { timeoutMs: request.timeoutMs }),
+            ...(request.signal === undefined ? {} : { signal: request.signal }),
+            ...(request.onEvent === undefined ? {} : { onEvent: request.onEvent }),
+            ...(request.suspendAfterMs === undefined ? {} : { suspendAfterMs: request.suspendAfterMs }),
+          }),
+        ),
+      );
     },
     async cancel(runId) {
       const running = executions.get(runId);

@@ -1,11 +1,9 @@
 import type { AttemptScope } from "./attempt-scope";
-import { KernelError } from "./errors";
-import { HaltSignal } from "./halt";
+import { type DeadlineOptions, haltAt, sleepFor, sleepUntil, type WaitOptions, waitForEvent } from "./durable-time";
 import type { EffectScope, Logger, LogRecord } from "./host";
-import type { NodeContext, RunMetadata } from "./nodes";
+import type { HaltFunction, NodeContext, RunMetadata, WaitForFunction } from "./nodes";
 import type { NodePlan } from "./plan";
 import type { RunContext } from "./run-context";
-import { resumeKey } from "./run-state";
 
 /**
  * Journaled clock and random for one node: values recorded by an earlier execution of the
@@ -23,8 +21,22 @@ export class DeterministicSource {
     this.#recorded = run.replay.values.get(alias) ?? [];
   }
 
+  #waits = 0;
+
   now(): number {
     return this.#next(() => this.#run.host.clock.now());
+  }
+
+  /** A value computed once and journaled (a wake time, a deadline): replays get the same. */
+  journaled(fresh: () => number): number {
+    return this.#next(fresh);
+  }
+
+  /** The number of the node's next event wait. */
+  nextWait(): number {
+    const seq = this.#waits;
+    this.#waits += 1;
+    return seq;
   }
 
   random(): number {
@@ -115,21 +127,34 @@ export class AttemptContext implements NodeContext {
     return () => source.random();
   }
 
-  get halt(): <T>(checkpoint: string, details?: unknown) => Promise<T> {
+  get halt(): HaltFunction {
     const run = this.#run;
     const alias = this.#plan.alias;
-    return async <T>(checkpoint: string, details?: unknown): Promise<T> => {
-      if (!run.plan.checkpoints.has(checkpoint)) {
-        throw new KernelError(
-          "HALT404",
-          `node "${alias}" halted at checkpoint "${checkpoint}", which the flow does not declare: add it to "checkpoints"`,
-          { node: alias, checkpoint },
-        );
-      }
-      const key = resumeKey(alias, checkpoint);
-      if (run.replay.resumes.has(key)) return run.replay.resumes.get(key) as T;
-      throw new HaltSignal(checkpoint, details ?? null);
-    };
+    const source = this.#source();
+    return ((checkpoint: string, details?: unknown, options?: DeadlineOptions) =>
+      haltAt(run, alias, source, checkpoint, details, options)) as HaltFunction;
+  }
+
+  get sleep(): (ms: number) => Promise<void> {
+    const run = this.#run;
+    const alias = this.#plan.alias;
+    const source = this.#source();
+    return (ms) => sleepFor(run, alias, source, ms);
+  }
+
+  get sleepUntil(): (at: Date | number) => Promise<void> {
+    const run = this.#run;
+    const alias = this.#plan.alias;
+    const source = this.#source();
+    return (at) => sleepUntil(run, alias, source, at);
+  }
+
+  get waitFor(): WaitForFunction {
+    const run = this.#run;
+    const alias = this.#plan.alias;
+    const source = this.#source();
+    return ((name: string, options?: WaitOptions) =>
+      waitForEvent(run, alias, source, name, options)) as WaitForFunction;
   }
 
   get log(): Logger {

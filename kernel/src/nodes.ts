@@ -1,3 +1,4 @@
+import type { DeadlineOptions, Expired, WaitOptions } from "./durable-time";
 import type { Logger } from "./host";
 
 /** Facts about the invocation, visible to every node. */
@@ -27,10 +28,37 @@ export interface NodeContext<Caps extends Record<string, unknown> = Record<strin
   random(): number;
   /**
    * Pauses the run at a declared checkpoint until someone resumes it; resolves with the
-   * resume payload. The run is persisted meanwhile and may resume in another process.
+   * resume payload. The run is persisted meanwhile and may resume in another process. With
+   * `{ timeoutMs }` it resolves with `{ expired: true, deadline }` if nobody resumed it in
+   * time (or fails HALT408 with `onTimeout: "fail"`).
    */
-  halt<T = unknown>(checkpoint: string, details?: unknown): Promise<T>;
+  readonly halt: HaltFunction;
+  /**
+   * Waits `ms` (journaled: a replay does not wait again). A long sleep suspends the run and
+   * frees everything; the host wakes it (a Durable Object alarm, `flows wake`).
+   */
+  sleep(ms: number): Promise<void>;
+  /** Waits until `at` (a Date or epoch ms), like `sleep`. */
+  sleepUntil(at: Date | number): Promise<void>;
+  /**
+   * Waits for an event sent to the run (`POST /runs/:id/events/:name`, a queue message,
+   * `kernel.deliver`); resolves with its payload. An event sent before the wait began is kept
+   * for it; an event id delivered twice counts once.
+   */
+  readonly waitFor: WaitForFunction;
   readonly log: Logger;
+}
+
+export interface HaltFunction {
+  <T = unknown>(checkpoint: string, details?: unknown): Promise<T>;
+  <T = unknown>(checkpoint: string, details: unknown, options: DeadlineOptions & { onTimeout: "fail" }): Promise<T>;
+  <T = unknown>(checkpoint: string, details: unknown, options: DeadlineOptions): Promise<T | Expired>;
+}
+
+export interface WaitForFunction {
+  <T = unknown>(event: string, options?: Omit<WaitOptions, "timeoutMs" | "onTimeout">): Promise<T>;
+  <T = unknown>(event: string, options: WaitOptions & { timeoutMs: number; onTimeout: "fail" }): Promise<T>;
+  <T = unknown>(event: string, options: WaitOptions & { timeoutMs: number }): Promise<T | Expired>;
 }
 
 export type NodeResult = unknown;

@@ -54,6 +54,8 @@ export interface RunContext {
   record(entries: readonly JournalEntry[]): Promise<void>;
   /** Set when someone watches the run; call it as `emit?.(…)` so no event is built for nobody. */
   readonly emit: ((event: RunEvent) => void) | undefined;
+  /** Ids of events a wait of this execution took, before the journal says so; made on first use. */
+  claimed: Set<string> | undefined;
   /** Runs another registered flow as a node of this one (one function per kernel). */
   readonly invokeSubflow: SubflowInvoker;
 }

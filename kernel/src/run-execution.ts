@@ -71,6 +71,7 @@ export function executeRun(
     channel,
     record: createJournalWriter(host.journal, runId),
     emit: options.onEvent,
+    claimed: undefined,
     invokeSubflow: deps.invoke,
   };
   const cleanup = bound(abort, host, runId, options);

@@ -40,7 +40,7 @@ export async function acceptResume(
   if ("plan" in current && !("plan" in target)) {
     return { status: "failed", runId: request.runId, flow: flowId, error: target };
   }
-  const refuse = (code: "RUN409" | "HALT403" | "HALT404", message: string): RunOutcome => ({
+  const refuse = (code: "RUN409" | "HALT403" | "HALT404" | "HALT409", message: string): RunOutcome => ({
     status: "failed",
     runId: request.runId,
     flow: flowId,
@@ -48,6 +48,18 @@ export async function acceptResume(
   });
   if (state.halt === undefined || state.finished !== undefined) {
     return refuse("RUN409", `run ${request.runId} is ${state.status}, not halted: there is nothing to resume`);
+  }
+  if (state.halt.event !== undefined) {
+    return refuse(
+      "HALT409",
+      `run ${request.runId} waits for event "${state.halt.event.name}", not for a resume: send the event to the run instead`,
+    );
+  }
+  if (state.halt.deadline !== undefined && deps.host.clock.now() >= state.halt.deadline) {
+    return refuse(
+      "RUN409",
+      `run ${request.runId} waited at checkpoint "${state.halt.checkpoint}" until ${new Date(state.halt.deadline).toISOString()}, which has passed: the halt expired`,
+    );
   }
   if (state.halt.checkpoint !== request.checkpoint) {
     return refuse(

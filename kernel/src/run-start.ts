@@ -6,7 +6,7 @@ import type { FlowPlan } from "./plan";
 import type { RunContext } from "./run-context";
 import { type ExecutionDeps, type ExecutionOptions, executeRun } from "./run-execution";
 import { foldJournal, type RunState } from "./run-state";
-import type { RunOutcome } from "./scheduler";
+import { haltedOutcome, type RunOutcome } from "./scheduler";
 
 /** What starting or continuing a run needs to know about it. */
 export interface StartRequest extends ExecutionOptions {
@@ -59,6 +59,7 @@ export async function startRun(
       ).toJSON(),
     );
   }
+  state = await expireIfDue(deps, state);
   const standing = outcomeOf(state, flow.id);
   if (standing) return { runId, outcome: Promise.resolve(standing) };
   let start = state.started;
@@ -104,6 +105,27 @@ function startedEntry(
   return { type: "started", flow: flow.id, trigger, capture, payload: request.payload ?? null, at, version };
 }
 
+/**
+ * A halt or event wait past its deadline is expired here, in the journal, before the run goes
+ * on: whoever gets here first (an alarm, `flows wake`, a resume racing it) decides, once.
+ */
+async function expireIfDue(deps: ExecutionDeps, state: RunState): Promise<RunState> {
+  const halt = state.halt;
+  if (halt?.deadline === undefined || state.finished !== undefined) return state;
+  const now = deps.host.clock.now();
+  if (now < halt.deadline) return state;
+  await deps.host.journal.append(state.runId, [
+    {
+      type: "expired",
+      node: halt.node,
+      checkpoint: halt.checkpoint,
+      ...(halt.event === undefined ? {} : { seq: halt.event.seq }),
+      at: now,
+    },
+  ]);
+  return readRun(deps, state.runId);
+}
+
 /** How a run that is not going to execute now stands: finished, or halted at a checkpoint. */
 export function outcomeOf(state: RunState, flow: string): RunOutcome | undefined {
   if (state.finished) {
@@ -116,9 +138,6 @@ export function outcomeOf(state: RunState, flow: string): RunOutcome | undefined
       error: state.finished.error ?? { code: "NODE500", message: "the run failed", retryable: false, details: {} },
     };
   }
-  if (state.halt) {
-    const { node, checkpoint, token, details } = state.halt;
-    return { status: "halted", runId: state.runId, flow, node, checkpoint, token, details };
-  }
+  if (state.halt) return haltedOutcome({ runId: state.runId, flow }, state.halt);
   return undefined;
 }

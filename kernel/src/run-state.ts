@@ -1,5 +1,5 @@
 import type { FlowError } from "./errors";
-import type { JournalEntry } from "./journal";
+import type { EventWait, JournalEntry } from "./journal";
 
 export type RunStatus = "running" | "halted" | "completed" | "failed" | "cancelled";
 
@@ -26,6 +26,12 @@ export interface RunState {
   readonly retries: ReadonlyMap<string, { readonly attempt: number; readonly retryAt: number }>;
   /** Resume payloads by `node\u0000checkpoint`. */
   readonly resumes: ReadonlyMap<string, unknown>;
+  /** Halts and event waits that expired, by `node\u0000checkpoint`. */
+  readonly expired: ReadonlySet<string>;
+  /** Events delivered to the run, in order of arrival. */
+  readonly events: readonly DeliveredEvent[];
+  /** The id of the event each wait took, by `node#seq`. */
+  readonly received: ReadonlyMap<string, string>;
   readonly halt: Extract<JournalEntry, { type: "halted" }> | undefined;
   readonly finished: Extract<JournalEntry, { type: "finished" }> | undefined;
   readonly history: readonly NodeRecord[];
@@ -35,8 +41,35 @@ export const retryKey = (node: string, item: number | undefined) => (item === un
 
 export const resumeKey = (node: string, checkpoint: string) => `${node}\u0000${checkpoint}`;
 
+/** Which halt or wait an `expired` entry ends: a checkpoint, or one event wait of the node. */
+export const expiryKey = (node: string, checkpoint: string, seq: number | undefined) =>
+  seq === undefined ? resumeKey(node, checkpoint) : `${resumeKey(node, checkpoint)}#${seq}`;
+
+export interface DeliveredEvent {
+  readonly id: string;
+  readonly name: string;
+  readonly payload: unknown;
+}
+
+/** Whether `event` is one `wait` takes: the same name, and every field it names equal. */
+export function eventMatches(wait: Pick<EventWait, "name" | "match">, event: DeliveredEvent): boolean {
+  if (event.name !== wait.name) return false;
+  if (wait.match === undefined) return true;
+  const payload = event.payload;
+  if (payload === null || typeof payload !== "object") return false;
+  const fields = payload as Record<string, unknown>;
+  return Object.entries(wait.match).every(([field, value]) => fields[field] === value);
+}
+
+/** The first delivered event no wait has taken yet that `wait` would take. */
+export function unclaimedEvent(state: Pick<RunState, "events" | "received">, wait: Pick<EventWait, "name" | "match">) {
+  const taken = new Set(state.received.values());
+  return state.events.find((event) => !taken.has(event.id) && eventMatches(wait, event));
+}
+
 const NO_ENTRIES: ReadonlyMap<string, never> = new Map<string, never>();
 const NO_NODES: ReadonlySet<string> = new Set<string>();
+const NO_EVENTS: readonly DeliveredEvent[] = Object.freeze([]);
 
 /** Folds a run's journal; a run that has only started shares empty lookups instead of making its own. */
 export function foldJournal(runId: string, entries: readonly JournalEntry[]): RunState {
@@ -49,6 +82,9 @@ export function foldJournal(runId: string, entries: readonly JournalEntry[]): Ru
   let values: Map<string, number[]> | undefined;
   let resumes: Map<string, unknown> | undefined;
   let retries: Map<string, { attempt: number; retryAt: number }> | undefined;
+  let expired: Set<string> | undefined;
+  let events: DeliveredEvent[] | undefined;
+  let received: Map<string, string> | undefined;
   const history: NodeRecord[] = [];
   for (const entry of entries) {
     switch (entry.type) {
@@ -97,6 +133,29 @@ export function foldJournal(runId: string, entries: readonly JournalEntry[]): Ru
       }
       case "halted":
         halt = entry;
+        // An event that arrived before the halt was recorded answers it at once.
+        if (
+          entry.event !== undefined &&
+          unclaimedEvent({ events: events ?? [], received: received ?? NO_ENTRIES }, entry.event)
+        )
+          halt = undefined;
+        break;
+      case "expired":
+        expired ??= new Set();
+        expired.add(expiryKey(entry.node, entry.checkpoint, entry.seq));
+        halt = undefined;
+        break;
+      case "event": {
+        events ??= [];
+        if (events.some((known) => known.id === entry.id)) break;
+        const event = { id: entry.id, name: entry.name, payload: entry.payload };
+        events.push(event);
+        if (halt?.event !== undefined && eventMatches(halt.event, event)) halt = undefined;
+        break;
+      }
+      case "received":
+        received ??= new Map();
+        received.set(`${entry.node}#${entry.seq}`, entry.id);
         break;
       case "resumed":
         resumes ??= new Map();
@@ -119,6 +178,9 @@ export function foldJournal(runId: string, entries: readonly JournalEntry[]): Ru
     values: values ?? NO_ENTRIES,
     retries: retries ?? NO_ENTRIES,
     resumes: resumes ?? NO_ENTRIES,
+    expired: expired ?? NO_NODES,
+    events: events ?? NO_EVENTS,
+    received: received ?? NO_ENTRIES,
     halt,
     finished,
     history,

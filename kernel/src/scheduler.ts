@@ -1,5 +1,6 @@
 import { type FlowError, KernelError, toFlowError } from "./errors";
 import { executeNode, type NodeInput, type NodeOutcome, type OutcomeWaiter } from "./execute-node";
+import type { EventWait } from "./journal";
 import type { NodePlan } from "./plan";
 import type { AbortListener } from "./run-abort";
 import type { RunContext } from "./run-context";
@@ -11,9 +12,14 @@ export type RunOutcome =
       readonly runId: string;
       readonly flow: string;
       readonly node: string;
+      /** The checkpoint, or the event name the node waits for. */
       readonly checkpoint: string;
       readonly token: string;
       readonly details: unknown;
+      /** When the halt expires (epoch ms); invoke the run id again then (hosts use an alarm). */
+      readonly deadline?: number;
+      /** Set when the node waits for an event: send it with `deliver`, not `resume`. */
+      readonly event?: string;
     }
   | {
       readonly status: "failed" | "cancelled";
@@ -58,7 +64,7 @@ class RunScheduler implements AbortListener {
   #inFlight = 0;
   #settled = false;
   #failure: FlowError | undefined;
-  #halt: { node: string; checkpoint: string; details: unknown } | undefined;
+  #halt: (Omit<Extract<NodeOutcome, { kind: "halted" }>, "kind"> & { node: string }) | undefined;
   #wakeAt: number | undefined;
   #skipped: Set<string> | undefined;
   /** The capture node's output, once it has one. */
@@ -245,7 +251,7 @@ class RunScheduler implements AbortListener {
       return DONE;
     }
     if (outcome.kind === "halted") {
-      this.#halt ??= { node: node.alias, checkpoint: outcome.checkpoint, details: outcome.details };
+      this.#halt ??= { ...outcome, node: node.alias };
       run.emit?.({ type: "node-finished", node: node.alias, status: "halted", attempts: 0, durationMs });
       return DONE;
     }
@@ -338,10 +344,20 @@ class RunScheduler implements AbortListener {
     }
     if (halt !== undefined) {
       const token = run.host.newId();
+      const { node, checkpoint, details, deadline, event } = halt;
       await run.record([
-        { type: "halted", node: halt.node, checkpoint: halt.checkpoint, token, details: halt.details, at: clock.now() },
+        {
+          type: "halted",
+          node,
+          checkpoint,
+          token,
+          details,
+          at: clock.now(),
+          ...(deadline === undefined ? {} : { deadline }),
+          ...(event === undefined ? {} : { event }),
+        },
       ]);
-      return { ...base, status: "halted", node: halt.node, checkpoint: halt.checkpoint, token, details: halt.details };
+      return haltedOutcome(base, { node, checkpoint, token, details, deadline, event });
     }
     const captured = this.#captured ?? null;
     const streamed = this.#streamed?.has(run.capture) === true || run.replay.streamed.has(run.capture);
@@ -353,6 +369,31 @@ class RunScheduler implements AbortListener {
 }
 
 const DONE: Promise<void> = Promise.resolve();
+
+/** The outcome of a halted run, as `halted` journal entries and fresh halts both report it. */
+export function haltedOutcome(
+  base: { runId: string; flow: string },
+  halt: {
+    node: string;
+    checkpoint: string;
+    token: string;
+    details: unknown;
+    deadline?: number | undefined;
+    event?: EventWait | undefined;
+  },
+): RunOutcome {
+  const { node, checkpoint, token, details, deadline, event } = halt;
+  return {
+    ...base,
+    status: "halted",
+    node,
+    checkpoint,
+    token,
+    details,
+    ...(deadline === undefined ? {} : { deadline }),
+    ...(event === undefined ? {} : { event: event.name }),
+  };
+}
 
 /** What a parked node holds of its run's scheduler: an object, not a chain of closures. */
 class NodeWaiter implements OutcomeWaiter {

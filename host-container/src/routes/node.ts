@@ -82,13 +82,11 @@ export async function nodeRoute(request: Request, context: ContainerContext, sco
     // The Worker's kernel journals this node's output; values used to compute it need not be.
     now: () => Date.now(),
     random: () => Math.random(),
-    halt: () =>
-      Promise.reject(
-        Object.assign(new Error(`node "${alias}" cannot halt when run alone: run the flow with /run`), {
-          code: "HALT501",
-          retryable: false,
-        }),
-      ),
+    halt: (() => aloneRefusal(alias, "halt")) as NodeContext["halt"],
+    waitFor: (() => aloneRefusal(alias, "wait for an event")) as NodeContext["waitFor"],
+    // Alone, a node has no journal to make a sleep durable: it sleeps in memory, under its signal.
+    sleep: (ms) => sleepInMemory(ms, work.signal),
+    sleepUntil: (at) => sleepInMemory((at instanceof Date ? at.getTime() : at) - Date.now(), work.signal),
     log: (record) => log({ ...record, node: alias, run_id: meta.run_id }),
   };
   const failure = (thrown: unknown) => {
@@ -143,4 +141,32 @@ function streamOutput(
     }
   }
   return new Response(encodeValueStream(lines(), close), { status: 200, headers: { "content-type": NDJSON_TYPE } });
+}
+
+/** What a node run alone cannot do: its run's journal is in the Worker. */
+function aloneRefusal(alias: string, what: string): Promise<never> {
+  return Promise.reject(
+    Object.assign(new Error(`node "${alias}" cannot ${what} when run alone: run the flow with /run`), {
+      code: "HALT501",
+      retryable: false,
+    }),
+  );
+}
+
+function sleepInMemory(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal.aborted) {
+      reject(signal.reason);
+      return;
+    }
+    const timer = setTimeout(resolve, Math.max(0, ms));
+    signal.addEventListener(
+      "abort",
+      () => {
+        clearTimeout(timer);
+        reject(signal.reason);
+      },
+      { once: true },
+    );
+  });
 }
