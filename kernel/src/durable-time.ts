@@ -116,8 +116,13 @@ export async function haltAt(
 
 const MAX_EVENT_NAME = 256;
 
+function hasControlCharacter(text: string): boolean {
+  for (let index = 0; index < text.length; index += 1) if (text.charCodeAt(index) < 0x20) return true;
+  return false;
+}
+
 export function checkEventName(name: unknown): string {
-  if (typeof name !== "string" || name.length === 0 || name.length > MAX_EVENT_NAME || /[\u0000-\u001f]/.test(name)) {
+  if (typeof name !== "string" || name.length === 0 || name.length > MAX_EVENT_NAME || hasControlCharacter(name)) {
     throw new KernelError(
       "EVENT400",
       `an event name is 1 to ${MAX_EVENT_NAME} printable characters (got ${JSON.stringify(String(name).slice(0, 40))})`,
