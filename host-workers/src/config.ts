@@ -1,6 +1,6 @@
 import type { CapabilityRegistry, ManifestLike } from "@flows/caps";
 import type { NodeIR } from "@flows/flow-ir";
-import type { EffectScope, FlowReader, NodeRegistry } from "@flows/kernel";
+import type { Clock, EffectScope, FlowReader, NodeRegistry } from "@flows/kernel";
 
 export type WorkerEnv = Record<string, unknown>;
 
@@ -39,6 +39,18 @@ export interface FlowWorkerConfig<Env extends WorkerEnv = WorkerEnv> {
   readonly resumeTokenTtlMs?: number;
   /** Request bodies larger than this are refused with 413 BODY413 before anything is stored (default 1 MiB). */
   readonly maxBodyBytes?: number;
+  /**
+   * Queues whose messages are events for runs, not new runs: each message is
+   * `{ "run_id": "…", "name": "…", "payload": …, "id"?: "…" }` and is delivered like
+   * `POST /runs/:id/events/:name` (the message id is the event id unless one is given, so a
+   * redelivered message wakes the run once).
+   */
+  readonly eventQueues?: readonly string[];
+  /**
+   * The runs' clock: wake times, deadlines and journaled `ctx.now()`. The system clock unless
+   * given; tests give one they move, to see a 30-day sleep end without waiting 30 days.
+   */
+  readonly clock?: Clock;
   /** Cron expression → flows started on that schedule. */
   readonly crons?: Readonly<Record<string, readonly string[]>>;
   /**

@@ -3,6 +3,7 @@ import type { FlowIR } from "@flows/flow-ir";
 import { createKernelWith, createMemoryJournal, systemClock, validatingFlowReader } from "@flows/kernel";
 import { bindingNames, type FlowWorkerConfig, type ReadingConfig, type WorkerEnv } from "./config";
 import { errorResponse, type RouteError } from "./envelope";
+import { deliverEventBatch } from "./event-queue";
 import { withFlowSources } from "./flow-sources";
 import { createRoutes, type RouteExtension } from "./routes";
 import { createRunObjectClass, type RemoteRuns } from "./run-object";
@@ -117,6 +118,10 @@ export function buildFlowWorker<Env extends WorkerEnv>(
     /** Each message starts a run of the queue's flow: ack when it completes, retry with a delay otherwise. */
     async queue(batch: MessageBatch<unknown>, env: Env): Promise<void> {
       env0 ??= env;
+      if (config.eventQueues?.includes(batch.queue)) {
+        await deliverEventBatch(batch, env[names.runs] as DurableObjectNamespace);
+        return;
+      }
       const binding = config.queues?.[batch.queue];
       for (const message of batch.messages) {
         if (binding === undefined) {

@@ -11,6 +11,14 @@ export async function outcomeResponse(
     case "completed":
       return Response.json({ run_id: outcome.runId, status: "completed", output: outcome.output });
     case "halted": {
+      const deadline = outcome.deadline === undefined ? {} : { deadline: new Date(outcome.deadline).toISOString() };
+      if (outcome.event !== undefined) {
+        // It waits for an event (POST /runs/:id/events/:name), not for a resume: no token.
+        return Response.json(
+          { run_id: outcome.runId, status: "halted", node: outcome.node, event: outcome.event, ...deadline },
+          { status: 202 },
+        );
+      }
       if (signing.secret === undefined || signing.secret === "") {
         return errorResponse({
           code: "DAG203",
@@ -28,6 +36,7 @@ export async function outcomeResponse(
           node: outcome.node,
           checkpoint: outcome.checkpoint,
           details: outcome.details,
+          ...deadline,
           resume_token: token,
         },
         { status: 202 },

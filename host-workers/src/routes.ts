@@ -1,10 +1,11 @@
 import type { FlowIR } from "@flows/flow-ir";
-import type { RunOutcome } from "@flows/kernel";
+import type { Delivery, RunOutcome } from "@flows/kernel";
 import { type IRequest, IttyRouter } from "itty-router";
 import { requireBearer } from "./auth";
 import { DEFAULT_MAX_BODY_BYTES, readBodyText } from "./body-limit";
 import { bindingNames, DEFAULT_RESUME_TOKEN_TTL_MS, type FlowWorkerConfig, type WorkerEnv } from "./config";
 import { errorResponse } from "./envelope";
+import { deliveryResponse } from "./event-route";
 import { outcomeResponse } from "./outcome-response";
 import { verifyResumeToken } from "./resume-token";
 import { type InvokeRequest, RUN_ORIGIN } from "./run-protocol";
@@ -208,6 +209,30 @@ export function createRoutes<Env extends WorkerEnv>(
         return errorResponse({ code: "HALT403", message: `resume refused: ${outcome.error.message}` }, 403);
       }
       return outcomeResponse(outcome, signing(env));
+    }),
+  );
+
+  router.post(
+    "/runs/:id/events/:name",
+    guarded(async (request, env) => {
+      const checked = pathRunId(request);
+      if (!checked.ok) return checked.response;
+      const { runId } = checked;
+      const name = decodeURIComponent(request.params.name ?? "");
+      const body = await readJson(request);
+      if (!body.ok) return body.response;
+      const { payload, id } = (body.value ?? {}) as { payload?: unknown; id?: unknown };
+      if (id !== undefined && typeof id !== "string") {
+        return errorResponse({
+          code: "EVENT400",
+          message: 'send {"payload": …, "id": "<a string>"}: "id" must be a string',
+        });
+      }
+      const answer = await runStub(env, runId).fetch(`${RUN_ORIGIN}/event`, {
+        method: "POST",
+        body: JSON.stringify({ runId, name, payload: payload ?? null, ...(id === undefined ? {} : { id }) }),
+      });
+      return deliveryResponse((await answer.json()) as Delivery);
     }),
   );
 

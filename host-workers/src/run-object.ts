@@ -13,12 +13,18 @@ import {
 } from "@flows/kernel";
 import type { ReadingConfig, WorkerEnv } from "./config";
 import { errorResponse } from "./envelope";
-import type { InvokeRequest, ResumeRunRequest } from "./run-protocol";
+import type { EventRunRequest, InvokeRequest, ResumeRunRequest } from "./run-protocol";
 import { createSqlJournal, hasSqlJournal } from "./sql-journal";
 import { errorEvent, eventStream } from "./sse";
+import { alarmBy, carryForward, dropPending, pendingInvocations, recordPending, wakeTime } from "./wake-schedule";
 
-/** Async runs wait this long in memory for a retry; longer backoffs sleep in a Durable Object alarm. */
+/** Async runs wait this long in memory for a retry or a sleep; longer waits go to a Durable Object alarm. */
 const IN_MEMORY_WAIT_MS = 1_000;
+/**
+ * A caller waiting for the answer holds the request through waits this long; a longer one
+ * answers 202 suspended, and the alarm carries the run on.
+ */
+const IN_REQUEST_WAIT_MS = 30_000;
 
 function isDedupeStore(value: unknown): value is DedupeStore {
   const store = value as Partial<DedupeStore> | null | undefined;
@@ -178,7 +184,7 @@ export function createRunObjectClass<Env extends WorkerEnv>(
           ...(dedupe === undefined ? {} : { dedupe }),
           host: {
             journal: this.journal(),
-            clock: systemClock,
+            clock: config.clock ?? systemClock,
             newId: () => crypto.randomUUID(),
             logger: logLine,
             ...(forNode === undefined ? {} : { capabilities: forNode }),
@@ -198,6 +204,8 @@ export function createRunObjectClass<Env extends WorkerEnv>(
             return await this.start((await request.json()) as InvokeRequest);
           case "POST /resume":
             return await this.resume((await request.json()) as ResumeRunRequest);
+          case "POST /event":
+            return await this.event((await request.json()) as EventRunRequest);
           case "POST /cancel":
             return Response.json(await this.#cancel(((await request.json()) as { runId: string }).runId));
           case "GET /status":
@@ -215,7 +223,11 @@ export function createRunObjectClass<Env extends WorkerEnv>(
     async invoke(invocation: InvokeRequest, request: Request): Promise<Response> {
       const sse = (request.headers.get("accept") ?? "").includes("text/event-stream");
       if (remote?.handles(invocation.flow)) {
-        if (!sse) return Response.json(await this.#run(invocation));
+        if (!sse) {
+          const outcome = await this.#run(invocation);
+          await carryForward(this.ctx.storage, outcome);
+          return Response.json(outcome);
+        }
         await this.ctx.storage.put(remoteMetadataKey(invocation.runId), invocation.metadata ?? {});
         const controller = new AbortController();
         const { values, outcome } = remote.stream(this.env, invocation, controller.signal);
@@ -254,41 +266,47 @@ export function createRunObjectClass<Env extends WorkerEnv>(
           () => controller.abort(),
         );
       }
-      return Response.json(await kernel.invoke(invocation));
+      const outcome = await kernel.invoke({ ...invocation, suspendAfterMs: IN_REQUEST_WAIT_MS });
+      await carryForward(this.ctx.storage, outcome);
+      return Response.json(outcome);
     }
 
     /** Records the invocation and lets an alarm run it, so the run continues after this request. */
     async start(invocation: InvokeRequest): Promise<Response> {
-      const sql = this.ctx.storage.sql;
-      sql.exec("CREATE TABLE IF NOT EXISTS flows_pending (run_id TEXT PRIMARY KEY, invocation TEXT NOT NULL)");
-      sql.exec(
-        "INSERT OR REPLACE INTO flows_pending (run_id, invocation) VALUES (?, ?)",
-        invocation.runId,
-        JSON.stringify(invocation),
-      );
+      recordPending(this.ctx.storage, invocation);
       await this.ctx.storage.setAlarm(Date.now());
       return Response.json({ run_id: invocation.runId, status: "running" }, { status: 202 });
     }
 
     override async alarm(): Promise<void> {
-      const sql = this.ctx.storage.sql;
-      sql.exec("CREATE TABLE IF NOT EXISTS flows_pending (run_id TEXT PRIMARY KEY, invocation TEXT NOT NULL)");
-      const pending = sql
-        .exec<{ run_id: string; invocation: string }>("SELECT run_id, invocation FROM flows_pending")
-        .toArray();
       let nextWake: number | undefined;
-      for (const row of pending) {
+      for (const invocation of pendingInvocations(this.ctx.storage)) {
         // Re-invoking a run id continues it from the journal: a previous alarm cut short by an
-        // evicted isolate loses nothing and repeats no completed node. Long retry backoffs
-        // suspend the run and come back here through the next alarm instead of holding memory.
-        const outcome = await this.#run({
-          ...(JSON.parse(row.invocation) as InvokeRequest),
-          suspendAfterMs: IN_MEMORY_WAIT_MS,
-        });
-        if (outcome.status === "suspended") nextWake = Math.min(nextWake ?? outcome.wakeAt, outcome.wakeAt);
-        else sql.exec("DELETE FROM flows_pending WHERE run_id = ?", row.run_id);
+        // evicted isolate loses nothing and repeats no completed node. Long sleeps and retry
+        // backoffs suspend the run, and a halt with a deadline stays halted until it: both
+        // come back here through the next alarm instead of holding memory.
+        const outcome = await this.#run({ ...invocation, suspendAfterMs: IN_MEMORY_WAIT_MS });
+        const at = wakeTime(outcome);
+        if (at !== undefined) nextWake = Math.min(nextWake ?? at, at);
+        else dropPending(this.ctx.storage, invocation.runId);
       }
-      if (nextWake !== undefined) await this.ctx.storage.setAlarm(nextWake);
+      if (nextWake !== undefined) await alarmBy(this.ctx.storage, nextWake);
+    }
+
+    /** An event for a run: journaled, and the run goes on if a wait of it takes the event. */
+    async event(request: EventRunRequest): Promise<Response> {
+      // An object that never journaled holds no run: answer without creating storage.
+      if (this.#journal === undefined && !hasSqlJournal(this.ctx.storage)) {
+        return Response.json({
+          runId: request.runId,
+          eventId: request.id ?? "",
+          status: "refused",
+          error: { code: "RUN404", message: `no run with id ${request.runId}`, retryable: false, details: {} },
+        });
+      }
+      const delivery = await (await this.kernel()).deliver({ ...request, suspendAfterMs: IN_REQUEST_WAIT_MS });
+      if (delivery.outcome !== undefined) await carryForward(this.ctx.storage, delivery.outcome);
+      return Response.json(delivery);
     }
 
     async resume(request: ResumeRunRequest): Promise<Response> {
@@ -311,7 +329,9 @@ export function createRunObjectClass<Env extends WorkerEnv>(
         checkpoint: request.checkpoint,
         token: request.halt,
         payload: request.payload,
+        suspendAfterMs: IN_REQUEST_WAIT_MS,
       });
+      await carryForward(this.ctx.storage, outcome);
       return Response.json(outcome);
     }
   };

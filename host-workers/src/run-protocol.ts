@@ -16,4 +16,11 @@ export interface ResumeRunRequest {
   readonly payload?: unknown;
 }
 
+export interface EventRunRequest {
+  readonly runId: string;
+  readonly name: string;
+  readonly payload?: unknown;
+  readonly id?: string;
+}
+
 export const RUN_ORIGIN = "https://flow-run.internal";

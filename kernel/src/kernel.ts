@@ -223,5 +223,6 @@ function resumedInvocation(request: ResumeRequest, flow: string): Invocation {
     ...(request.timeoutMs === undefined ? {} : { timeoutMs: request.timeoutMs }),
     ...(request.signal === undefined ? {} : { signal: request.signal }),
     ...(request.onEvent === undefined ? {} : { onEvent: request.onEvent }),
+    ...(request.suspendAfterMs === undefined ? {} : { suspendAfterMs: request.suspendAfterMs }),
   };
 }

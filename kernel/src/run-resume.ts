@@ -14,6 +14,8 @@ export interface ResumeRequest {
   readonly timeoutMs?: number;
   readonly signal?: AbortSignal;
   readonly onEvent?: ((event: RunEvent) => void) | undefined;
+  /** Passed on to the run it continues (see `Invocation.suspendAfterMs`). */
+  readonly suspendAfterMs?: number;
 }
 
 /**
