@@ -16,6 +16,8 @@ const COMMANDS: Readonly<Record<string, Command>> = {
   // verbs above never need.
   run: async (argv, io) => (await import("./commands/run")).runCommand(argv, io),
   resume: async (argv, io) => (await import("./commands/resume")).resumeCommand(argv, io),
+  wake: async (argv, io) => (await import("./commands/wake")).wakeCommand(argv, io),
+  event: async (argv, io) => (await import("./commands/event")).eventCommand(argv, io),
   runs: async (argv, io) => (await import("./commands/runs")).runsCommand(argv, io),
   inspect: async (argv, io) => (await import("./commands/runs")).inspectCommand(argv, io),
   init: async (argv, io) => (await import("./commands/init")).initCommand(argv, io),

@@ -1,4 +1,4 @@
-import type { NodeContext } from "@flows/kernel";
+import { type DeadlineOptions, type Expired, isExpired, type NodeContext } from "@flows/kernel";
 import * as v from "valibot";
 import type { Checkpoint, DetailsOf, ResumeOf } from "./checkpoint";
 import type { AnyUse, CapsOf } from "./use";
@@ -10,6 +10,17 @@ import type { AnyUse, CapsOf } from "./use";
 export type FlowContext<U extends readonly AnyUse[], Cps> = Omit<NodeContext, "caps" | "halt"> & {
   readonly caps: CapsOf<U>;
   halt<C extends Cps[keyof Cps] & Checkpoint>(checkpoint: C, details?: DetailsOf<C>): Promise<ResumeOf<C>>;
+  /** With a deadline: the resume payload, or `{ expired: true, deadline }` (HALT408 with `onTimeout: "fail"`). */
+  halt<C extends Cps[keyof Cps] & Checkpoint>(
+    checkpoint: C,
+    details: DetailsOf<C> | undefined,
+    options: DeadlineOptions & { onTimeout: "fail" },
+  ): Promise<ResumeOf<C>>;
+  halt<C extends Cps[keyof Cps] & Checkpoint>(
+    checkpoint: C,
+    details: DetailsOf<C> | undefined,
+    options: DeadlineOptions,
+  ): Promise<ResumeOf<C> | Expired>;
 };
 
 /** A coded error a node throws when a resume payload does not match its checkpoint's schema. */
@@ -24,14 +35,30 @@ class ResumeError extends Error {
  * through, not copied.
  */
 /** The parts of the kernel's context a defined node sees as they are. */
-const PASSED_THROUGH = ["node", "run", "attempt", "signal", "caps", "idempotencyKey", "now", "random", "log"] as const;
+const PASSED_THROUGH = [
+  "node",
+  "run",
+  "attempt",
+  "signal",
+  "caps",
+  "idempotencyKey",
+  "now",
+  "random",
+  "log",
+  "sleep",
+  "sleepUntil",
+  "waitFor",
+] as const;
 
 export function toFlowContext(ctx: NodeContext): FlowContext<readonly AnyUse[], Record<string, Checkpoint>> {
   const adapted = {
-    halt: async (checkpoint: Checkpoint, details?: unknown) => {
-      const payload = await ctx.halt(checkpoint.id, details);
+    halt: async (checkpoint: Checkpoint, details?: unknown, options?: DeadlineOptions) => {
+      const payload =
+        options === undefined
+          ? await ctx.halt(checkpoint.id, details)
+          : await ctx.halt(checkpoint.id, details, options);
       const schema = checkpoint.resumeSchema;
-      if (schema === undefined) return payload as never;
+      if (schema === undefined || (options !== undefined && isExpired(payload))) return payload as never;
       const parsed = v.safeParse(schema, payload);
       if (parsed.success) return parsed.output as never;
       throw new ResumeError(

@@ -48,6 +48,8 @@ export type JournalEntry =
       readonly error: FlowError;
       readonly retryAt: number;
     }
+  /** The run stopped to wait for a time (a long sleep or retry backoff): invoke it again at `wakeAt`. */
+  | { readonly type: "suspended"; readonly wakeAt: number; readonly at: number }
   /** A journaled `ctx.now()` / `ctx.random()` so replays see the same values. */
   | { readonly type: "value"; readonly node: string; readonly seq: number; readonly value: number }
   | {

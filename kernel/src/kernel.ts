@@ -122,8 +122,14 @@ export function createKernelWith(options: KernelOptions, readFlow: FlowReader): 
     invoke: (flow, payload, runId, signal, metadata) => kernel.invoke({ flow, payload, runId, signal, metadata }),
   };
   const deliveries = createKeyedQueue();
+  const starts = createKeyedQueue();
+  // One execution of a run at a time in this kernel: a second start waits for the first to end,
+  // then finds the run as it left it (finished, halted) instead of executing it again.
   const start = (invocation: Invocation, runId: string, streaming: boolean): Promise<Started> =>
-    startRun(deps, catalog, { ...invocation, runId }, streaming ? streamCapacity : noChannel);
+    starts.run(runId, async () => {
+      await executions.get(runId)?.outcome;
+      return startRun(deps, catalog, { ...invocation, runId }, streaming ? streamCapacity : noChannel);
+    });
 
   const kernel: Kernel = {
     preflight(flow) {
@@ -141,18 +147,24 @@ export function createKernelWith(options: KernelOptions, readFlow: FlowReader): 
     async resume(request) {
       const accepted = await acceptResume(deps, catalog, request);
       if ("status" in accepted) return accepted;
-      return kernel.invoke(resumedInvocation(request, accepted.flow));
+      const outcome = await kernel.invoke(resumedInvocation(request, accepted.flow));
+      return accepted.expired ?? outcome;
     },
     resumeStream(request) {
       const accepted = acceptResume(deps, catalog, request);
       const stream = accepted.then((result) =>
-        "status" in result ? undefined : kernel.stream(resumedInvocation(request, result.flow)),
+        "status" in result || result.expired !== undefined
+          ? undefined
+          : kernel.stream(resumedInvocation(request, result.flow)),
       );
       return {
         runId: request.runId,
-        outcome: Promise.all([accepted, stream]).then(([result, running]) =>
-          running === undefined ? (result as RunOutcome) : running.outcome,
-        ),
+        outcome: Promise.all([accepted, stream]).then(async ([result, running]) => {
+          if (running !== undefined) return running.outcome;
+          if ("status" in result) return result;
+          await kernel.invoke(resumedInvocation(request, result.flow));
+          return result.expired as RunOutcome;
+        }),
         values: {
           async *[Symbol.asyncIterator]() {
             const running = await stream;

@@ -26,7 +26,7 @@ export async function acceptResume(
   deps: ExecutionDeps,
   catalog: FlowCatalog,
   request: ResumeRequest,
-): Promise<RunOutcome | { flow: string }> {
+): Promise<RunOutcome | { flow: string; expired?: RunOutcome }> {
   const state = await readRun(deps, request.runId);
   const flowId = state.started?.flow;
   if (state.started === undefined || flowId === undefined) {
@@ -58,10 +58,15 @@ export async function acceptResume(
     );
   }
   if (state.halt.deadline !== undefined && deps.host.clock.now() >= state.halt.deadline) {
-    return refuse(
-      "RUN409",
-      `run ${request.runId} waited at checkpoint "${state.halt.checkpoint}" until ${new Date(state.halt.deadline).toISOString()}, which has passed: the halt expired`,
-    );
+    // Too late: the deadline decides. The run goes on now with the expired result (so a late
+    // resume never leaves it waiting for the next alarm), and this resume is refused.
+    return {
+      flow: flowId,
+      expired: refuse(
+        "RUN409",
+        `run ${request.runId} waited at checkpoint "${state.halt.checkpoint}" until ${new Date(state.halt.deadline).toISOString()}, which has passed: the halt expired and the run went on without this payload`,
+      ),
+    };
   }
   if (state.halt.checkpoint !== request.checkpoint) {
     return refuse(

@@ -1,7 +1,7 @@
 import type { FlowError } from "./errors";
 import type { EventWait, JournalEntry } from "./journal";
 
-export type RunStatus = "running" | "halted" | "completed" | "failed" | "cancelled";
+export type RunStatus = "running" | "suspended" | "halted" | "completed" | "failed" | "cancelled";
 
 export interface NodeRecord {
   readonly node: string;
@@ -34,6 +34,8 @@ export interface RunState {
   readonly received: ReadonlyMap<string, string>;
   readonly halt: Extract<JournalEntry, { type: "halted" }> | undefined;
   readonly finished: Extract<JournalEntry, { type: "finished" }> | undefined;
+  /** When a suspended run is due, while nothing has happened in it since it suspended. */
+  readonly wakeAt: number | undefined;
   readonly history: readonly NodeRecord[];
 }
 
@@ -86,8 +88,14 @@ export function foldJournal(runId: string, entries: readonly JournalEntry[]): Ru
   let events: DeliveredEvent[] | undefined;
   let received: Map<string, string> | undefined;
   const history: NodeRecord[] = [];
+  let wakeAt: number | undefined;
   for (const entry of entries) {
+    // Anything after a suspension (the run went on) ends it; values are journaled on the way.
+    if (entry.type !== "value") wakeAt = undefined;
     switch (entry.type) {
+      case "suspended":
+        wakeAt = entry.wakeAt;
+        break;
       case "started":
         started = entry;
         break;
@@ -167,7 +175,7 @@ export function foldJournal(runId: string, entries: readonly JournalEntry[]): Ru
         break;
     }
   }
-  const status: RunStatus = finished?.status ?? (halt ? "halted" : "running");
+  const status: RunStatus = finished?.status ?? (halt ? "halted" : wakeAt !== undefined ? "suspended" : "running");
   return {
     runId,
     started,
@@ -183,6 +191,7 @@ export function foldJournal(runId: string, entries: readonly JournalEntry[]): Ru
     received: received ?? NO_ENTRIES,
     halt,
     finished,
+    wakeAt,
     history,
   };
 }

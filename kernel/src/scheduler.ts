@@ -340,6 +340,7 @@ class RunScheduler implements AbortListener {
       return { ...base, status: "failed", error: failure };
     }
     if (this.#wakeAt !== undefined && halt === undefined) {
+      await run.record([{ type: "suspended", wakeAt: this.#wakeAt, at: clock.now() }]);
       return { ...base, status: "suspended", wakeAt: this.#wakeAt };
     }
     if (halt !== undefined) {

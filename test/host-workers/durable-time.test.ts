@@ -78,7 +78,7 @@ describe("durable time in a Worker", () => {
     try {
       // Early: still asleep, the alarm set for the same wake time.
       expect((await fireAlarm(second, "nap-1", 10 * DAY)).alarm).toBe(wakeAt);
-      expect(await status(second, "nap-1")).toMatchObject({ status: "running" });
+      expect(await status(second, "nap-1")).toMatchObject({ status: "suspended" });
       await fireAlarm(second, "nap-1", 30 * DAY + 1_000);
       expect(await status(second, "nap-1")).toMatchObject({ status: "completed" });
       expect(await executions(second, "nap-1")).toEqual({ start: 1, wait: 3, after: 1 });

@@ -15,6 +15,8 @@ Commands:
   schema                    print the Flow IR (or manifest) JSON Schema
   run <flow|module>         run a flow locally on embedded storage (.flows/)
   resume <run-id>           continue a run halted at a checkpoint
+  event <run-id> <name>     send an event to a run (ctx.waitFor takes it)
+  wake                      continue every run whose sleep or halt deadline is due
   runs                      list local runs
   inspect <run-id>          show a run's node history
   init [dir]                create a project: manifest, example flow and nodes

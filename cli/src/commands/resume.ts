@@ -3,6 +3,7 @@ import { parseVerbArgs } from "../args";
 import { reportUsage, UsageError } from "../exit";
 import { isFlowModule } from "../flow-module/load";
 import { makeDirs } from "../fs/make-dirs";
+import { localSuspendAfterMs } from "../local/in-memory-wait";
 import { createFsJournal } from "../local/journal";
 import type { RunLease } from "../local/lease";
 import { checkRunId } from "../local/run-id";
@@ -90,6 +91,7 @@ export async function resumeCommand(argv: readonly string[], io: RunIo): Promise
       checkpoint: values.checkpoint,
       token,
       payload,
+      suspendAfterMs: localSuspendAfterMs(),
       ...(timeoutMs === undefined ? {} : { timeoutMs }),
       ...(onEvent === undefined ? {} : { onEvent }),
     });

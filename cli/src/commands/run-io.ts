@@ -47,18 +47,25 @@ export function reportOutcome(outcome: RunOutcome, io: RunIo): number {
     case "completed":
       io.stderr(`run ${outcome.runId} completed\n`);
       return EXIT_OK;
-    case "halted":
+    case "halted": {
+      const deadline = outcome.deadline === undefined ? undefined : new Date(outcome.deadline).toISOString();
       io.stdout(
-        `${JSON.stringify({ status: "halted", run_id: outcome.runId, node: outcome.node, checkpoint: outcome.checkpoint, token: outcome.token, details: outcome.details })}\n`,
+        `${JSON.stringify({ status: "halted", run_id: outcome.runId, node: outcome.node, ...(outcome.event === undefined ? { checkpoint: outcome.checkpoint, token: outcome.token } : { event: outcome.event }), ...(deadline === undefined ? {} : { deadline }), details: outcome.details })}\n`,
       );
+      const until = deadline === undefined ? "" : ` until ${deadline} (then "flows wake" expires it)`;
       io.stderr(
-        `run ${outcome.runId} halted at checkpoint "${outcome.checkpoint}" (node ${outcome.node})\n` +
-          `resume it with: flows resume ${outcome.runId} --checkpoint ${outcome.checkpoint} --input '<json>'\n`,
+        outcome.event === undefined
+          ? `run ${outcome.runId} halted at checkpoint "${outcome.checkpoint}" (node ${outcome.node})${until}\n` +
+              `resume it with: flows resume ${outcome.runId} --checkpoint ${outcome.checkpoint} --input '<json>'\n`
+          : `run ${outcome.runId} waits for event "${outcome.event}" (node ${outcome.node})${until}\n` +
+              `send it with: flows event ${outcome.runId} ${outcome.event} --input '<json>'\n`,
       );
       return EXIT_OK;
+    }
     case "suspended":
-      // Local runs sleep through retries; only hosts that ask for suspension see this.
-      io.stderr(`run ${outcome.runId} suspended until ${new Date(outcome.wakeAt).toISOString()}\n`);
+      io.stderr(
+        `run ${outcome.runId} suspended until ${new Date(outcome.wakeAt).toISOString()}: "flows wake" continues it then\n`,
+      );
       return EXIT_OK;
     default:
       io.stderr(`run ${outcome.runId} ${outcome.status}: ${describeError(outcome.error)}\n`);

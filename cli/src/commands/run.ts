@@ -11,6 +11,7 @@ import { formatDiagnosticLines } from "../format/text";
 import { makeDirs } from "../fs/make-dirs";
 import { findManifest, localCapabilitiesFor } from "../local/capabilities";
 import { createLocalKernel } from "../local/host";
+import { localSuspendAfterMs } from "../local/in-memory-wait";
 import { acquireRunLease, type RunLease } from "../local/lease";
 import { loadNodes } from "../local/load-nodes";
 import { progressPrinter } from "../local/progress";
@@ -219,6 +220,7 @@ export async function runCommand(argv: readonly string[], io: RunIo): Promise<nu
       ...(values.trigger === undefined ? {} : { trigger: values.trigger }),
       ...(values.capture === undefined ? {} : { capture: values.capture }),
       runId,
+      suspendAfterMs: localSuspendAfterMs(),
       ...(timeoutMs === undefined ? {} : { timeoutMs }),
       ...(onEvent === undefined ? {} : { onEvent }),
     });

@@ -1,5 +1,5 @@
-import { createHash } from "node:crypto";
-import { mkdirSync } from "node:fs";
+import { createHash, randomBytes } from "node:crypto";
+import { mkdirSync, renameSync, rmSync } from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { isAbsolute, join, relative, resolve, sep } from "node:path";
@@ -90,8 +90,15 @@ export async function loadFlowModule(
     throw new UsageError("MODULE004", `cannot create ${cacheDir} to build ${modulePath} in`);
   }
   const outfile = resolve(cacheDir, `flows-${createHash("sha256").update(absolute).digest("hex").slice(0, 16)}.mjs`);
-  const built = await bundleModuleForNode(absolute, outfile, { sourcemap: true, nodePaths: cliNodePaths() });
-  if (!built.ok) throw new UsageError("MODULE001", `cannot build flow module ${modulePath}: ${built.reason}`);
+  // Other processes may be importing the cached bundle right now: it is built under a name of
+  // its own and renamed over the old one, so no reader ever sees a half-written file.
+  const scratch = `${outfile}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`;
+  const built = await bundleModuleForNode(absolute, scratch, { sourcemap: true, nodePaths: cliNodePaths() });
+  if (!built.ok) {
+    rmSync(scratch, { force: true });
+    throw new UsageError("MODULE001", `cannot build flow module ${modulePath}: ${built.reason}`);
+  }
+  renameSync(scratch, outfile);
   process.setSourceMapsEnabled(true);
   const flows: DefinedFlow[] = [];
   try {
