@@ -51,6 +51,12 @@ export interface FlowWorkerConfig<Env extends WorkerEnv = WorkerEnv> {
    * given; tests give one they move, to see a 30-day sleep end without waiting 30 days.
    */
   readonly clock?: Clock;
+  /**
+   * The least level of the runs' log lines printed: "info" by default; "debug" adds a line per
+   * completed node (run id, node, attempts, duration), which costs about 28 µs of each durable
+   * step in workerd.
+   */
+  readonly logLevel?: "debug" | "info" | "warn" | "error";
   /** Cron expression → flows started on that schedule. */
   readonly crons?: Readonly<Record<string, readonly string[]>>;
   /**

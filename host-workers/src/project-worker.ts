@@ -74,8 +74,14 @@ export function buildProjectWorker<Env extends WorkerEnv>(
       ]),
     );
   const crons = project.crons ?? triggers?.crons;
+  const eventQueues = project.eventQueues ?? triggers?.event_queues;
   const { containers, ...rest } = project;
-  const config: ProjectFlowConfig<Env> = { ...rest, queues, ...(crons === undefined ? {} : { crons }) };
+  const config: ProjectFlowConfig<Env> = {
+    ...rest,
+    queues,
+    ...(crons === undefined ? {} : { crons }),
+    ...(eventQueues === undefined ? {} : { eventQueues }),
+  };
   if ((project.manifest as { container?: unknown }).container === undefined) {
     return { ...buildFlowWorker<Env>(config), FlowContainer: undefined };
   }
@@ -98,4 +104,5 @@ interface ManifestTriggers {
     Record<string, { flow: string; dead_letter_queue?: string; max_retries?: number; retry_delay_seconds?: number }>
   >;
   readonly crons?: Readonly<Record<string, readonly string[]>>;
+  readonly event_queues?: readonly string[];
 }

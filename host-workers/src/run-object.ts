@@ -33,9 +33,14 @@ function isDedupeStore(value: unknown): value is DedupeStore {
   );
 }
 
-/** One structured line per log record, readable by Workers Logs. */
-function logLine(record: LogRecord): void {
-  console.log(JSON.stringify(record));
+const LEVELS = { debug: 0, info: 1, warn: 2, error: 3 } as const;
+
+/** One structured line per log record at `level` or above, readable by Workers Logs. */
+function logLines(level: keyof typeof LEVELS): (record: LogRecord) => void {
+  const least = LEVELS[level];
+  return (record) => {
+    if (LEVELS[record.level] >= least) console.log(JSON.stringify(record));
+  };
 }
 
 /** Runs the host hands elsewhere (flows placed whole in the container), journaled here all the same. */
@@ -186,7 +191,7 @@ export function createRunObjectClass<Env extends WorkerEnv>(
             journal: this.journal(),
             clock: config.clock ?? systemClock,
             newId: () => crypto.randomUUID(),
-            logger: logLine,
+            logger: logLines(config.logLevel ?? "info"),
             ...(forNode === undefined ? {} : { capabilities: forNode }),
           },
         },

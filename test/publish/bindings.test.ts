@@ -32,6 +32,7 @@ beforeAll(() => {
     triggers: {
       routes: ["everything.example.com/*", { pattern: "api.example.com/flows/*", zone_name: "example.com" }],
       queues: { "order-events": { flow: "hello", max_retries: 2, dead_letter_queue: "DEAD_ORDERS" } },
+      event_queues: ["settlements"],
       crons: { "*/5 * * * *": ["hello"] },
     },
   });
@@ -59,7 +60,7 @@ describe("a manifest with every binding and trigger", () => {
           { binding: "OUTBOX", queue: "outbox" },
           { binding: "DEAD_ORDERS", queue: "dead-orders" },
         ],
-        consumers: [{ queue: "order-events", max_retries: 3 }],
+        consumers: [{ queue: "order-events", max_retries: 3 }, { queue: "settlements" }],
       },
       durable_objects: {
         bindings: [

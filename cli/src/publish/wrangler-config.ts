@@ -63,10 +63,14 @@ export function wranglerConfig(project: Project, options: WranglerOptions): Reco
   const container = manifest.container;
   const containerClass = container?.class_name ?? DEFAULT_CONTAINER_CLASS;
 
-  const queueTriggers = Object.entries(manifest.triggers?.queues ?? {});
+  const queueTriggers: [string, { max_retries?: number | undefined }][] = [
+    ...Object.entries(manifest.triggers?.queues ?? {}),
+    // Event queues: the Worker acks each message itself once delivered, or retries it.
+    ...(manifest.triggers?.event_queues ?? []).map((name): [string, { max_retries?: number }] => [name, {}]),
+  ];
   const producers = new Map<string, string>();
   if (queue !== undefined) producers.set(queue, caps.queue?.queue_name ?? kebab(queue));
-  for (const [, trigger] of queueTriggers) {
+  for (const [, trigger] of Object.entries(manifest.triggers?.queues ?? {})) {
     const dead = trigger.dead_letter_queue;
     if (dead !== undefined && !producers.has(dead)) producers.set(dead, kebab(dead));
   }

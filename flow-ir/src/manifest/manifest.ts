@@ -57,6 +57,8 @@ const TriggersSchema = v.looseObject({
   /** Where the Worker answers HTTP besides workers.dev. */
   routes: v.optional(v.array(RouteSchema, "routes must be an array")),
   queues: v.optional(refuseArrays(v.record(v.string(), QueueTriggerSchema, "queues must map queue names to triggers"))),
+  /** Queues whose messages are events for runs (`{ run_id, name, payload, id? }`), not new runs. */
+  event_queues: v.optional(v.array(v.string("each event queue must be a queue name"), "event_queues must be an array")),
   crons: v.optional(
     refuseArrays(
       v.record(
