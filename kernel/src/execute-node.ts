@@ -1,4 +1,4 @@
-import { type AttemptBudget, AttemptScope } from "./attempt-scope";
+import type { AttemptBudget, AttemptScope } from "./attempt-scope";
 import { backoffDelay } from "./backoff";
 import { type FlowError, KernelError, toFlowError } from "./errors";
 import { HaltSignal, SuspendSignal } from "./halt";
@@ -55,7 +55,7 @@ const DEFAULT_DEDUPE_TTL_MS = 24 * 60 * 60 * 1000;
 
 /** Told the outcome of a node that did not settle synchronously. */
 export interface OutcomeWaiter {
-  settled(outcome: NodeOutcome): void;
+  nodeSettled(node: NodePlan, outcome: NodeOutcome, startedAt: number): void;
 }
 
 /**
@@ -69,6 +69,7 @@ export function executeNode(
   plan: NodePlan,
   input: NodeInput,
   waiter: OutcomeWaiter,
+  startedAt: number,
 ): NodeOutcome | undefined {
   const execution: Execution = { source: undefined, attempts: 0, streamed: false };
   let output: unknown;
@@ -83,17 +84,17 @@ export function executeNode(
   if (!isPromise(output)) return completedOutcome(output, execution);
   output.then(
     (value) => {
-      const scope = execution.direct;
-      if (scope !== undefined && isAsyncIterable(value)) {
-        drainLater(run, plan, value, scope, execution, waiter);
+      const direct = execution.direct;
+      if (direct !== undefined && isAsyncIterable(value)) {
+        drainLater(run, plan, value, AttemptContext.scopeOf(direct), execution, waiter, startedAt);
         return;
       }
-      scope?.finish();
-      waiter.settled(completedOutcome(value, execution));
+      if (direct !== undefined) AttemptContext.finish(direct);
+      waiter.nodeSettled(plan, completedOutcome(value, execution), startedAt);
     },
     (thrown: unknown) => {
-      execution.direct?.finish();
-      waiter.settled(outcomeOfThrow(run, plan, thrown, execution));
+      if (execution.direct !== undefined) AttemptContext.finish(execution.direct);
+      waiter.nodeSettled(plan, outcomeOfThrow(run, plan, thrown, execution), startedAt);
     },
   );
   return undefined;
@@ -107,15 +108,16 @@ function drainLater(
   scope: AttemptScope,
   execution: Execution,
   waiter: OutcomeWaiter,
+  startedAt: number,
 ): void {
   settle(run, plan, stream, scope.signal, execution).then(
     (items) => {
       scope.finish();
-      waiter.settled(completedOutcome(items, execution));
+      waiter.nodeSettled(plan, completedOutcome(items, execution), startedAt);
     },
     (thrown: unknown) => {
       scope.finish();
-      waiter.settled(outcomeOfThrow(run, plan, thrown, execution));
+      waiter.nodeSettled(plan, outcomeOfThrow(run, plan, thrown, execution), startedAt);
     },
   );
 }
@@ -310,38 +312,31 @@ function attemptGuarded(attempts: Attempts, attempt: number, onError: (thrown: u
 function attemptOnce(attempts: Attempts, attempt: number, onError: (thrown: unknown) => unknown): unknown {
   const { run, plan, budgetMs } = attempts;
   run.abort.throwIfAborted();
-  const scope = new AttemptScope(run.abort);
-  const context = new AttemptContext(
-    run,
-    plan,
-    scope,
-    attempts.execution,
-    attempt,
-    attempts.idempotencyKey,
-    attempts.effects,
-  );
+  const context = new AttemptContext(run, plan, attempts.execution, attempt, attempts.idempotencyKey, attempts.effects);
   let result: unknown;
   try {
     result = invoke(run, plan, attempts.value, context);
   } catch (thrown) {
-    scope.finish();
+    AttemptContext.finish(context);
     throw thrown;
   }
   const budget = budgetOf(attempts, attempt, budgetMs);
   if (budget === undefined && attempts.direct && isPromise(result)) {
     // Nothing to race and nothing to retry: the node's own promise goes up as it is, and
-    // `executeNode` ends the scope when it settles. A run that aborts meanwhile does not wait
-    // for it: the scheduler stops on its own.
-    attempts.execution.direct = scope;
+    // \`executeNode\` ends the attempt when it settles. A run that aborts meanwhile does not
+    // wait for it: the scheduler stops on its own.
+    attempts.execution.direct = context;
     return result;
   }
   if (isAsyncIterable(result)) {
+    const scope = AttemptContext.scopeOf(context);
     return scope.race(settle(run, plan, result, scope.signal, attempts.execution), budget, onError);
   }
   if (!isPromise(result)) {
-    scope.finish();
+    AttemptContext.finish(context);
     return result;
   }
+  const scope = AttemptContext.scopeOf(context);
   // A node may also resolve to a stream (an async function returning an async iterable).
   const settled = result.then((output) =>
     isAsyncIterable(output) ? settle(run, plan, output, scope.signal, attempts.execution) : output,

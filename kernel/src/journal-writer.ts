@@ -11,19 +11,20 @@ export function createJournalWriter(
   runId: string,
 ): (entries: readonly JournalEntry[]) => Promise<void> {
   let chain: Promise<void> = Promise.resolve();
-  let batch: JournalEntry[] | undefined;
+  // The first call's array as given; a second call joining the batch makes a new one.
+  let batch: readonly JournalEntry[] | undefined;
   let flushed: Promise<void> = chain;
   const flush = () => {
-    const entries = batch as JournalEntry[];
+    const entries = batch as readonly JournalEntry[];
     batch = undefined;
     return journal.append(runId, entries);
   };
   return (entries) => {
     if (batch !== undefined) {
-      for (const entry of entries) batch.push(entry);
+      batch = batch.concat(entries);
       return flushed;
     }
-    batch = [...entries];
+    batch = entries;
     chain = chain.then(flush);
     flushed = chain;
     return flushed;

@@ -1,4 +1,4 @@
-import type { AttemptScope } from "./attempt-scope";
+import { AttemptScope } from "./attempt-scope";
 import { type DeadlineOptions, haltAt, sleepFor, sleepUntil, type WaitOptions, waitForEvent } from "./durable-time";
 import type { EffectScope, Logger, LogRecord } from "./host";
 import type { HaltFunction, NodeContext, RunMetadata, WaitForFunction } from "./nodes";
@@ -61,8 +61,8 @@ export interface Execution {
   attempts: number;
   /** The capture node yielded its output as a stream. */
   streamed: boolean;
-  /** The scope of an attempt whose promise went up as the node returned it (see `attemptOnce`). */
-  direct?: AttemptScope | undefined;
+  /** The attempt whose promise went up as the node returned it (see `attemptOnce`). */
+  direct?: AttemptContext | undefined;
 }
 
 const NO_CAPS: Readonly<Record<string, unknown>> = Object.freeze({});
@@ -77,7 +77,7 @@ export class AttemptContext implements NodeContext {
   readonly idempotencyKey: string | undefined;
   readonly #run: RunContext;
   readonly #plan: NodePlan;
-  readonly #scope: AttemptScope;
+  #scope: AttemptScope | undefined;
   readonly #effects: EffectScope | undefined;
   readonly #execution: Execution;
   #caps: Readonly<Record<string, unknown>> | undefined;
@@ -85,7 +85,6 @@ export class AttemptContext implements NodeContext {
   constructor(
     run: RunContext,
     plan: NodePlan,
-    scope: AttemptScope,
     execution: Execution,
     attempt: number,
     idempotencyKey: string | undefined,
@@ -93,11 +92,24 @@ export class AttemptContext implements NodeContext {
   ) {
     this.#run = run;
     this.#plan = plan;
-    this.#scope = scope;
     this.#execution = execution;
     this.attempt = attempt;
     this.idempotencyKey = idempotencyKey;
     this.#effects = effects;
+  }
+
+  /**
+   * The attempt's scope, made on first need: a node that never reads its signal and settles
+   * without a budget to race never has one. Static, so a node does not see it on its context.
+   */
+  static scopeOf(context: AttemptContext): AttemptScope {
+    context.#scope ??= new AttemptScope(context.#run.abort);
+    return context.#scope;
+  }
+
+  /** The attempt is over: a scope the node made sees it (its signal aborts). */
+  static finish(context: AttemptContext): void {
+    context.#scope?.finish();
   }
 
   get node(): string {
@@ -109,7 +121,7 @@ export class AttemptContext implements NodeContext {
   }
 
   get signal(): AbortSignal {
-    return this.#scope.signal;
+    return AttemptContext.scopeOf(this).signal;
   }
 
   get caps(): Readonly<Record<string, unknown>> {

@@ -51,14 +51,15 @@ export function schedule(run: RunContext, trigger: string, payload: unknown): Pr
  * nodes in flight: a node's completion delivers to its successors and starts whatever became
  * ready, and the last one to settle finishes the run.
  */
-class RunScheduler implements AbortListener {
+class RunScheduler implements AbortListener, OutcomeWaiter {
   readonly #run: RunContext;
   readonly #resolve: (outcome: RunOutcome) => void;
   readonly #reject: (error: unknown) => void;
-  /** Incoming edges not yet resolved (delivered or dead), by node index. */
-  readonly #remaining: number[];
-  /** What the incoming edges of a node with several predecessors delivered, by node index. */
-  readonly #delivered: (Map<string, unknown> | undefined)[];
+  /**
+   * Nodes with several predecessors that some have reached, by node index: the edges still
+   * unresolved and what the others delivered. A node with one predecessor needs none.
+   */
+  #joins: Map<number, { remaining: number; delivered: Map<string, unknown> | undefined }> | undefined;
   readonly #ready: (ReadyNode | undefined)[] = [];
   #readyHead = 0;
   #inFlight = 0;
@@ -75,9 +76,6 @@ class RunScheduler implements AbortListener {
     this.#run = run;
     this.#resolve = resolve;
     this.#reject = reject;
-    const order = run.plan.order;
-    this.#remaining = order.map((node) => node.predecessors.length);
-    this.#delivered = new Array(order.length);
     run.abort.listen(this);
   }
 
@@ -159,8 +157,9 @@ class RunScheduler implements AbortListener {
     }
     const startedAt = run.host.clock.now();
     this.#inFlight += 1;
-    const outcome = executeNode(run, node, ready, new NodeWaiter(this, node, startedAt));
-    if (outcome !== undefined) this.#settle(this.#finishNode(node, outcome, startedAt));
+    const outcome = executeNode(run, node, ready, this, startedAt);
+    // Settled synchronously: no time passed that a millisecond clock would show.
+    if (outcome !== undefined) this.#settle(this.#finishNode(node, outcome, startedAt, startedAt));
   }
 
   /** A node that settled after `executeNode` returned. */
@@ -190,29 +189,27 @@ class RunScheduler implements AbortListener {
   }
 
   #resolveEdge(target: NodePlan, from: string, value: unknown, delivered: boolean): void {
-    const index = target.index;
-    const single = target.predecessors.length === 1;
-    if (delivered && !single) {
-      let map = this.#delivered[index];
-      if (map === undefined) {
-        map = new Map();
-        this.#delivered[index] = map;
-      }
-      map.set(from, value);
-    }
-    const remaining = (this.#remaining[index] as number) - 1;
-    this.#remaining[index] = remaining;
-    if (remaining > 0) return;
-    if (single) {
+    if (target.predecessors.length === 1) {
       if (delivered)
         this.#ready.push({ plan: target, value, keyed: false, edgeBudgetMs: target.edgeTimeouts.get(from) });
       else this.#skip(target);
       return;
     }
-    const map = this.#delivered[index];
-    this.#delivered[index] = undefined;
-    if (map === undefined) this.#skip(target);
-    else this.#ready.push(inputOf(target, map));
+    this.#joins ??= new Map();
+    let join = this.#joins.get(target.index);
+    if (join === undefined) {
+      join = { remaining: target.predecessors.length, delivered: undefined };
+      this.#joins.set(target.index, join);
+    }
+    if (delivered) {
+      join.delivered ??= new Map();
+      join.delivered.set(from, value);
+    }
+    join.remaining -= 1;
+    if (join.remaining > 0) return;
+    this.#joins.delete(target.index);
+    if (join.delivered === undefined) this.#skip(target);
+    else this.#ready.push(inputOf(target, join.delivered));
   }
 
   #deliver(node: NodePlan, output: unknown): void {
@@ -242,9 +239,9 @@ class RunScheduler implements AbortListener {
     for (const successor of node.next) this.#resolveEdge(successor, node.alias, undefined, false);
   }
 
-  #finishNode(node: NodePlan, outcome: NodeOutcome, startedAt: number): Promise<void> {
+  #finishNode(node: NodePlan, outcome: NodeOutcome, startedAt: number, finishedAt?: number): Promise<void> {
     const run = this.#run;
-    const durationMs = run.host.clock.now() - startedAt;
+    const durationMs = (finishedAt ?? run.host.clock.now()) - startedAt;
     if (outcome.kind === "suspended") {
       this.#wakeAt = Math.min(this.#wakeAt ?? outcome.wakeAt, outcome.wakeAt);
       run.emit?.({ type: "node-finished", node: node.alias, status: "suspended", attempts: 0, durationMs });
@@ -291,7 +288,12 @@ class RunScheduler implements AbortListener {
     run.abort.abort(new KernelError(outcome.error.code, outcome.error.message, outcome.error.details));
   }
 
-  async #completed(node: NodePlan, outcome: Extract<NodeOutcome, { kind: "completed" }>, durationMs: number) {
+  /** A journaled completion: the capture's channel fed, then the successors. */
+  #completed(
+    node: NodePlan,
+    outcome: Extract<NodeOutcome, { kind: "completed" }>,
+    durationMs: number,
+  ): Promise<void> | undefined {
     const run = this.#run;
     if (node.alias === run.capture) this.#captured = outcome.output;
     if (outcome.streamed === true) {
@@ -299,8 +301,14 @@ class RunScheduler implements AbortListener {
       this.#streamed.add(node.alias);
     }
     if (node.alias === run.capture && run.channel !== undefined && outcome.streamed !== true) {
-      await run.channel.push(outcome.output);
+      return run.channel.push(outcome.output).then(() => this.#announce(node, outcome, durationMs));
     }
+    this.#announce(node, outcome, durationMs);
+    return undefined;
+  }
+
+  #announce(node: NodePlan, outcome: Extract<NodeOutcome, { kind: "completed" }>, durationMs: number): void {
+    const run = this.#run;
     run.emit?.({
       type: "node-finished",
       node: node.alias,
@@ -396,23 +404,6 @@ export function haltedOutcome(
     ...(deadline === undefined ? {} : { deadline }),
     ...(event === undefined ? {} : { event: event.name }),
   };
-}
-
-/** What a parked node holds of its run's scheduler: an object, not a chain of closures. */
-class NodeWaiter implements OutcomeWaiter {
-  readonly #scheduler: RunScheduler;
-  readonly #node: NodePlan;
-  readonly #startedAt: number;
-
-  constructor(scheduler: RunScheduler, node: NodePlan, startedAt: number) {
-    this.#scheduler = scheduler;
-    this.#node = node;
-    this.#startedAt = startedAt;
-  }
-
-  settled(outcome: NodeOutcome): void {
-    this.#scheduler.nodeSettled(this.#node, outcome, this.#startedAt);
-  }
 }
 
 /** One predecessor hands over its value; several arrive as an object keyed by alias. */
