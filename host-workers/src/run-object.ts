@@ -145,7 +145,7 @@ export function createRunObjectClass<Env extends WorkerEnv>(
     }
 
     /** Runs the invocation here, or where the host placed its flow. */
-    async #run(invocation: InvokeRequest & { suspendAfterMs?: number }): Promise<RunOutcome> {
+    async #run(invocation: InvokeRequest): Promise<RunOutcome> {
       if (remote?.handles(invocation.flow)) {
         await this.ctx.storage.put(remoteMetadataKey(invocation.runId), invocation.metadata ?? {});
         return this.#remotely(invocation.runId, (signal) => remote.run(this.env, invocation, signal));
@@ -229,7 +229,7 @@ export function createRunObjectClass<Env extends WorkerEnv>(
       const sse = (request.headers.get("accept") ?? "").includes("text/event-stream");
       if (remote?.handles(invocation.flow)) {
         if (!sse) {
-          const outcome = await this.#run(invocation);
+          const outcome = await this.#run({ ...invocation, suspendAfterMs: IN_REQUEST_WAIT_MS });
           await carryForward(this.ctx.storage, outcome);
           return Response.json(outcome);
         }

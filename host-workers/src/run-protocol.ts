@@ -7,6 +7,8 @@ export interface InvokeRequest {
   readonly payload?: unknown;
   readonly timeoutMs?: number;
   readonly metadata?: Record<string, unknown>;
+  /** Waits longer than this suspend the run (see `Invocation.suspendAfterMs`). */
+  readonly suspendAfterMs?: number;
 }
 
 export interface ResumeRunRequest {

@@ -87,6 +87,21 @@ describe("flows-container over the HTTP bus", () => {
     expect(bytes.every((byte, index) => byte === index % 251)).toBe(true);
   });
 
+  it("hands a long sleep back: with suspend_after_ms the call ends suspended, its wake time journaled host-side", async () => {
+    const started = Date.now();
+    const outcome = await post(container.base, "/run", meta("run-nap", "nap"), {
+      flow: "nap",
+      payload: 1,
+      suspend_after_ms: 1_000,
+    });
+    expect(outcome.status).toBe(200);
+    const body = outcome.body as { status: string; wakeAt: number };
+    expect(body.status).toBe("suspended");
+    expect(body.wakeAt - started).toBeGreaterThanOrEqual(24 * 60 * 60 * 1000);
+    const journal = await stores.journal.read("run-nap");
+    expect(journal.map((entry) => entry.type)).toContain("suspended");
+  });
+
   it("refuses a second /run of a run id already executing here with RUN409", async () => {
     const running = post(container.base, "/run", meta("run-twice", "slow"), { flow: "slow", payload: { id: "t" } });
     for (let tries = 0; tries < 2_000; tries += 1) {

@@ -27,9 +27,10 @@ export async function runRoute(request: Request, context: ContainerContext, scop
     capture: optional(isName, "a node alias (a non-empty string)"),
     payload: optional(isAny),
     deadline_ms: optional(isPositiveInteger, DEADLINE),
+    suspend_after_ms: optional(isPositiveInteger, DEADLINE),
   });
   if (!body.ok) return body.response;
-  const { flow, trigger, capture, payload, deadline_ms: deadline } = body.value;
+  const { flow, trigger, capture, payload, deadline_ms: deadline, suspend_after_ms: suspendAfter } = body.value;
   const invocation = (signal: AbortSignal) => ({
     flow,
     runId: scope.meta.run_id,
@@ -39,6 +40,9 @@ export async function runRoute(request: Request, context: ContainerContext, scop
     ...(trigger === undefined ? {} : { trigger }),
     ...(capture === undefined ? {} : { capture }),
     ...(deadline === undefined ? {} : { timeoutMs: deadline }),
+    // A long sleep or backoff ends the call `suspended`: the Worker's run object waits for it
+    // (its alarm) instead of the container holding the run in memory.
+    ...(suspendAfter === undefined ? {} : { suspendAfterMs: suspendAfter }),
   });
   return exclusive(request, context, scope, flow, {
     invoke: (kernel, signal) => kernel.invoke(invocation(signal)),

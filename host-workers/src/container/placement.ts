@@ -186,6 +186,7 @@ export function createPlacement(settings: ContainerSettings, flows: readonly Flo
         ...(invocation.trigger === undefined ? {} : { trigger: invocation.trigger }),
         ...(invocation.capture === undefined ? {} : { capture: invocation.capture }),
         ...(invocation.timeoutMs === undefined ? {} : { deadline_ms: invocation.timeoutMs }),
+        ...(invocation.suspendAfterMs === undefined ? {} : { suspend_after_ms: invocation.suspendAfterMs }),
       },
       stream,
     });
