@@ -9,6 +9,7 @@ import type { Suite, SuiteContext } from "../suite";
 import { formatTable } from "../table";
 import { reportChains } from "./host/chain-report";
 import { sampleChains } from "./host/durable-chain";
+import { measureSleepingRuns } from "./host/sleeping-runs";
 
 const ROUNDS = 5;
 /** Rounds of the durable chains, and short/long pairs per round of ours and the floor (about 1.5 s a round). */
@@ -48,7 +49,8 @@ const median = (values: readonly number[]) => [...values].sort((a, b) => a - b)[
  */
 export const hostSuite: Suite = {
   name: "host",
-  summary: "example Worker bundle size and workerd start-up vs a minimal Worker; durable chain per step and per run",
+  summary:
+    "example Worker bundle size and workerd start-up vs a minimal Worker; durable chain per step and per run; a sleeping run at rest and waking",
   async run(context: SuiteContext) {
     const outdir = mkdtempSync(join(tmpdir(), "flows-bench-host-"));
     const minimalEntry = join(outdir, "minimal.ts");
@@ -99,5 +101,6 @@ export const hostSuite: Suite = {
       `  start-up cost of the example over the minimal Worker: ${formatMs(extra)} ms (workerd ready, median of ${ROUNDS} interleaved rounds)`,
     );
     reportChains(context, await sampleChains(context.repoRoot, { rounds: CHAIN_ROUNDS, pairs: CHAIN_PAIRS }));
+    for (const line of await measureSleepingRuns(context.repoRoot)) context.log(line);
   },
 };
