@@ -43,6 +43,8 @@ export function miniflareOptions(project: Project, settings: DevSettings) {
     if (trigger.dead_letter_queue !== undefined)
       producers[trigger.dead_letter_queue] ??= kebab(trigger.dead_letter_queue);
   }
+  // Event queues: each message is an event for a run; the Worker acks or retries it itself.
+  for (const name of manifest.triggers?.event_queues ?? []) consumers[name] ??= { maxBatchTimeout: 1 };
   const container = manifest.container;
   return {
     modules: true,
