@@ -306,4 +306,33 @@ describe("node context", () => {
     // A signal the node kept past its attempt tells it its time is over.
     expect(kept?.aborted).toBe(true);
   });
+
+  it("logs a failed node with its code and a halted one with its checkpoint, whatever the level of completions", async () => {
+    const flow = buildFlow("noisy", {
+      nodes: { start: {}, gate: { determinism: "nondeterministic" } },
+      edges: [["start", "gate"]],
+      checkpoints: ["ok"],
+    });
+    const { host, logs } = testHost();
+    const kernel = createKernel({
+      flows: [flow],
+      nodes: {
+        "noisy::start": (input) => input,
+        "noisy::gate": async (input, ctx) => {
+          if (input === "fail") throw Object.assign(new Error("card declined"), { code: "PAY402" });
+          return ctx.halt("ok");
+        },
+      },
+      host,
+    });
+    await kernel.invoke({ flow: "noisy", payload: "halt", runId: "n-1" });
+    await kernel.invoke({ flow: "noisy", payload: "fail", runId: "n-2" });
+    expect(logs).toContainEqual(
+      expect.objectContaining({ level: "info", message: "node halted", node: "gate", checkpoint: "ok", run_id: "n-1" }),
+    );
+    expect(logs).toContainEqual(
+      expect.objectContaining({ level: "warn", message: "node failed", node: "gate", code: "PAY402", run_id: "n-2" }),
+    );
+    expect(logs.find((line) => line.message === "node completed")).toMatchObject({ level: "debug" });
+  });
 });

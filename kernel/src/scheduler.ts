@@ -250,6 +250,15 @@ class RunScheduler implements AbortListener, OutcomeWaiter {
     if (outcome.kind === "halted") {
       this.#halt ??= { ...outcome, node: node.alias };
       run.emit?.({ type: "node-finished", node: node.alias, status: "halted", attempts: 0, durationMs });
+      run.host.logger({
+        level: "info",
+        message: outcome.event === undefined ? "node halted" : "node waits for an event",
+        run_id: run.runId,
+        flow_id: run.flow.id,
+        node: node.alias,
+        ...(outcome.event === undefined ? { checkpoint: outcome.checkpoint } : { event: outcome.event.name }),
+        ...(outcome.deadline === undefined ? {} : { deadline: new Date(outcome.deadline).toISOString() }),
+      });
       return DONE;
     }
     if (outcome.kind === "failed") return this.#failNode(node, outcome, durationMs);
@@ -283,6 +292,17 @@ class RunScheduler implements AbortListener, OutcomeWaiter {
       attempts: outcome.attempts,
       durationMs,
       code: outcome.error.code,
+    });
+    run.host.logger({
+      level: "warn",
+      message: "node failed",
+      run_id: run.runId,
+      flow_id: run.flow.id,
+      node: node.alias,
+      attempts: outcome.attempts,
+      duration_ms: durationMs,
+      code: outcome.error.code,
+      error: outcome.error.message,
     });
     this.#failure ??= outcome.error;
     run.abort.abort(new KernelError(outcome.error.code, outcome.error.message, outcome.error.details));
