@@ -56,6 +56,8 @@ describe("flows dev", () => {
     const pasted = spawnSync("bash", ["-c", `${curl} -s`], { encoding: "utf8" });
     expect(JSON.parse(pasted.stdout)).toMatchObject({ status: "completed", output: { greeting: "Hello, world!" } });
     expect(output).toContain(`curl ${url}/health`);
+    // One line per request, as wrangler dev prints them, uncoloured off a terminal.
+    await dev?.waitFor(/POST \/flows\/hello\/invoke 200 OK \(\d+ms\)/);
 
     const flowFile = join(project, "hello.flow.ts");
     const good = readFileSync(flowFile, "utf8");

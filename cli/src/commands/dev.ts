@@ -5,6 +5,7 @@ import { curlCommands } from "../dev/curl";
 import { readDevVars } from "../dev/dev-vars";
 import { miniflareOptions } from "../dev/miniflare-options";
 import { ensurePortFree } from "../dev/port-free";
+import { requestLog } from "../dev/request-log";
 import { serveUntilStopped } from "../dev/watch";
 import { EXIT_FAILED, EXIT_OK, reportUsage, UsageError } from "../exit";
 import { summarize } from "../format/report";
@@ -119,9 +120,10 @@ export async function devCommand(argv: readonly string[], io: CliIo): Promise<nu
         secrets: secretsFor(loaded.project),
       });
 
-    const { Miniflare } = await import("miniflare");
+    const miniflare = await import("miniflare");
+    const log = requestLog(miniflare, io);
     steps.step("starting workerd");
-    const mf = new Miniflare(optionsFor(first));
+    const mf = new miniflare.Miniflare({ ...optionsFor(first), log });
     const url = (await mf.ready).origin;
     const token = secretsFor(first.project)[API_TOKEN_SECRET];
     if (token === undefined)
@@ -138,7 +140,7 @@ export async function devCommand(argv: readonly string[], io: CliIo): Promise<nu
         steps.step(`${changed} changed; the project has errors, still serving the last good build`);
         return;
       }
-      await mf.setOptions(optionsFor(next));
+      await mf.setOptions({ ...optionsFor(next), log });
       steps.ok(`reloaded after a change to ${changed}`);
     }).finally(() => mf.dispose());
   } catch (error) {
