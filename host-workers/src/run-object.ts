@@ -16,7 +16,15 @@ import { errorResponse } from "./envelope";
 import type { EventRunRequest, InvokeRequest, ResumeRunRequest } from "./run-protocol";
 import { createSqlJournal, hasSqlJournal } from "./sql-journal";
 import { errorEvent, eventStream } from "./sse";
-import { alarmBy, carryForward, dropPending, pendingInvocations, recordPending, wakeTime } from "./wake-schedule";
+import {
+  alarmBy,
+  carryForward,
+  dropPending,
+  isPending,
+  pendingInvocations,
+  recordPending,
+  wakeTime,
+} from "./wake-schedule";
 
 /** Async runs wait this long in memory for a retry or a sleep; longer waits go to a Durable Object alarm. */
 const IN_MEMORY_WAIT_MS = 1_000;
@@ -300,8 +308,10 @@ export function createRunObjectClass<Env extends WorkerEnv>(
 
     /** An event for a run: journaled, and the run goes on if a wait of it takes the event. */
     async event(request: EventRunRequest): Promise<Response> {
+      // A run started asynchronously may not have begun yet: its event is kept for it.
+      const startPending = isPending(this.ctx.storage, request.runId);
       // An object that never journaled holds no run: answer without creating storage.
-      if (this.#journal === undefined && !hasSqlJournal(this.ctx.storage)) {
+      if (!startPending && this.#journal === undefined && !hasSqlJournal(this.ctx.storage)) {
         return Response.json({
           runId: request.runId,
           eventId: request.id ?? "",
@@ -309,7 +319,11 @@ export function createRunObjectClass<Env extends WorkerEnv>(
           error: { code: "RUN404", message: `no run with id ${request.runId}`, retryable: false, details: {} },
         });
       }
-      const delivery = await (await this.kernel()).deliver({ ...request, suspendAfterMs: IN_REQUEST_WAIT_MS });
+      const delivery = await (await this.kernel()).deliver({
+        ...request,
+        suspendAfterMs: IN_REQUEST_WAIT_MS,
+        startPending,
+      });
       if (delivery.outcome !== undefined) await carryForward(this.ctx.storage, delivery.outcome);
       return Response.json(delivery);
     }

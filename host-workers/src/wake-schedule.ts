@@ -25,6 +25,15 @@ export function pendingInvocations(storage: DurableObjectStorage): InvokeRequest
     .map((row) => JSON.parse(row.invocation) as InvokeRequest);
 }
 
+/** Whether a run waits here to be started or carried on; creates nothing when none ever did. */
+export function isPending(storage: DurableObjectStorage, runId: string): boolean {
+  const table = storage.sql
+    .exec("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'flows_pending'")
+    .toArray();
+  if (table.length === 0) return false;
+  return storage.sql.exec("SELECT 1 FROM flows_pending WHERE run_id = ?", runId).toArray().length > 0;
+}
+
 export function dropPending(storage: DurableObjectStorage, runId: string): void {
   storage.sql.exec(PENDING_TABLE);
   storage.sql.exec("DELETE FROM flows_pending WHERE run_id = ?", runId);

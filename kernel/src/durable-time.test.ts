@@ -204,6 +204,18 @@ describe("events", () => {
     expect(counter.runs).toBe(1);
   });
 
+  it("keeps an event for a run the host will start but has not yet", async () => {
+    const counter = { runs: 0 };
+    const { kernel } = setup(flow, waiting(counter));
+    const event = { runId: "later", name: "payment.settled", payload: { order: "L-1", amount: 4 } };
+    expect(await kernel.deliver(event)).toMatchObject({ status: "refused", error: { code: "RUN404" } });
+    expect(await kernel.deliver({ ...event, startPending: true })).toMatchObject({ status: "kept" });
+    expect(await kernel.invoke({ flow: "pay", payload: "L-1", runId: "later" })).toMatchObject({
+      status: "completed",
+      output: 4,
+    });
+  });
+
   it("expires a wait with a timeout, and refuses a resume of an event wait with HALT409", async () => {
     const { kernel, advance } = setup(flow, {
       "pay::start": (input) => input,

@@ -21,6 +21,11 @@ export interface EventRequest {
   readonly onEvent?: ((event: RunEvent) => void) | undefined;
   /** Passed on to the run the event wakes (see `Invocation.suspendAfterMs`). */
   readonly suspendAfterMs?: number;
+  /**
+   * The host has accepted the run and will start it (an async start not begun yet): an event
+   * for it is kept for its wait instead of refused with RUN404.
+   */
+  readonly startPending?: boolean;
 }
 
 export interface Delivery {
@@ -62,7 +67,12 @@ export async function deliverEvent(
   const state = await readRun(deps, runId);
   const flow = state.started?.flow;
   if (flow === undefined) {
-    return refused(new KernelError("RUN404", `no run with id ${runId}`, { run_id: runId }).toJSON());
+    if (request.startPending !== true) {
+      return refused(new KernelError("RUN404", `no run with id ${runId}`, { run_id: runId }).toJSON());
+    }
+    if (state.events.some((event) => event.id === eventId)) return { runId, eventId, status: "duplicate" };
+    await deps.host.journal.append(runId, [{ type: "event", name, id: eventId, payload, at: deps.host.clock.now() }]);
+    return { runId, eventId, status: "kept" };
   }
   if (state.events.some((event) => event.id === eventId)) return { runId, eventId, status: "duplicate" };
   if (state.finished !== undefined) {
