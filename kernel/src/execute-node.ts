@@ -289,27 +289,29 @@ function attemptFrom(attempts: Attempts, attempt: number): unknown {
   const { run, plan } = attempts;
   attempts.execution.attempts += 1;
   run.emit?.({ type: "node-started", node: plan.alias, attempt });
-  const onError = (thrown: unknown) => retryOrThrow(attempts, attempt, thrown);
   if (plan.rateLimit !== undefined) {
-    return acquireRateLimit(run, plan).then(() => attemptGuarded(attempts, attempt, onError), onError);
+    return acquireRateLimit(run, plan).then(
+      () => attemptGuarded(attempts, attempt),
+      (thrown: unknown) => retryOrThrow(attempts, attempt, thrown),
+    );
   }
-  return attemptGuarded(attempts, attempt, onError);
+  return attemptGuarded(attempts, attempt);
 }
 
 /** The attempt, with what it throws synchronously handled like an asynchronous failure. */
-function attemptGuarded(attempts: Attempts, attempt: number, onError: (thrown: unknown) => unknown): unknown {
+function attemptGuarded(attempts: Attempts, attempt: number): unknown {
   try {
-    return attemptOnce(attempts, attempt, onError);
+    return attemptOnce(attempts, attempt);
   } catch (thrown) {
-    return onError(thrown);
+    return retryOrThrow(attempts, attempt, thrown);
   }
 }
 
 /**
  * One call of the node, under its attempt's scope; synchronous when the node is. A failure of
- * an asynchronous node goes to `onError` on the same promise.
+ * an asynchronous node it races goes to the retry loop on the same promise.
  */
-function attemptOnce(attempts: Attempts, attempt: number, onError: (thrown: unknown) => unknown): unknown {
+function attemptOnce(attempts: Attempts, attempt: number): unknown {
   const { run, plan, budgetMs } = attempts;
   run.abort.throwIfAborted();
   const context = new AttemptContext(run, plan, attempts.execution, attempt, attempts.idempotencyKey, attempts.effects);
@@ -323,18 +325,20 @@ function attemptOnce(attempts: Attempts, attempt: number, onError: (thrown: unkn
   const budget = budgetOf(attempts, attempt, budgetMs);
   if (budget === undefined && attempts.direct && isPromise(result)) {
     // Nothing to race and nothing to retry: the node's own promise goes up as it is, and
-    // \`executeNode\` ends the attempt when it settles. A run that aborts meanwhile does not
+    // `executeNode` ends the attempt when it settles. A run that aborts meanwhile does not
     // wait for it: the scheduler stops on its own.
     attempts.execution.direct = context;
     return result;
   }
+  if (!isPromise(result) && !isAsyncIterable(result)) {
+    AttemptContext.finish(context);
+    return result;
+  }
+  // Made only for a race: a node that settled synchronously or went up directly needs none.
+  const onError = (thrown: unknown) => retryOrThrow(attempts, attempt, thrown);
   if (isAsyncIterable(result)) {
     const scope = AttemptContext.scopeOf(context);
     return scope.race(settle(run, plan, result, scope.signal, attempts.execution), budget, onError);
-  }
-  if (!isPromise(result)) {
-    AttemptContext.finish(context);
-    return result;
   }
   const scope = AttemptContext.scopeOf(context);
   // A node may also resolve to a stream (an async function returning an async iterable).

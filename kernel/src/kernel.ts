@@ -147,7 +147,7 @@ export function createKernelWith(options: KernelOptions, readFlow: FlowReader): 
     async resume(request) {
       const accepted = await acceptResume(deps, catalog, request);
       if ("status" in accepted) return accepted;
-      const outcome = await kernel.invoke(resumedInvocation(request, accepted.flow));
+      const outcome = await kernel.invoke(continuedInvocation(request, accepted.flow));
       return accepted.expired ?? outcome;
     },
     resumeStream(request) {
@@ -155,14 +155,14 @@ export function createKernelWith(options: KernelOptions, readFlow: FlowReader): 
       const stream = accepted.then((result) =>
         "status" in result || result.expired !== undefined
           ? undefined
-          : kernel.stream(resumedInvocation(request, result.flow)),
+          : kernel.stream(continuedInvocation(request, result.flow)),
       );
       return {
         runId: request.runId,
         outcome: Promise.all([accepted, stream]).then(async ([result, running]) => {
           if (running !== undefined) return running.outcome;
           if ("status" in result) return result;
-          await kernel.invoke(resumedInvocation(request, result.flow));
+          await kernel.invoke(continuedInvocation(request, result.flow));
           return result.expired as RunOutcome;
         }),
         values: {
@@ -177,16 +177,7 @@ export function createKernelWith(options: KernelOptions, readFlow: FlowReader): 
       // One delivery per run at a time in this kernel: two copies of one event read the
       // journal one after the other, so the second finds the first and wakes nothing.
       return deliveries.run(request.runId, () =>
-        deliverEvent(deps, request, (flow) =>
-          kernel.invoke({
-            flow,
-            runId: request.runId,
-            ...(request.timeoutMs === undefined ? {} : { timeoutMs: request.timeoutMs }),
-            ...(request.signal === undefined ? {} : { signal: request.signal }),
-            ...(request.onEvent === undefined ? {} : { onEvent: request.onEvent }),
-            ...(request.suspendAfterMs === undefined ? {} : { suspendAfterMs: request.suspendAfterMs }),
-          }),
-        ),
+        deliverEvent(deps, request, (flow) => kernel.invoke(continuedInvocation(request, flow))),
       );
     },
     async cancel(runId) {
@@ -228,7 +219,11 @@ export function summarizeRun(state: RunState): RunSummary {
   };
 }
 
-function resumedInvocation(request: ResumeRequest, flow: string): Invocation {
+/** The invocation that continues a run after a resume or an event, with the caller's options. */
+function continuedInvocation(
+  request: Pick<ResumeRequest, "runId" | "timeoutMs" | "signal" | "onEvent" | "suspendAfterMs">,
+  flow: string,
+): Invocation {
   return {
     flow,
     runId: request.runId,
