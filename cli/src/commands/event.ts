@@ -1,15 +1,11 @@
-import { foldJournal } from "@flows/kernel";
 import { parseVerbArgs } from "../args";
 import { EXIT_FAILED, reportUsage, UsageError } from "../exit";
-import { isFlowModule } from "../flow-module/load";
 import { makeDirs } from "../fs/make-dirs";
 import { localSuspendAfterMs } from "../local/in-memory-wait";
-import { createFsJournal } from "../local/journal";
 import type { RunLease } from "../local/lease";
 import { checkRunId } from "../local/run-id";
-import { readRunMeta } from "../local/run-meta";
-import { openLocalStore } from "../local/store";
-import { leaseRun, openLocalRun, progressFor } from "./run";
+import { openRecordedRun } from "./recorded-run";
+import { leaseRun, progressFor } from "./run";
 import { type RunIo, readJsonInput, reportOutcome } from "./run-io";
 
 export const EVENT_HELP = `Usage: flows event <run-id> <name> [--input <json|@file>] [--id <id>] [options]
@@ -57,18 +53,7 @@ export async function eventCommand(argv: readonly string[], io: RunIo): Promise<
     const payload = readJsonInput(values.input, "--input");
     const stateDir = makeDirs(values.state ?? ".flows", "STATE400", "state directory");
     lease = await leaseRun(stateDir, runId, values.wait, io);
-    const operator = openLocalStore(stateDir);
-    const state = foldJournal(runId, await createFsJournal(operator).read(runId));
-    if (state.started === undefined) throw new UsageError("RUN404", `no run ${runId} under ${stateDir}`);
-    const meta = await readRunMeta(operator, runId);
-    const flowFile = meta?.flowFile;
-    if (flowFile === undefined || (meta?.nodesModule === undefined && !isFlowModule(flowFile))) {
-      throw new UsageError("USAGE", `run ${runId} has no recorded flow file or nodes module`);
-    }
-    const { kernel } = await openLocalRun(flowFile, meta?.nodesModule, stateDir, {
-      flow: meta?.flowId,
-      warn: (line) => io.stderr(`flows event: ${line}\n`),
-    });
+    const { kernel } = await openRecordedRun(stateDir, runId, (line) => io.stderr(`flows event: ${line}\n`));
     const onEvent = progressFor(io, values.quiet);
     const delivery = await kernel.deliver({
       runId,

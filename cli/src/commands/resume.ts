@@ -1,15 +1,11 @@
-import { foldJournal } from "@flows/kernel";
 import { parseVerbArgs } from "../args";
 import { reportUsage, UsageError } from "../exit";
-import { isFlowModule } from "../flow-module/load";
 import { makeDirs } from "../fs/make-dirs";
 import { localSuspendAfterMs } from "../local/in-memory-wait";
-import { createFsJournal } from "../local/journal";
 import type { RunLease } from "../local/lease";
 import { checkRunId } from "../local/run-id";
-import { readRunMeta } from "../local/run-meta";
-import { openLocalStore } from "../local/store";
-import { leaseRun, openLocalRun, printStream, progressFor } from "./run";
+import { openRecordedRun } from "./recorded-run";
+import { leaseRun, printStream, progressFor } from "./run";
 import { type RunIo, readJsonInput, readTimeout, reportOutcome } from "./run-io";
 
 export const RESUME_HELP = `Usage: flows resume <run-id> --checkpoint <id> [--input <json|@file>] [options]
@@ -70,21 +66,12 @@ export async function resumeCommand(argv: readonly string[], io: RunIo): Promise
     const stateDir = makeDirs(values.state ?? ".flows", "STATE400", "state directory");
     // Taken before the journal is read: the state it shows cannot change under this process.
     lease = await leaseRun(stateDir, runId, values.wait, io);
-    const operator = openLocalStore(stateDir);
-    const state = foldJournal(runId, await createFsJournal(operator).read(runId));
-    if (state.started === undefined) throw new UsageError("RUN404", `no run ${runId} under ${stateDir}`);
-    const meta = await readRunMeta(operator, runId);
-    const flowFile = values.flow ?? meta?.flowFile;
-    const nodesModule = values.nodes ?? meta?.nodesModule;
-    if (flowFile === undefined || (nodesModule === undefined && !isFlowModule(flowFile))) {
-      throw new UsageError("USAGE", `run ${runId} has no recorded flow file or nodes module: pass --flow and --nodes`);
-    }
-    const token = values.token ?? state.halt?.token ?? "";
-    const { kernel } = await openLocalRun(flowFile, nodesModule, stateDir, {
-      flow: meta?.flowId,
+    const { kernel, state } = await openRecordedRun(stateDir, runId, (line) => io.stderr(`flows resume: ${line}\n`), {
+      flow: values.flow,
+      nodes: values.nodes,
       manifest: values.manifest,
-      warn: (line) => io.stderr(`flows resume: ${line}\n`),
     });
+    const token = values.token ?? state.halt?.token ?? "";
     const onEvent = progressFor(io, values.quiet);
     const stream = kernel.resumeStream({
       runId,

@@ -1,14 +1,12 @@
 import { foldJournal, type RunState } from "@flows/kernel";
 import { parseVerbArgs } from "../args";
 import { EXIT_FAILED, EXIT_OK, reportUsage, UsageError } from "../exit";
-import { isFlowModule } from "../flow-module/load";
 import { makeDirs } from "../fs/make-dirs";
 import { localSuspendAfterMs } from "../local/in-memory-wait";
 import { createFsJournal } from "../local/journal";
 import { acquireRunLease } from "../local/lease";
-import { readRunMeta } from "../local/run-meta";
 import { openLocalStore } from "../local/store";
-import { openLocalRun } from "./run";
+import { openRecordedRun } from "./recorded-run";
 import { describeError, type RunIo } from "./run-io";
 
 export const WAKE_HELP = `Usage: flows wake [--state <dir>] [--quiet]
@@ -80,18 +78,11 @@ async function wakeOne(stateDir: string, runId: string, io: RunIo): Promise<{ te
   }
   try {
     // Read again under the lease: the process that held it may have moved the run on.
-    const state = foldJournal(runId, await createFsJournal(openLocalStore(stateDir)).read(runId));
+    const { kernel, flowId, state } = await openRecordedRun(stateDir, runId, (line) =>
+      io.stderr(`flows wake: ${line}\n`),
+    );
     const due = dueAt(state);
     if (due === undefined || due > Date.now()) return { text: `run ${runId}: no longer due`, failed: false };
-    const meta = await readRunMeta(openLocalStore(stateDir), runId);
-    const flowFile = meta?.flowFile;
-    if (flowFile === undefined || (meta?.nodesModule === undefined && !isFlowModule(flowFile))) {
-      return { text: `run ${runId}: no recorded flow file or nodes module; continue it with flows run`, failed: true };
-    }
-    const { kernel, flowId } = await openLocalRun(flowFile, meta?.nodesModule, stateDir, {
-      flow: meta?.flowId,
-      warn: (line) => io.stderr(`flows wake: ${line}\n`),
-    });
     const outcome = await kernel.invoke({ flow: flowId, runId, suspendAfterMs: localSuspendAfterMs() });
     switch (outcome.status) {
       case "completed":
