@@ -10,6 +10,7 @@ const STATUS_BY_CODE: Readonly<Record<string, number>> = {
   CAPT002: 400,
   IDEM001: 400,
   FOREACH400: 400,
+  AUTH400: 400,
   AUTH401: 401,
   AUTH403: 403,
   HALT403: 403,
