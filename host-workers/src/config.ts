@@ -1,6 +1,7 @@
 import type { CapabilityRegistry, ManifestLike } from "@flows/caps";
 import type { NodeIR } from "@flows/flow-ir";
 import type { Clock, EffectScope, FlowReader, NodeRegistry } from "@flows/kernel";
+import type { InspectorPage } from "./inspector/page";
 
 export type WorkerEnv = Record<string, unknown>;
 
@@ -57,6 +58,12 @@ export interface FlowWorkerConfig<Env extends WorkerEnv = WorkerEnv> {
    * step in workerd.
    */
   readonly logLevel?: "debug" | "info" | "warn" | "error";
+  /**
+   * The run inspector page served at /_flows/, `inspector` from "@flows/host-workers/inspector"
+   * (about 30 KiB gzipped, so a Worker carries it only when given). Sign-in and the session
+   * cookie work without it.
+   */
+  readonly inspector?: InspectorPage;
   /** Cron expression → flows started on that schedule. */
   readonly crons?: Readonly<Record<string, readonly string[]>>;
   /**

@@ -1,11 +1,12 @@
 import type { FlowIR } from "@flows/flow-ir";
 import type { Delivery, RunOutcome } from "@flows/kernel";
 import { type IRequest, IttyRouter } from "itty-router";
-import { requireBearer } from "./auth";
+import { refuseTokenInUrl, requireAuth } from "./auth";
 import { DEFAULT_MAX_BODY_BYTES, readBodyText } from "./body-limit";
 import { bindingNames, DEFAULT_RESUME_TOKEN_TTL_MS, type FlowWorkerConfig, type WorkerEnv } from "./config";
 import { errorResponse } from "./envelope";
 import { deliveryResponse } from "./event-route";
+import { inspectorRoutes } from "./inspector/routes";
 import { outcomeResponse } from "./outcome-response";
 import { verifyResumeToken } from "./resume-token";
 import { type InvokeRequest, RUN_ORIGIN } from "./run-protocol";
@@ -96,7 +97,7 @@ export function createRoutes<Env extends WorkerEnv>(
   const guarded =
     (handler: RouterHandler): RouterHandler =>
     async (request, env) => {
-      const denied = requireBearer(request, secret(env, names.apiToken));
+      const denied = await requireAuth(request, secret(env, names.apiToken));
       if (denied) return denied;
       const problem = preflight();
       if (problem) return problem;
@@ -269,9 +270,14 @@ export function createRoutes<Env extends WorkerEnv>(
     errorResponse({ code: "ROUTE404", message: `no route ${request.method} ${new URL(request.url).pathname}` }),
   );
 
+  const inspector = inspectorRoutes({ token: (env) => secret(env, names.apiToken), page: config.inspector });
+
   return async (request: Request, env: WorkerEnv): Promise<Response> => {
     try {
-      return (await router.fetch(request, env)) as Response;
+      // Before any route, so a token in the URL is refused the same everywhere.
+      const refused = refuseTokenInUrl(request);
+      if (refused) return refused;
+      return (await inspector(request, env)) ?? ((await router.fetch(request, env)) as Response);
     } catch (error) {
       // Never a stack trace to the client; the message is the error's own.
       return errorResponse({ code: "NODE500", message: error instanceof Error ? error.message : String(error) });
