@@ -14,7 +14,7 @@ import { makeDirs } from "../fs/make-dirs";
 import type { CliIo } from "../io";
 import { BuildError } from "../publish/bundle";
 import { emitWorker } from "../publish/emit";
-import { API_TOKEN_SECRET, secretNamesOf } from "../publish/names";
+import { API_TOKEN_SECRET, PAGE_PATH, secretNamesOf } from "../publish/names";
 import { progress, stderrColor } from "../publish/progress";
 import { checkProject, type Project } from "../publish/project";
 
@@ -132,6 +132,7 @@ export async function devCommand(argv: readonly string[], io: CliIo): Promise<nu
       steps.step("container-placed nodes are not served locally (they need Docker)");
     }
     steps.ok(`ready on ${url} (state in ${relative(process.cwd(), stateDir) || stateDir})`);
+    steps.ok(`run inspector on ${url}${PAGE_PATH} (sign in with ${API_TOKEN_SECRET})`);
     io.stdout(`${url}\n${curlCommands(first.project, url, token).join("\n")}\n`);
 
     return await serveUntilStopped(first.project.root, stateDir, steps, async (changed) => {

@@ -106,12 +106,13 @@ export function workerEntrySource(project: Project, entryDir: string, earlier: r
   const usesDo = project.manifest.capabilities.do?.binding !== undefined;
   const usesContainer = project.manifest.container !== undefined;
   return `${HEADER}import { createProjectWorker } from "@flows/host-workers/published";
+import { inspector } from "@flows/host-workers/inspector";
 ${usesContainer ? 'import { containers } from "@flows/host-workers/container";\n' : ""}${capabilityRegistry(project)}${usesDo ? 'export { FlowStateObject } from "@flows/cap-do/durable-object";\n' : ""}${usesContainer ? 'export { ContainerProxy } from "@cloudflare/containers";\n' : ""}${nodeModules(project, entryDir, "env")}
 const flows = ${validatedFlows(project)};
 ${earlier.length === 0 ? "" : `\n// Earlier published versions (${VERSIONS_FILE}): runs that started on one finish on it.\nconst earlierFlows = ${JSON.stringify(earlier, null, 2)};\n`}
 const manifest = ${JSON.stringify(workerManifest(project), null, 2)};
 
-const app = createProjectWorker({ flows, ${earlier.length === 0 ? "" : "earlierFlows, "}manifest, nodes: registryFor, caps${usesContainer ? ", containers" : ""} });
+const app = createProjectWorker({ flows, ${earlier.length === 0 ? "" : "earlierFlows, "}manifest, nodes: registryFor, caps, inspector${usesContainer ? ", containers" : ""} });
 
 export const FlowRunObject = app.FlowRunObject;
 ${usesContainer ? "export const FlowContainer = app.FlowContainer;\n" : ""}export default { fetch: app.fetch, queue: app.queue, scheduled: app.scheduled };

@@ -6,6 +6,8 @@ export const DEFAULT_CONTAINER_BINDING = "FLOW_CONTAINER";
 export const DEFAULT_CONTAINER_CLASS = "FlowContainer";
 export const API_TOKEN_SECRET = "FLOWS_API_TOKEN";
 export const RESUME_SECRET = "FLOWS_RESUME_SECRET";
+/** Where every Worker serves the run inspector page (host-workers' inspector routes). */
+export const PAGE_PATH = "/_flows/";
 /** Every secret the Worker reads: the host's two and those the manifest lists. */
 export const secretNamesOf = (listed: readonly string[]) => [...new Set([API_TOKEN_SECRET, RESUME_SECRET, ...listed])];
 
