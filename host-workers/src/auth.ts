@@ -28,12 +28,12 @@ export function refuseTokenInUrl(request: Request): Response | undefined {
 
 /**
  * True when the request comes from a page of this origin: its Origin header is the request's
- * own origin, or the browser says so (`Sec-Fetch-Site: same-origin`). A request with neither
- * is refused: every browser sends one of them on a cross-site POST.
+ * own origin, or the browser says so (`Sec-Fetch-Site: same-origin`, a header no page can set;
+ * it matters where the page's referrer policy makes Chromium send `Origin: null` on a form
+ * POST). A request with neither is refused: every browser sends one of them on a POST.
  */
 export function fromSameOrigin(request: Request): boolean {
-  const origin = request.headers.get("origin");
-  if (origin !== null) return origin === new URL(request.url).origin;
+  if (request.headers.get("origin") === new URL(request.url).origin) return true;
   return request.headers.get("sec-fetch-site") === "same-origin";
 }
 
