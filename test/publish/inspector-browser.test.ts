@@ -119,7 +119,11 @@ const api = async (method: string, path: string, body?: unknown) => {
     headers: { authorization: `Bearer ${TOKEN}`, "content-type": "application/json" },
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),
   });
-  return (await response.json()) as Record<string, unknown>;
+  const answer = (await response.json()) as Record<string, unknown>;
+  // A failed run answers 500 with its error; a 4xx is the test's mistake.
+  if (response.status >= 400 && response.status < 500)
+    throw new Error(`${method} ${path}: ${response.status} ${JSON.stringify(answer)}`);
+  return answer;
 };
 
 const runStatus = (page: Page) => page.locator("#run-status");
@@ -145,7 +149,10 @@ describe("the run inspector in Chromium", () => {
   it("shows runs as they start, with live status, and filters them", async () => {
     const ids = ["order-1", "order-2", "order-3"];
     for (const id of ids)
-      await api("POST", `/flows/orders/invoke?run_id=${id}`, { id, items: [{ price: 12 }, { price: 30 }] });
+      await api("POST", `/flows/orders/invoke?run_id=${id}&capture=notify`, {
+        id,
+        items: [{ price: 12 }, { price: 30 }],
+      });
     await api("POST", "/flows/broken/invoke?run_id=broken-1", {});
     for (const id of [...ids, "broken-1"]) await page.locator(`tr[data-run="${id}"]`).waitFor({ timeout: 10_000 });
     await expect.poll(() => page.locator('tr[data-run="order-2"]').getAttribute("data-status")).toBe("completed");

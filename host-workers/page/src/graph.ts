@@ -27,8 +27,16 @@ export function drawGraph(
     const label = node.alias ?? node.id;
     g.setNode(node.id, { width: Math.max(120, 24 + label.length * CHAR_WIDTH), height: NODE_HEIGHT });
   }
+  // Edges name nodes by id or by alias (Flow IR edges use aliases).
+  const ids = new Map<string, string>();
+  for (const node of graph.nodes) {
+    ids.set(node.id, node.id);
+    if (node.alias !== undefined && !ids.has(node.alias)) ids.set(node.alias, node.id);
+  }
   for (const edge of graph.edges) {
-    if (g.hasNode(edge.from) && g.hasNode(edge.to)) g.setEdge(edge.from, edge.to);
+    const from = ids.get(edge.from);
+    const to = ids.get(edge.to);
+    if (from !== undefined && to !== undefined) g.setEdge(from, to);
   }
   layout(g);
   const size = g.graph();
