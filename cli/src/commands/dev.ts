@@ -22,8 +22,9 @@ export const DEV_HELP = `Usage: flows dev [--port <n>] [options]
 
 Serves the project of flows.config.json as a local Worker in workerd (Miniflare), with the
 bindings its wrangler.jsonc would declare (KV, R2, queues, Durable Objects on SQLite) and
-their data persisted under .flows/dev/, so it survives a restart. Prints the URL and a
-ready-to-paste curl command for each trigger. Any change to the project's files re-checks
+their data persisted under .flows/dev/, so it survives a restart. Prints the URL, the run
+inspector's (<url>/_flows/, sign in with FLOWS_API_TOKEN) and a ready-to-paste curl command
+for each trigger. Any change to the project's files re-checks
 and rebuilds it and reloads the Worker; a project with errors keeps the last good one running.
 
 Secrets come from .dev.vars beside flows.config.json (KEY=value lines), then the environment.
