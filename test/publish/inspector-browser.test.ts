@@ -1,4 +1,6 @@
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Browser, BrowserContext, Page } from "playwright-core";
@@ -219,6 +221,44 @@ describe("the run inspector in Chromium", () => {
     await expect.poll(() => runStatus(page).textContent(), { timeout: 10_000 }).toBe("completed");
     const detail = await api("GET", "/runs/approve-1");
     expect(detail).toMatchObject({ status: "completed", output: { approved: true } });
+  });
+
+  it("refuses a cancel posted by another site's page, and by another origin of the same site", async () => {
+    await api("POST", "/flows/slow/runs?run_id=slow-victim", {});
+    const target = `${base}/runs/slow-victim/cancel`;
+    // A page elsewhere that posts a form to the Worker as soon as it loads, with the signed-in browser.
+    const evil = createServer((_, response) => {
+      response.writeHead(200, { "content-type": "text/html" });
+      response.end(
+        `<form id="f" method="post" action="${target}"></form><script>document.getElementById("f").submit()</script>`,
+      );
+    });
+    await new Promise<void>((ready) => evil.listen(0, "127.0.0.1", ready));
+    const port = (evil.address() as AddressInfo).port;
+    try {
+      // localhost is another site than 127.0.0.1: SameSite=Strict keeps the cookie home.
+      const other = await context.newPage();
+      await other.goto(`http://localhost:${port}/`);
+      await other.waitForURL(target);
+      expect(JSON.parse((await other.textContent("body")) ?? "")).toMatchObject({ code: "AUTH401" });
+      // 127.0.0.1 on another port is the same site but another origin: the cookie goes, the Worker refuses.
+      await other.goto(`http://127.0.0.1:${port}/`);
+      await other.waitForURL(target);
+      expect(JSON.parse((await other.textContent("body")) ?? "")).toMatchObject({ code: "AUTH403" });
+      await other.close();
+    } finally {
+      evil.close();
+    }
+    expect(await api("GET", "/runs/slow-victim")).toMatchObject({ status: "running" });
+  });
+
+  it("refuses an API token in the URL", async () => {
+    const other = await context.newPage();
+    const answer = await other.goto(`${base}/_flows/?token=${TOKEN}`);
+    expect(answer?.status()).toBe(400);
+    expect(JSON.parse((await other.textContent("body")) ?? "")).toMatchObject({ code: "AUTH400" });
+    expect(await other.textContent("body")).not.toContain(TOKEN);
+    await other.close();
   });
 
   it("cancels a running run", async () => {
