@@ -176,6 +176,16 @@ describe("the run inspector in Chromium", () => {
     await page.locator("#filter-status").selectOption("");
     await page.locator("#filter-flow").selectOption("orders");
     await expect.poll(() => page.locator("tbody tr").count()).toBe(3);
+
+    // Pages of two: the newest two, then the older one on request.
+    await page.goto(`${base}/_flows/#/?flow=orders&limit=2`);
+    await expect.poll(() => page.locator("tbody tr").count()).toBe(2);
+    await page.getByRole("button", { name: "Older runs" }).click();
+    await expect.poll(() => page.locator("tbody tr").count()).toBe(3);
+    expect(
+      await page.locator("tbody tr").evaluateAll((rows) => rows.map((row) => row.getAttribute("data-run"))),
+    ).toEqual(["order-3", "order-2", "order-1"]);
+    await expect.poll(() => page.locator("#older-runs").isHidden()).toBe(true);
   });
 
   it("draws a run's graph with each node's state, its timeline and a node's input and output", async () => {
@@ -216,6 +226,8 @@ describe("the run inspector in Chromium", () => {
     expect(await page.locator('svg.graph g.node[data-node="approve::decide"]').getAttribute("data-state")).toBe(
       "halted",
     );
+    expect(await page.locator(".approve").textContent()).toContain('"amount": 900');
+    await page.screenshot({ path: join(screenshots, "run-halted.png"), fullPage: true });
     await page.getByLabel("Payload (JSON) for the halted node").fill('{"approved": true}');
     await page.getByRole("button", { name: "Approve and resume" }).click();
     await expect.poll(() => runStatus(page).textContent(), { timeout: 10_000 }).toBe("completed");

@@ -1,5 +1,6 @@
 import { ApiError, api, type RunDetail, TERMINAL } from "./api";
 import { announce, h } from "./dom";
+import { formatJson, formatTime } from "./format";
 
 const failure = (error: unknown) =>
   error instanceof ApiError
@@ -18,10 +19,21 @@ export function drawActions(run: RunDetail, done: () => void): HTMLElement {
   const resume = run.resume;
   if (run.status === "halted" && resume) {
     const payload = h("textarea", { id: "resume-payload", name: "payload", rows: 4, spellcheck: false }, "{}");
+    // What the node said when it halted: what the approver decides on.
+    const halt = [...(run.events ?? [])].reverse().find((event) => event.type === "halted");
     const form = h(
       "form",
       { class: "approve" },
       h("h2", {}, `Waiting at ${resume.checkpoint ?? resume.event ?? "a checkpoint"}`),
+      halt?.details === undefined
+        ? ""
+        : h(
+            "div",
+            {},
+            h("p", { class: "muted" }, `${resume.node ?? halt.node ?? "The node"} asks:`),
+            h("pre", { class: "value", tabindex: 0 }, formatJson(halt.details)),
+          ),
+      resume.deadline_at ? h("p", { class: "muted" }, `Answer before ${formatTime(resume.deadline_at)}.`) : "",
       h("label", { for: "resume-payload" }, "Payload (JSON) for the halted node"),
       payload,
       h("button", { type: "submit", class: "primary" }, "Approve and resume"),

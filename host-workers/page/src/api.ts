@@ -136,10 +136,11 @@ const enc = encodeURIComponent;
 export const api = {
   session: () => call<{ signed_in: boolean; expires_at: number | null }>("GET", "/_flows/session"),
   flows: () => call<{ flows: readonly FlowInfo[] }>("GET", "/flows"),
-  runs: (filters: { flow?: string; status?: string; limit?: number }) => {
+  runs: (filters: { flow?: string; status?: string; limit?: number; cursor?: string }) => {
     const query = new URLSearchParams();
     if (filters.flow) query.set("flow", filters.flow);
     if (filters.status) query.set("status", filters.status);
+    if (filters.cursor) query.set("cursor", filters.cursor);
     query.set("limit", String(filters.limit ?? 50));
     return call<RunList>("GET", `/runs?${query}`);
   },

@@ -82,6 +82,7 @@ export function showRunsList(main: HTMLElement, query: URLSearchParams): () => v
     ),
     body,
   );
+  const more = h("button", { type: "button", id: "older-runs", hidden: true }, "Older runs");
   main.replaceChildren(
     h(
       "div",
@@ -92,6 +93,7 @@ export function showRunsList(main: HTMLElement, query: URLSearchParams): () => v
     filters,
     state,
     table,
+    h("p", {}, more),
   );
 
   void api
@@ -104,12 +106,49 @@ export function showRunsList(main: HTMLElement, query: URLSearchParams): () => v
   let stopped = false;
   let timer: ReturnType<typeof setTimeout> | undefined;
   let known = new Set<string>();
+  // Page size: 50 unless the address asks for another (1–200, as GET /runs takes).
+  const limit = Number(query.get("limit") ?? "50");
+  const filter = {
+    ...(flow ? { flow } : {}),
+    ...(status ? { status } : {}),
+    limit: Number.isInteger(limit) && limit >= 1 && limit <= 200 ? limit : 50,
+  };
+  // The newest page is polled; older pages, read on request, stay as they were read.
+  let newest: readonly RunSummary[] = [];
+  let older: readonly RunSummary[] = [];
+  let cursor: string | null = null;
+  let olderCursor: string | null | undefined;
+  const nextCursor = () => (olderCursor === undefined ? cursor : olderCursor);
+  const draw = () => {
+    const now = Date.now();
+    const shown = new Set(newest.map((run) => run.run_id));
+    const rest = older.filter((run) => !shown.has(run.run_id));
+    body.replaceChildren(...newest.map((run) => row(run, now)), ...rest.map((run) => row(run, now)));
+    more.hidden = nextCursor() === null;
+  };
+  more.addEventListener("click", () => {
+    const next = nextCursor();
+    if (next === null) return;
+    more.disabled = true;
+    api
+      .runs({ ...filter, cursor: next })
+      .then((page) => {
+        older = [...older, ...page.runs];
+        olderCursor = page.next_cursor;
+        draw();
+      })
+      .catch(() => {})
+      .finally(() => {
+        more.disabled = false;
+      });
+  });
   const refresh = async () => {
     try {
-      const list = await api.runs({ ...(flow ? { flow } : {}), ...(status ? { status } : {}) });
+      const list = await api.runs(filter);
       if (stopped) return;
-      const now = Date.now();
-      body.replaceChildren(...list.runs.map((run) => row(run, now)));
+      newest = list.runs;
+      cursor = list.next_cursor;
+      draw();
       const fresh = list.runs.filter((run) => !known.has(run.run_id));
       if (known.size > 0 && fresh.length > 0) announce(`${fresh.length} new run${fresh.length === 1 ? "" : "s"}`);
       known = new Set(list.runs.map((run) => run.run_id));
