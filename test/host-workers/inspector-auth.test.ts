@@ -73,7 +73,7 @@ describe("sign-in", () => {
   it("sets an HttpOnly, Secure, SameSite=Strict session cookie that holds no token", async () => {
     const answer = await signIn(API_TOKEN);
     expect(answer.status).toBe(303);
-    expect(answer.headers.get("location")).toBe("/_flows/");
+    expect(answer.headers.get("location")).toBe("/_flows/?signin=ok");
     const cookie = answer.headers.get("set-cookie") ?? "";
     expect(cookie).toMatch(/^__Host-flows_session=v1\.\d+\.[\w-]+\.[\w-]+; /);
     for (const attribute of ["Path=/", "HttpOnly", "Secure", "SameSite=Strict", "Max-Age=43200"])

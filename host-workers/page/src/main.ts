@@ -21,6 +21,10 @@ function setSignedIn(signedIn: boolean): void {
   if (signOut) signOut.hidden = !signedIn;
 }
 
+/** The sign-in's outcome the Worker put in the address (`?signin=`), read once and taken out of it. */
+const signIn = new URLSearchParams(location.search).get("signin");
+if (signIn !== null) history.replaceState(null, "", `${location.pathname}${location.hash}`);
+
 async function route(): Promise<void> {
   stopView();
   stopView = () => {};
@@ -30,7 +34,7 @@ async function route(): Promise<void> {
   } catch (error) {
     setSignedIn(false);
     if (error instanceof ApiError && error.status === 401) {
-      main.replaceChildren(showSignIn(new URLSearchParams(location.search).get("signin")));
+      main.replaceChildren(showSignIn(signIn));
       return;
     }
     main.replaceChildren(h("p", { class: "notice error" }, `Cannot reach the Worker: ${String(error)}`));

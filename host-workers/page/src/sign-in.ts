@@ -4,6 +4,7 @@ const MESSAGES: Readonly<Record<string, string>> = {
   failed: "That token is not the Worker's API token.",
   expired: "Your session has ended. Sign in again.",
   unconfigured: "The Worker has no API token configured (FLOWS_API_TOKEN); set it first.",
+  ok: "Signed in, but the browser did not keep the session cookie: it is Secure, so open this page over HTTPS (or on localhost).",
 };
 
 /**

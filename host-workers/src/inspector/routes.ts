@@ -63,7 +63,9 @@ export function inspectorRoutes(options: InspectorOptions) {
     if (!body.ok) return body.response;
     const given = new URLSearchParams(body.text).get("token") ?? "";
     if (given === "" || !constantTimeEqual(given, expected)) return seeOther(`${PAGE_PATH}?signin=failed`);
-    return seeOther(PAGE_PATH, sessionCookie(await createSession(expected, Date.now())));
+    // `signin=ok` lets the page tell a browser that refused the Secure cookie (plain HTTP on a
+    // host other than localhost) from one that never signed in.
+    return seeOther(`${PAGE_PATH}?signin=ok`, sessionCookie(await createSession(expected, Date.now())));
   };
 
   const session = async (request: Request, env: WorkerEnv): Promise<Response> => {
