@@ -9,6 +9,7 @@ import { earlierFlows, type FlowVersions, readFlowVersions, withPublished } from
 import { type Migration, planMigrations, readHistory } from "./migrations";
 import { OUT } from "./names";
 import type { Project } from "./project";
+import { writeOwnSourceMap } from "./source-map";
 import { wranglerSchemaPath } from "./toolchain";
 import { containerImage, durableObjectClasses, wranglerConfig, wranglerJsonc } from "./wrangler-config";
 
@@ -56,6 +57,7 @@ export async function emitWorker(
     "worker",
     steps.command,
   );
+  writeOwnSourceMap(project.root, outDir);
   return join(outDir, OUT.bundle);
 }
 
@@ -75,7 +77,7 @@ export async function emitProject(
   const migrations = planMigrations(readHistory(project.root), durableObjectClasses(project), options.deleteClasses);
   const recorded = readFlowVersions(project.root);
   mkdirSync(outDir, { recursive: true });
-  const files: string[] = [OUT.entry, OUT.bundle, OUT.sourceMap];
+  const files: string[] = [OUT.entry, OUT.bundle, OUT.sourceMap, OUT.ownSourceMap];
   await emitWorker(project, outDir, steps, earlierFlows(project, recorded));
   const container = project.manifest.container !== undefined;
   if (container) {

@@ -20,6 +20,8 @@ export const OUT = {
   entry: "src/entry.js",
   bundle: "worker.js",
   sourceMap: "worker.js.map",
+  /** The map trimmed to the project's sources, which the Worker reads to map a node's stack. */
+  ownSourceMap: "worker.map.txt",
   dockerfile: "Dockerfile",
   containerEntry: "container/entry.js",
   containerBundle: "container/index.mjs",
