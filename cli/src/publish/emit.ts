@@ -102,6 +102,8 @@ export async function emitProject(
   const full = fingerprint({
     ir: JSON.stringify(project.flows.map((flow) => flow.document)),
     [OUT.bundle]: read(OUT.bundle),
+    // Deployed with the bundle: a line moved in a source changes it even when the bundle is the same.
+    [OUT.ownSourceMap]: read(OUT.ownSourceMap),
     ...(container ? { [OUT.containerBundle]: read(OUT.containerBundle) } : {}),
     lock: existsSync(lockFile) ? readFileSync(lockFile) : "",
   });
