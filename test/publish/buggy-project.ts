@@ -56,6 +56,7 @@ export function buggyProject(scratch: string): BuggyProject {
 export function expectSourcePositions(stack: string, bug: BuggyProject): void {
   const lines = stack.split("\n");
   expect(lines[0]).toBe("TypeError: Cannot read properties of undefined (reading 'deep')");
-  expect(lines[1]).toMatch(new RegExp(`^ {4}at \\S+ \\(src/lookup\\.ts:${bug.lookupLine}:${bug.lookupColumn}\\)$`));
+  // Named as written, though the bundle renamed it: its caller's call site is the project's code.
+  expect(lines[1]).toBe(`    at nicknameOf (src/lookup.ts:${bug.lookupLine}:${bug.lookupColumn})`);
   expect(lines[2]).toMatch(new RegExp(`^ {4}at \\S+ \\(hello\\.flow\\.ts:${bug.flowLine}:\\d+\\)$`));
 }

@@ -81,7 +81,7 @@ describe("a node's bug", () => {
     const map = JSON.parse(readFileSync(join(dist, "worker.map.txt"), "utf8")) as Record<string, unknown>;
     // Only the project's own sources, named from the project, without their text.
     expect(map).toMatchObject({ version: 3, file: "worker.js", sources: ["hello.flow.ts", "src/lookup.ts"] });
-    expect(Object.keys(map).sort()).toEqual(["file", "mappings", "sources", "version"]);
+    expect(Object.keys(map).sort()).toEqual(["file", "mappings", "names", "sources", "version"]);
     const bytes = readFileSync(join(dist, "worker.map.txt"));
     console.log(
       `worker.map.txt: ${bytes.length} bytes, ${gzipSync(bytes, { level: 9 }).length} gzipped; worker.js ${gzipSync(readFileSync(join(dist, "worker.js")), { level: 9 }).length} gzipped`,

@@ -20,6 +20,8 @@ export interface SourcePosition {
   readonly source: string;
   readonly line: number;
   readonly column: number;
+  /** The identifier written there, when the bundler renamed it (a call site names its callee). */
+  readonly name?: string;
 }
 
 /** A decoded source map that answers where a generated position came from. */
@@ -52,7 +54,9 @@ export function decodeSourceMap(input: SourceMapInput): DecodedSourceMap {
       if (segment === undefined || segment.length === 1) return undefined;
       const source = map.sources[segment[1]];
       if (source === undefined || source === null) return undefined;
-      return { source: `${root}${source}`, line: segment[2] + 1, column: segment[3] + 1 };
+      const position = { source: `${root}${source}`, line: segment[2] + 1, column: segment[3] + 1 };
+      const name = segment.length === 5 ? map.names?.[segment[4]] : undefined;
+      return name === undefined ? position : { ...position, name };
     },
   };
 }

@@ -4,20 +4,27 @@
  * line; source, original line and column to the previous segment of the whole map).
  */
 
-/** `[generated column]` (code mapped to nothing) or `[generated column, source, line, column]`, all 0-based. */
-export type Segment = readonly [number] | readonly [number, number, number, number];
+/**
+ * `[generated column]` (code mapped to nothing), `[generated column, source, line, column]` or
+ * that and the index of the original name, all 0-based.
+ */
+export type Segment =
+  | readonly [number]
+  | readonly [number, number, number, number]
+  | readonly [number, number, number, number, number];
 
 const ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 const DIGITS = new Int8Array(128).fill(-1);
 for (let index = 0; index < ALPHABET.length; index += 1) DIGITS[ALPHABET.charCodeAt(index)] = index;
 
-/** Decodes every line's segments (a name index, the fifth field, is read and dropped). */
+/** Decodes every line's segments. */
 export function decodeMappings(mappings: string): Segment[][] {
   const lines: Segment[][] = [];
   let line: Segment[] = [];
   let source = 0;
   let originalLine = 0;
   let originalColumn = 0;
+  let name = 0;
   let column = 0;
   const fields: number[] = [];
   let value = 0;
@@ -29,7 +36,10 @@ export function decodeMappings(mappings: string): Segment[][] {
       source += fields[1] as number;
       originalLine += fields[2] as number;
       originalColumn += fields[3] as number;
-      line.push([column, source, originalLine, originalColumn]);
+      if (fields.length >= 5) {
+        name += fields[4] as number;
+        line.push([column, source, originalLine, originalColumn, name]);
+      } else line.push([column, source, originalLine, originalColumn]);
     } else line.push([column]);
     fields.length = 0;
   };
@@ -77,6 +87,7 @@ export function encodeMappings(lines: readonly (readonly Segment[])[]): string {
   let source = 0;
   let originalLine = 0;
   let originalColumn = 0;
+  let name = 0;
   return lines
     .map((line) => {
       let column = 0;
@@ -84,10 +95,13 @@ export function encodeMappings(lines: readonly (readonly Segment[])[]): string {
         .map((segment) => {
           let text = encodeNumber(segment[0] - column);
           column = segment[0];
-          if (segment.length === 4) {
-            text += encodeNumber(segment[1] - source) + encodeNumber(segment[2] - originalLine);
-            text += encodeNumber(segment[3] - originalColumn);
-            [, source, originalLine, originalColumn] = segment;
+          if (segment.length === 1) return text;
+          text += encodeNumber(segment[1] - source) + encodeNumber(segment[2] - originalLine);
+          text += encodeNumber(segment[3] - originalColumn);
+          [, source, originalLine, originalColumn] = segment;
+          if (segment.length === 5) {
+            text += encodeNumber(segment[4] - name);
+            name = segment[4];
           }
           return text;
         })
