@@ -7,6 +7,7 @@ import { dockerfile } from "./dockerfile";
 import { containerEntrySource, workerEntrySource } from "./entries";
 import { fingerprint, sha256, shortFingerprint } from "./fingerprint";
 import { earlierFlows, type FlowVersions, readFlowVersions, withPublished } from "./flow-versions";
+import { isUnchangedGenerated } from "./generated-mark";
 import { type Migration, planMigrations, readHistory } from "./migrations";
 import { OUT } from "./names";
 import type { Project } from "./project";
@@ -95,8 +96,11 @@ export async function emitProject(
     // A project that dropped its container must not leave the old image recipe behind; only
     // files an earlier publish recorded are removed, never a Dockerfile of the user's own.
     const earlier = publishedFiles(outDir);
-    for (const stale of [OUT.containerEntry, OUT.containerBundle, OUT.dockerfile])
+    for (const stale of [OUT.containerEntry, OUT.containerBundle])
       if (earlier.has(stale)) rmSync(join(outDir, stale), { force: true });
+    // The Dockerfile only while it is still ours: one edited since is the user's.
+    const generated = join(outDir, OUT.dockerfile);
+    if (existsSync(generated) && isUnchangedGenerated(readFileSync(generated, "utf8"))) rmSync(generated);
   }
   const lockFile = join(project.root, "package-lock.json");
   const read = (file: string) => readFileSync(join(outDir, file));
