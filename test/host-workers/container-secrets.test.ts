@@ -50,6 +50,18 @@ describe("container secrets", () => {
     const response = await app.post("/flows/keyed/invoke?container_key=tenant-b", { id: "k2" });
     expect(((await response.json()) as { output: { tenant: string } }).output.tenant).toBe("tenant-b");
   });
+
+  it("a builder that throws refuses the start with CONTAINER_ENV: nothing started, no crash counted", async () => {
+    const response = await app.post("/flows/keyed/invoke?container_key=unknown-tenant", { id: "k4" });
+    const text = await response.clone().text();
+    expect(response.status, text).toBe(503);
+    const body = (await response.json()) as { code: string; error: string; details: Record<string, unknown> };
+    expect(body).toMatchObject({ code: "CONTAINER_ENV", details: { retryable: false } });
+    expect(body.error).toContain("no tenant unknown-tenant");
+    expect(app.supervisor.starts().has(await app.containerId("unknown-tenant"))).toBe(false);
+    const status = (await (await app.call("/containers/unknown-tenant")).json()) as Record<string, unknown>;
+    expect(status).toMatchObject({ running: false, crashes: 0 });
+  });
 });
 
 describe("a container secret the Worker does not have", () => {
