@@ -40,6 +40,8 @@ describe("container secrets", () => {
       await (await app.call("/containers")).text(),
     ];
     expect(seen[2]).toContain('"name":"tenant-a"');
+    // enable_internet: false reached the start; the run's journal still went over the bus.
+    expect(app.supervisor.internet(await app.containerId("tenant-a"))).toBe(false);
     // And every line workerd and the container process printed.
     expect(app.output.some((line) => line.includes("calling the API with the key"))).toBe(true);
     expect(app.output.some((line) => line.includes("container started"))).toBe(true);
