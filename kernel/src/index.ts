@@ -36,6 +36,7 @@ export {
   type RunSummary,
   summarizeRun,
 } from "./kernel";
+export { MAX_STACK_CHARS, MAX_STACK_FRAMES, nodeStack, type StackMapper } from "./node-stack";
 export type {
   HaltFunction,
   NodeContext,
