@@ -160,7 +160,7 @@ describe("the API with a session", () => {
     const status = await send("/runs/csrf-victim", { headers: auth });
     expect(JSON.parse(status.text).status).not.toBe("cancelled");
     // The same request from the page itself goes through; also where Chromium sends `Origin: null`
-    // (a form POST under the page's no-referrer policy) and says same-origin in Sec-Fetch-Site.
+    // (a form POST from a page under a no-referrer policy) and says same-origin in Sec-Fetch-Site.
     const fromForm = { cookie, origin: "null", "sec-fetch-site": "same-origin" };
     const unknown = await send("/runs/no-such-run/cancel", { method: "POST", headers: fromForm });
     expect(JSON.parse(unknown.text)).toMatchObject({ code: "RUN404" });

@@ -281,6 +281,21 @@ describe("the run inspector in Chromium", () => {
     await expect.poll(() => runStatus(page).textContent(), { timeout: 10_000 }).toBe("cancelled");
   });
 
+  it("says so when the browser does not keep the Secure cookie (plain HTTP off localhost)", async () => {
+    // inspector.test resolves to the loopback, but is neither HTTPS nor localhost.
+    const plain = await launchChromium(["--host-resolver-rules=MAP inspector.test 127.0.0.1"]);
+    try {
+      const other = await plain.newPage();
+      await other.goto(`${base.replace("127.0.0.1", "inspector.test")}/_flows/`);
+      await other.getByLabel("API token").fill(TOKEN);
+      await other.getByRole("button", { name: "Sign in" }).click();
+      await expect.poll(() => other.getByRole("alert").textContent()).toContain("did not keep the session cookie");
+      expect(await other.context().cookies()).toEqual([]);
+    } finally {
+      await plain.close();
+    }
+  });
+
   it("signs out: the cookie is gone and the API answers 401 again", async () => {
     await page.getByRole("button", { name: "Sign out" }).click();
     await page.getByLabel("API token").waitFor();

@@ -22,7 +22,9 @@ const PAGE_HEADERS = {
   "content-security-policy":
     "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
   "x-content-type-options": "nosniff",
-  "referrer-policy": "no-referrer",
+  // Not no-referrer: under it Chromium sends `Origin: null` on the sign-in form's POST, and
+  // off HTTPS and localhost no Sec-Fetch-Site either, so the same-origin check could not pass.
+  "referrer-policy": "same-origin",
   "x-frame-options": "DENY",
   "cache-control": "no-cache",
 };
