@@ -8,6 +8,7 @@ import { errorResponse } from "./envelope";
 import { deliveryResponse } from "./event-route";
 import { outcomeResponse } from "./outcome-response";
 import { verifyResumeToken } from "./resume-token";
+import { addRunDetailRoutes } from "./run-detail-routes";
 import { type InvokeRequest, RUN_ORIGIN } from "./run-protocol";
 
 /** Client-chosen run ids (idempotent invocations): safe in URLs, logs and storage keys. */
@@ -168,18 +169,7 @@ export function createRoutes<Env extends WorkerEnv>(
     }),
   );
 
-  router.get(
-    "/runs/:id",
-    guarded(async (request, env) => {
-      const checked = pathRunId(request);
-      if (!checked.ok) return checked.response;
-      const { runId } = checked;
-      const answer = await runStub(env, runId).fetch(`${RUN_ORIGIN}/status?run=${encodeURIComponent(runId)}`);
-      const summary = (await answer.json()) as { flow?: string };
-      if (summary.flow === undefined) return errorResponse({ code: "RUN404", message: `no run ${runId}` });
-      return Response.json(summary);
-    }),
-  );
+  addRunDetailRoutes({ get: (path, handler) => router.get(path, guarded(handler)), runStub, pathRunId, signing });
 
   router.post(
     "/runs/:id/resume",
