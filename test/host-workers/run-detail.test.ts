@@ -11,7 +11,12 @@ const call = (path: string, init: RequestInit = {}) =>
   mf.dispatchFetch(url(path), { ...init, headers: { ...auth, ...(init.headers as Record<string, string>) } } as never);
 const post = (path: string, body: unknown) =>
   call(path, { method: "POST", body: JSON.stringify(body), headers: { "content-type": "application/json" } });
-const json = async <T>(response: Response | Promise<Response>) => (await (await response).json()) as T;
+/** A response as Miniflare gives it (its own Response type). */
+interface Answer {
+  json(): Promise<unknown>;
+  readonly body: unknown;
+}
+const json = async <T>(response: Answer | Promise<Answer>) => (await (await response).json()) as T;
 
 interface Detail {
   run_id: string;
@@ -107,7 +112,7 @@ describe("GET /runs/:id", () => {
 });
 
 /** Reads Server-Sent Events until the stream ends, noting when each arrived. */
-async function readEvents(response: Response) {
+async function readEvents(response: Answer) {
   const events: { id: number; event: string; data: Record<string, unknown>; at: number }[] = [];
   const reader = (response.body as ReadableStream<Uint8Array>).getReader();
   const decoder = new TextDecoder();
