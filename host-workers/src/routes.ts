@@ -241,13 +241,9 @@ export function createRoutes<Env extends WorkerEnv>(
       if (before.status === "completed" || before.status === "failed" || before.status === "cancelled") {
         return errorResponse({ code: "RUN409", message: `run ${runId} already ${before.status}: nothing to cancel` });
       }
-      const answer = await stub.fetch(`${RUN_ORIGIN}/cancel`, {
-        method: "POST",
-        body: JSON.stringify({ runId }),
-      });
-      const summary = (await answer.json()) as { flow?: string };
-      if (summary.flow === undefined) return errorResponse({ code: "RUN404", message: `no run ${runId}` });
-      return Response.json(summary);
+      await stub.fetch(`${RUN_ORIGIN}/cancel`, { method: "POST", body: JSON.stringify({ runId }) });
+      // Answered with the run as it now stands, in the same form as GET /runs/:id.
+      return stub.fetch(`${RUN_ORIGIN}/detail?run=${encodeURIComponent(runId)}`);
     }),
   );
 

@@ -8,6 +8,7 @@ import {
   type JournalStore,
   type Kernel,
   type LogRecord,
+  outcomeWire,
   type RunOutcome,
   systemClock,
 } from "@flows/kernel";
@@ -263,7 +264,7 @@ export function createRunObjectClass<Env extends WorkerEnv>(
             const result = await outcome;
             if (result.status === "failed" || result.status === "cancelled")
               await send("error", errorEvent(result.error));
-            else await send("end", result);
+            else await send("end", outcomeWire(result));
           },
           // The client went away: the run is cancelled in the container, as it would be here.
           () => void this.#cancel(invocation.runId).catch(() => {}),
@@ -285,7 +286,7 @@ export function createRunObjectClass<Env extends WorkerEnv>(
             const outcome = await stream.outcome;
             if (outcome.status === "failed" || outcome.status === "cancelled")
               await send("error", errorEvent(outcome.error));
-            else await send("end", outcome);
+            else await send("end", outcomeWire(outcome));
           },
           () => controller.abort(),
         );

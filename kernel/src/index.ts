@@ -47,7 +47,7 @@ export type {
 export { isAsyncIterable } from "./nodes";
 export type { RunEvent } from "./run-context";
 export { foldJournal, type NodeRecord, type RunState, type RunStatus } from "./run-state";
-export { nodeValues, runDetail } from "./run-view";
+export { nodeValues, runDetail, runSummaryWire } from "./run-view";
 export type {
   GraphView,
   NodeStatus,
@@ -56,6 +56,7 @@ export type {
   ResumeView,
   RunDetail,
   RunViewEvent,
+  WireRunSummary,
 } from "./run-view-wire";
 export type { RunOutcome } from "./scheduler";
 export { validatingFlowReader } from "./validating-reader";
@@ -64,6 +65,7 @@ export {
   cappedValue,
   errorWire,
   journalEntryWire,
+  outcomeWire,
   snakeKey,
   type TruncatedValue,
   type WireError,

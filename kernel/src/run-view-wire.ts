@@ -27,6 +27,20 @@ export interface RunDetail {
   readonly graph: GraphView;
 }
 
+/** A run in a list (`flows runs --format json`, `GET /runs` items). */
+export interface WireRunSummary {
+  readonly run_id: string;
+  readonly flow: string;
+  readonly status: RunStatus;
+  readonly trigger: string;
+  readonly started_at: number;
+  readonly updated_at: number;
+  readonly finished_at: number | null;
+  readonly checkpoint: string | null;
+  readonly wake_at: number | null;
+  readonly error_code: string | null;
+}
+
 /** What answers a halted run: a resume with `token`, or the event named in `event`. */
 export interface ResumeView {
   readonly node: string;

@@ -3,7 +3,7 @@ import type { FlowError } from "./errors";
 import type { JournalEntry } from "./journal";
 import { joinedValue, rootInput, unchosenBranches } from "./node-input";
 import { foldJournal, type RunState } from "./run-state";
-import type { NodeStatus, NodeValues, NodeView, RunDetail, RunViewEvent } from "./run-view-wire";
+import type { NodeStatus, NodeValues, NodeView, RunDetail, RunViewEvent, WireRunSummary } from "./run-view-wire";
 import { type Router, readSurfaces } from "./surfaces";
 import { cappedValue, errorWire } from "./wire";
 
@@ -331,5 +331,21 @@ export function nodeValues(
     input: found.input?.value ?? null,
     output: found.output?.value ?? null,
     error: found.error === undefined ? null : errorWire(found.error),
+  };
+}
+
+/** The run's line in a list: the detail's own fields, without nodes, values or graph. */
+export function runSummaryWire(detail: RunDetail): WireRunSummary {
+  return {
+    run_id: detail.run_id,
+    flow: detail.flow,
+    status: detail.status,
+    trigger: detail.trigger,
+    started_at: detail.started_at,
+    updated_at: detail.updated_at,
+    finished_at: detail.finished_at,
+    checkpoint: detail.checkpoint,
+    wake_at: detail.wake_at,
+    error_code: detail.error?.code ?? null,
   };
 }

@@ -1,5 +1,6 @@
 import type { FlowError } from "./errors";
 import type { JournalEntry } from "./journal";
+import type { RunOutcome } from "./scheduler";
 
 /**
  * The JSON forms things take on the wire (HTTP routes, Server-Sent Events, `--format json`):
@@ -58,4 +59,29 @@ export function cappedValue(value: unknown, limit = CAPPED_VALUE_BYTES): unknown
   // Cut at a byte count; a character split in two at the end is dropped rather than mangled.
   const preview = decoder.decode(encoded.subarray(0, limit)).replace(/\uFFFD$/, "");
   return { $truncated: true, bytes: encoded.length, preview } satisfies TruncatedValue;
+}
+
+/**
+ * How a run's execution ended, on the wire. A halt's token is left out: a host hands out its
+ * own (signed) form of it where a caller may resume.
+ */
+export function outcomeWire(outcome: RunOutcome): Record<string, unknown> {
+  const base = { run_id: outcome.runId, flow: outcome.flow, status: outcome.status };
+  switch (outcome.status) {
+    case "completed":
+      return { ...base, output: outcome.output };
+    case "halted":
+      return {
+        ...base,
+        node: outcome.node,
+        checkpoint: outcome.checkpoint,
+        details: outcome.details,
+        deadline_at: outcome.deadline ?? null,
+        event: outcome.event ?? null,
+      };
+    case "suspended":
+      return { ...base, wake_at: outcome.wakeAt };
+    default:
+      return { ...base, error: errorWire(outcome.error) };
+  }
 }
