@@ -1,6 +1,7 @@
 import type { Miniflare } from "miniflare";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { auth, bundleFixture, startMiniflare, workerOptions } from "./support";
+import { camelCaseKeys } from "../support/camel-keys";
+import { auth, bundleFixture, startMiniflare, waitFor, workerOptions } from "./support";
 
 // The run detail routes in real workerd: a run that retries, halts and ends with a large
 // value; a failed one; one followed live over Server-Sent Events.
@@ -9,11 +10,16 @@ let mf: Miniflare;
 const url = (path: string) => `http://flows.test${path}`;
 const call = (path: string, init: RequestInit = {}) =>
   mf.dispatchFetch(url(path), { ...init, headers: { ...auth, ...(init.headers as Record<string, string>) } } as never);
-const post = (path: string, body: unknown) =>
-  call(path, { method: "POST", body: JSON.stringify(body), headers: { "content-type": "application/json" } });
+const post = (path: string, body: unknown, headers: Record<string, string> = {}) =>
+  call(path, {
+    method: "POST",
+    body: JSON.stringify(body),
+    headers: { "content-type": "application/json", ...headers },
+  });
 /** A response as Miniflare gives it (its own Response type). */
 interface Answer {
   json(): Promise<unknown>;
+  text(): Promise<string>;
   readonly body: unknown;
 }
 const json = async <T>(response: Answer | Promise<Answer>) => (await (await response).json()) as T;
@@ -176,5 +182,48 @@ describe("GET /runs/:id/events", () => {
     expect(after.map((event) => event.id)).toEqual([4, 5]);
     const resumed = await readEvents(await call("/runs/steady-1/events", { headers: { "last-event-id": "4" } }));
     expect(resumed.map((event) => event.id)).toEqual([5]);
+  });
+});
+
+describe("one naming convention", () => {
+  it("answers every route in snake_case outside user values", async () => {
+    const answers: Record<string, unknown> = {};
+    const keep = async (name: string, response: Answer | Promise<Answer>) => {
+      answers[name] = await (await response).json();
+    };
+    await keep("flows", call("/flows"));
+    await keep("invoke completed", post("/flows/steady/invoke?run_id=names-1", { camelCase: 1 }));
+    await keep("invoke halted", post("/flows/review/invoke?run_id=names-2", { camelCase: 1 }));
+    await keep("invoke failed", post("/flows/broken/invoke?run_id=names-3", {}));
+    await keep("start", post("/flows/steady/runs?run_id=names-4", 1));
+    await keep("detail halted", call("/runs/names-2"));
+    await keep("node", call("/runs/names-2/nodes/flaky"));
+    await keep("event", post("/runs/names-2/events/nudge", { payload: { camelCase: 1 } }));
+    await keep("cancel", post("/runs/names-2/cancel", {}));
+    await keep("detail cancelled", call("/runs/names-2"));
+    await keep("detail failed", call("/runs/names-3"));
+    await keep("resume refused", post("/runs/names-2/resume", { token: "forged", payload: null }));
+    await keep("not found", call("/runs/nobody"));
+    await keep("no route", call("/nowhere"));
+    await waitFor(
+      async () => ((await json<Detail>(call("/runs/names-4"))).status === "completed" ? true : undefined),
+      "the async run to end",
+    );
+    await keep("detail completed", call("/runs/names-4"));
+    answers["events"] = (await readEvents(await call("/runs/names-2/events"))).map((event) => event.data);
+    const sse = await (await post("/flows/steady/invoke?run_id=names-5", 1, { accept: "text/event-stream" })).text();
+    answers["invoke sse"] = sse
+      .split("\n")
+      .filter((line) => line.startsWith("data: "))
+      .map((line) => JSON.parse(line.slice(6)));
+    expect(camelCaseKeys(answers)).toEqual([]);
+    // And the walk does find a camelCase key of ours, but not one inside a user's value.
+    expect(camelCaseKeys({ run: { runId: 1, output: { camelCase: 1 } } })).toEqual(["$.run.runId"]);
+    // The walk saw what it should: each shape above, with our own keys in it.
+    expect(Object.keys(answers)).toHaveLength(17);
+    expect(JSON.stringify(answers)).toContain('"run_id"');
+    expect(JSON.stringify(answers)).toContain('"started_at"');
+    expect(JSON.stringify(answers)).toContain('"duration_ms"');
+    expect(JSON.stringify(answers)).toContain('"camelCase"');
   });
 });
