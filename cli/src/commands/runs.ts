@@ -1,5 +1,5 @@
 import { resolve } from "node:path";
-import { foldJournal, type RunDetail, runDetail, runSummaryWire } from "@flows/kernel";
+import { foldJournal, type RunDetail, runDetail, runSummaryWire, type WireRunSummary } from "@flows/kernel";
 import { parseVerbArgs } from "../args";
 import { reportUsage, UsageError } from "../exit";
 import { createFsJournal } from "../local/journal";
@@ -45,11 +45,11 @@ function readFormat(format: string | undefined): "text" | "json" {
   throw new UsageError("USAGE", `unknown --format "${format}": use text or json`);
 }
 
-/** Every local run's detail, without graphs (a list needs none); runs that never started are left out. */
-async function details(stateDir: string): Promise<RunDetail[]> {
+/** Every local run in a line; runs that never started are left out. */
+async function summaries(stateDir: string): Promise<WireRunSummary[]> {
   const journal = createFsJournal(openLocalStore(stateDir));
-  const found = await Promise.all((await journal.list()).map(async (id) => runDetail(id, await journal.read(id))));
-  return found.filter((detail) => detail !== undefined);
+  const found = await Promise.all((await journal.list()).map(async (id) => runSummaryWire(id, await journal.read(id))));
+  return found.filter((summary) => summary !== undefined);
 }
 
 /** A value in one short line: its JSON, cut to `width` characters. */
@@ -84,7 +84,7 @@ export async function runsCommand(argv: readonly string[], io: RunIo): Promise<n
     }
     if (positionals.length > 0) throw new UsageError("USAGE", `unexpected arguments: ${positionals.join(" ")}`);
     const format = readFormat(values.format);
-    const runs = (await details(resolve(values.state ?? ".flows"))).map(runSummaryWire);
+    const runs = await summaries(resolve(values.state ?? ".flows"));
     if (format === "json") {
       io.stdout(`${JSON.stringify(runs)}\n`);
       return 0;
