@@ -47,7 +47,7 @@ export type {
 export { isAsyncIterable } from "./nodes";
 export type { RunEvent } from "./run-context";
 export { foldJournal, type NodeRecord, type RunState, type RunStatus } from "./run-state";
-export { nodeValues, runDetail, runSummaryWire } from "./run-view";
+export { journalRunSummary, nodeValues, runDetail, runSummaryWire } from "./run-view";
 export type {
   GraphView,
   NodeStatus,

@@ -334,11 +334,27 @@ function lastTime(entries: readonly JournalEntry[]): number | undefined {
   return last;
 }
 
+/** The run's line in a list: the detail's own fields, without nodes, values or graph. */
+export function runSummaryWire(detail: RunDetail): WireRunSummary {
+  return {
+    run_id: detail.run_id,
+    flow: detail.flow,
+    status: detail.status,
+    trigger: detail.trigger,
+    started_at: detail.started_at,
+    updated_at: detail.updated_at,
+    finished_at: detail.finished_at,
+    checkpoint: detail.checkpoint,
+    wake_at: detail.wake_at,
+    error_code: detail.error?.code ?? null,
+  };
+}
+
 /**
- * The run's line in a list: the detail's own fields without nodes, values or graph, from the
- * journal alone (no values are capped, no inputs rebuilt). Undefined when the journal holds no run.
+ * The same line from the journal alone, for lists of many runs: no values are capped, no
+ * inputs rebuilt. Undefined when the journal holds no run.
  */
-export function runSummaryWire(runId: string, entries: readonly JournalEntry[]): WireRunSummary | undefined {
+export function journalRunSummary(runId: string, entries: readonly JournalEntry[]): WireRunSummary | undefined {
   const state = foldJournal(runId, entries);
   const started = state.started;
   if (started === undefined) return undefined;

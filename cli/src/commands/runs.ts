@@ -1,5 +1,5 @@
 import { resolve } from "node:path";
-import { foldJournal, type RunDetail, runDetail, runSummaryWire, type WireRunSummary } from "@flows/kernel";
+import { foldJournal, journalRunSummary, type RunDetail, runDetail, type WireRunSummary } from "@flows/kernel";
 import { parseVerbArgs } from "../args";
 import { reportUsage, UsageError } from "../exit";
 import { createFsJournal } from "../local/journal";
@@ -48,7 +48,9 @@ function readFormat(format: string | undefined): "text" | "json" {
 /** Every local run in a line; runs that never started are left out. */
 async function summaries(stateDir: string): Promise<WireRunSummary[]> {
   const journal = createFsJournal(openLocalStore(stateDir));
-  const found = await Promise.all((await journal.list()).map(async (id) => runSummaryWire(id, await journal.read(id))));
+  const found = await Promise.all(
+    (await journal.list()).map(async (id) => journalRunSummary(id, await journal.read(id))),
+  );
   return found.filter((summary) => summary !== undefined);
 }
 
