@@ -106,6 +106,8 @@ beforeAll(async () => {
   browser = await launchChromium();
   context = await browser.newContext({ viewport: { width: 1280, height: 860 } });
   page = await context.newPage();
+  // A locator waits at most this long per attempt; the polls around it wait longer.
+  page.setDefaultTimeout(10_000);
   mkdirSync(screenshots, { recursive: true });
 }, 120_000);
 
@@ -130,12 +132,15 @@ const api = async (method: string, path: string, body?: unknown) => {
 
 const runStatus = (page: Page) => page.locator("#run-status");
 
+/** Polls until the expectation holds: generous, for a machine busy with the rest of the suite. */
+const eventually = <T>(probe: () => T | Promise<T>, timeout = 15_000) => expect.poll(probe, { timeout, interval: 100 });
+
 describe("the run inspector in Chromium", () => {
   it("asks for the token, refuses a wrong one, and signs in with the right one", async () => {
     await page.goto(`${base}/_flows/`);
     await page.getByLabel("API token").fill("wrong-token");
     await page.getByRole("button", { name: "Sign in" }).click();
-    await expect.poll(() => page.getByRole("alert").textContent()).toContain("not the Worker's API token");
+    await eventually(() => page.getByRole("alert").textContent()).toContain("not the Worker's API token");
     expect(page.url()).not.toContain("wrong-token");
 
     await page.getByLabel("API token").fill(TOKEN);
@@ -157,42 +162,38 @@ describe("the run inspector in Chromium", () => {
       });
     await api("POST", "/flows/broken/invoke?run_id=broken-1", {});
     for (const id of [...ids, "broken-1"]) await page.locator(`tr[data-run="${id}"]`).waitFor({ timeout: 10_000 });
-    await expect.poll(() => page.locator('tr[data-run="order-2"]').getAttribute("data-status")).toBe("completed");
-    await expect.poll(() => page.locator('tr[data-run="broken-1"]').getAttribute("data-status")).toBe("failed");
+    await eventually(() => page.locator('tr[data-run="order-2"]').getAttribute("data-status")).toBe("completed");
+    await eventually(() => page.locator('tr[data-run="broken-1"]').getAttribute("data-status")).toBe("failed");
 
     // A slow run shows up running, then completed, without a reload.
     await api("POST", "/flows/slow/runs?run_id=slow-1", {});
-    await expect
-      .poll(() => page.locator('tr[data-run="slow-1"]').getAttribute("data-status"), { timeout: 10_000 })
-      .toBe("running");
+    await eventually(() => page.locator('tr[data-run="slow-1"]').getAttribute("data-status"), 10_000).toBe("running");
     await page.screenshot({ path: join(screenshots, "runs-list.png"), fullPage: true });
-    await expect
-      .poll(() => page.locator('tr[data-run="slow-1"]').getAttribute("data-status"), { timeout: 15_000 })
-      .toBe("completed");
+    await eventually(() => page.locator('tr[data-run="slow-1"]').getAttribute("data-status"), 15_000).toBe("completed");
 
     await page.locator("#filter-status").selectOption("failed");
-    await expect.poll(() => page.locator("tbody tr").count()).toBe(1);
-    await expect.poll(() => page.url()).toContain("#/?status=failed");
+    await eventually(() => page.locator("tbody tr").count()).toBe(1);
+    await eventually(() => page.url()).toContain("#/?status=failed");
     await page.locator("#filter-status").selectOption("");
     await page.locator("#filter-flow").selectOption("orders");
-    await expect.poll(() => page.locator("tbody tr").count()).toBe(3);
+    await eventually(() => page.locator("tbody tr").count()).toBe(3);
 
     // Pages of two: the newest two, then the older one on request.
     await page.goto(`${base}/_flows/#/?flow=orders&limit=2`);
-    await expect.poll(() => page.locator("tbody tr").count()).toBe(2);
+    await eventually(() => page.locator("tbody tr").count()).toBe(2);
     await page.getByRole("button", { name: "Older runs" }).click();
-    await expect.poll(() => page.locator("tbody tr").count()).toBe(3);
+    await eventually(() => page.locator("tbody tr").count()).toBe(3);
     expect(
       await page.locator("tbody tr").evaluateAll((rows) => rows.map((row) => row.getAttribute("data-run"))),
     ).toEqual(["order-3", "order-2", "order-1"]);
-    await expect.poll(() => page.locator("#older-runs").isHidden()).toBe(true);
+    await eventually(() => page.locator("#older-runs").isHidden()).toBe(true);
   });
 
   it("draws a run's graph with each node's state, its timeline and a node's input and output", async () => {
     await page.goto(`${base}/_flows/#/runs/order-1`);
-    await expect.poll(() => runStatus(page).textContent()).toBe("completed");
+    await eventually(() => runStatus(page).textContent()).toBe("completed");
     const nodes = page.locator("svg.graph g.node");
-    await expect.poll(() => nodes.count()).toBe(4);
+    await eventually(() => nodes.count()).toBe(4);
     for (const alias of ["receive", "price", "notify", "archive"]) {
       expect(await page.locator(`svg.graph g.node[data-node="orders::${alias}"]`).getAttribute("data-state")).toBe(
         "completed",
@@ -201,15 +202,15 @@ describe("the run inspector in Chromium", () => {
     expect(await page.locator("svg.graph path.edge").count()).toBe(3);
     expect(await page.locator(".timeline-row").count()).toBe(4);
     await page.locator('svg.graph g.node[data-node="orders::price"]').click();
-    await expect.poll(() => page.locator(".node-panel").textContent()).toContain('"total": 42');
+    await eventually(() => page.locator(".node-panel").textContent()).toContain('"total": 42');
     await page.screenshot({ path: join(screenshots, "run-detail.png"), fullPage: true });
   });
 
   it("opens a failed node and shows its stack at the .ts line", async () => {
     await page.goto(`${base}/_flows/#/runs/broken-1`);
-    await expect.poll(() => runStatus(page).textContent()).toBe("failed");
+    await eventually(() => runStatus(page).textContent()).toBe("failed");
     const failed = page.locator('svg.graph g.node[data-node="broken::explode"]');
-    await expect.poll(() => failed.getAttribute("data-state")).toBe("failed");
+    await eventually(() => failed.getAttribute("data-state")).toBe("failed");
     await failed.click();
     const stack = page.locator(".node-panel pre.stack");
     await stack.waitFor();
@@ -224,7 +225,7 @@ describe("the run inspector in Chromium", () => {
     const halted = await api("POST", "/flows/approve/invoke?run_id=approve-1", { amount: 900 });
     expect(halted).toMatchObject({ status: "halted" });
     await page.goto(`${base}/_flows/#/runs/approve-1`);
-    await expect.poll(() => runStatus(page).textContent()).toBe("halted");
+    await eventually(() => runStatus(page).textContent()).toBe("halted");
     expect(await page.locator('svg.graph g.node[data-node="approve::decide"]').getAttribute("data-state")).toBe(
       "halted",
     );
@@ -232,7 +233,7 @@ describe("the run inspector in Chromium", () => {
     await page.screenshot({ path: join(screenshots, "run-halted.png"), fullPage: true });
     await page.getByLabel("Payload (JSON) for the halted node").fill('{"approved": true}');
     await page.getByRole("button", { name: "Approve and resume" }).click();
-    await expect.poll(() => runStatus(page).textContent(), { timeout: 10_000 }).toBe("completed");
+    await eventually(() => runStatus(page).textContent(), 10_000).toBe("completed");
     const detail = await api("GET", "/runs/approve-1");
     expect(detail).toMatchObject({ status: "completed", output: { approved: true } });
   });
@@ -278,9 +279,9 @@ describe("the run inspector in Chromium", () => {
   it("cancels a running run", async () => {
     await api("POST", "/flows/slow/runs?run_id=slow-cancel", {});
     await page.goto(`${base}/_flows/#/runs/slow-cancel`);
-    await expect.poll(() => runStatus(page).textContent()).toBe("running");
+    await eventually(() => runStatus(page).textContent()).toBe("running");
     await page.getByRole("button", { name: "Cancel run" }).click();
-    await expect.poll(() => runStatus(page).textContent(), { timeout: 10_000 }).toBe("cancelled");
+    await eventually(() => runStatus(page).textContent(), 10_000).toBe("cancelled");
   });
 
   it("says so when the browser does not keep the Secure cookie (plain HTTP off localhost)", async () => {
@@ -291,7 +292,7 @@ describe("the run inspector in Chromium", () => {
       await other.goto(`${base.replace("127.0.0.1", "inspector.test")}/_flows/`);
       await other.getByLabel("API token").fill(TOKEN);
       await other.getByRole("button", { name: "Sign in" }).click();
-      await expect.poll(() => other.getByRole("alert").textContent()).toContain("did not keep the session cookie");
+      await eventually(() => other.getByRole("alert").textContent()).toContain("did not keep the session cookie");
       expect(await other.context().cookies()).toEqual([]);
     } finally {
       await plain.close();
