@@ -5,7 +5,7 @@ export {
   retryDelayMs,
 } from "./backoff";
 export { base64ToBytes, bytesToBase64 } from "./base64";
-export { capErrorFromBus } from "./cap-error";
+export { capCaller, capErrorFromBus } from "./cap-error";
 export { BusCallError, type BusClient, type BusClientOptions, type CallOptions, createBusClient } from "./client";
 export {
   type BusAnswer,
