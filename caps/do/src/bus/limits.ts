@@ -1,4 +1,4 @@
-import { encodedLimit, type MessageLimits } from "@flows/caps/bus";
+import type { MessageLimits } from "@flows/caps/bus";
 import { DO_LIMITS } from "../limits";
 
 /** A do message carries at most one stored value: key and value together are at most 2 MB there. */
