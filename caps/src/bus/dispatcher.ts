@@ -92,8 +92,11 @@ export function createBusDispatcher(options: BusDispatcherOptions) {
       // A BigInt, a cycle or a throwing toJSON in a result: the caller answers with a code instead.
       return reply({ id, error: busError("BUS500", `the result cannot be encoded as JSON: ${String(error)}`) }, max);
     }
-    const line = `{"id":${JSON.stringify(id)},"result":${json}}\n`;
-    if (line.length * 3 <= max || (line.length <= max && utf8Length(line) <= max)) return line;
+    // Measured before the line is built: a result that will be staged is never copied into one.
+    const room = max - id.length * 6 - 32;
+    if (json.length * 3 <= room || (json.length <= room && utf8Length(json) <= room)) {
+      return `{"id":${JSON.stringify(id)},"result":${json}}\n`;
+    }
     const bytes = encoder.encode(json);
     const limit = messageLimitOf(limits, method, max);
     if (bytes.byteLength > limit.bytes) {

@@ -1,0 +1,88 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { buildContainerBin } from "../host-container/container-harness";
+import { childPids, mib, rssBytes, sampleRss } from "../support/rss";
+import { type Booted, boot, shutdown } from "./container/boot";
+
+// Values larger than a bus frame, end to end: Worker → Container class → the real
+// `flows-container` process → bus (in parts) → the Worker's real KV and the run's Durable
+// Object journal, in real workerd. Peak RSS of both processes is printed for the record.
+
+const MIB = 1024 * 1024;
+const FIVE = 5 * MIB;
+
+beforeAll(() => buildContainerBin(), 60_000);
+
+describe("large values across the bus", () => {
+  let app: Booted;
+  let workerd: number;
+  beforeAll(async () => {
+    app = await boot("container-worker.ts");
+    const [pid] = childPids("workerd");
+    if (pid === undefined) throw new Error("no workerd child found");
+    workerd = pid;
+  }, 60_000);
+  afterAll(() => shutdown(app));
+
+  it("a 5 MiB node output and a 5 MiB KV value of a container flow cross the bus; memory stays bounded", async () => {
+    // A small run first starts the process, so the sample below covers the transfer alone.
+    const warm = await app.post("/flows/bulky/invoke?run_id=bulk-warm&container_key=bulk", {
+      id: "w",
+      kv_bytes: 10,
+      output_bytes: 10,
+    });
+    expect(warm.status).toBe(200);
+    const container = app.supervisor.pid(await app.containerId("bulk")) as number;
+    const before = { workerd: rssBytes(workerd), container: rssBytes(container) };
+    const sampler = sampleRss({ workerd, container });
+    const started = performance.now();
+    const response = await app.post("/flows/bulky/invoke?run_id=bulk-1&container_key=bulk", {
+      id: "b1",
+      kv_bytes: FIVE,
+      output_bytes: FIVE,
+    });
+    const elapsed = performance.now() - started;
+    const peaks = sampler.stop();
+    const body = (await response.json()) as { status: string; output: Record<string, unknown> };
+    expect(response.status).toBe(200);
+    expect(body.output).toMatchObject({ id: "b1", kv_bytes: FIVE, output_bytes: FIVE });
+    // The value is in the Worker's real KV namespace.
+    expect(((await (await app.mf.getKVNamespace("LEDGER")).get("bulk:b1")) ?? "").length).toBe(FIVE);
+    console.log(
+      `5 MiB KV value + 5 MiB node output, container flow (${elapsed.toFixed(0)} ms): peak RSS workerd ${mib(peaks.workerd)} (before ${mib(before.workerd)}), flows-container ${mib(peaks.container)} (before ${mib(before.container)})`,
+    );
+
+    // Invoked again, the run replays from its journal: the 5 MiB output comes back over the bus.
+    const again = await app.post("/flows/bulky/invoke?run_id=bulk-1&container_key=bulk", { id: "b1" });
+    expect(((await again.json()) as { output: unknown }).output).toEqual(body.output);
+    const run = (await (await app.call("/runs/bulk-1")).json()) as { status: string; history: { node: string }[] };
+    expect(run.status).toBe("completed");
+    expect(run.history.map((record) => record.node)).toEqual(["start", "make", "check"]);
+  });
+
+  it("a 5 MiB output of a container node in a Worker run is journaled by the run's object", async () => {
+    const response = await app.post("/flows/mixedbulk/invoke?run_id=mixedbulk-1&container_key=bulk", {
+      id: "m1",
+      output_bytes: FIVE,
+    });
+    expect(response.status).toBe(200);
+    expect(((await response.json()) as { output: unknown }).output).toEqual({
+      id: "m1",
+      kv_bytes: 0,
+      output_bytes: FIVE,
+    });
+    const again = await app.post("/flows/mixedbulk/invoke?run_id=mixedbulk-1&container_key=bulk", { id: "m1" });
+    expect(((await again.json()) as { output: { output_bytes: number } }).output.output_bytes).toBe(FIVE);
+  });
+
+  it("a node output over the journal's platform limit fails with BUS413 naming the limit", async () => {
+    const response = await app.post("/flows/bulky/invoke?run_id=bulk-over&container_key=bulk", {
+      id: "o1",
+      output_bytes: 33 * MIB,
+    });
+    const body = (await response.json()) as { code: string; error: string };
+    expect(body.code).toBe("BUS413");
+    expect(body.error).toContain("32 MiB");
+    expect(body.error).toContain("Workers RPC");
+    console.log(`over the limit: ${response.status} ${body.code} ${body.error}`);
+  });
+});
