@@ -46,7 +46,8 @@ describe("large values across the bus", () => {
     expect(response.status).toBe(200);
     expect(body.output).toMatchObject({ id: "b1", kv_bytes: FIVE, output_bytes: FIVE });
     // The value is in the Worker's real KV namespace.
-    expect(((await (await app.mf.getKVNamespace("LEDGER")).get("bulk:b1")) ?? "").length).toBe(FIVE);
+    const stored = await (await app.mf.getKVNamespace("LEDGER")).get("bulk:b1", "text");
+    expect(typeof stored === "string" ? stored.length : 0).toBe(FIVE);
     console.log(
       `5 MiB KV value + 5 MiB node output, container flow (${elapsed.toFixed(0)} ms): peak RSS workerd ${mib(peaks.workerd)} (before ${mib(before.workerd)}), flows-container ${mib(peaks.container)} (before ${mib(before.container)})`,
     );
