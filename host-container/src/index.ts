@@ -1,4 +1,4 @@
-export { type ContainerApp, prepareApp } from "./app";
+export { type AppRoutes, type ContainerApp, prepareApp } from "./app";
 export { type BusConnection, type BusSession, connectBus } from "./bus/connect";
 export {
   createLineWriter,
