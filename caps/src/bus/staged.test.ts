@@ -62,6 +62,31 @@ describe("messages larger than a frame", () => {
     expect(staging.heldBytes).toBe(0);
   });
 
+  it("keeps at most a window of parts unanswered, so neither side holds more than the message and 4 parts", async () => {
+    const { client, lines } = pair();
+    let unanswered = 0;
+    let most = 0;
+    const value = big(3);
+    const put = client.call("kv.put", { key: "w", value });
+    // Count parts sent but not yet answered, as the lines go by.
+    const seen = new Set<string>();
+    const answered = new Set<string>();
+    while (!lines.some((line) => line.includes('"staged"'))) {
+      for (const line of lines) {
+        const frame = JSON.parse(line) as { id: string; method?: string };
+        if (frame.method === "bus.stage") seen.add(frame.id);
+        else if (frame.method === undefined && seen.has(frame.id)) answered.add(frame.id);
+      }
+      unanswered = seen.size - answered.size;
+      most = Math.max(most, unanswered);
+      await new Promise((resolve) => setTimeout(resolve, 0));
+    }
+    await put;
+    expect(seen.size).toBe(13);
+    expect(most).toBeGreaterThan(0);
+    expect(most).toBeLessThanOrEqual(4);
+  });
+
   it("refuses params over the method's limit with BUS413 naming it, before sending anything", async () => {
     const { client, lines } = pair();
     await expect(client.call("kv.put", { key: "a", value: big(9) })).rejects.toMatchObject({
