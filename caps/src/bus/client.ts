@@ -220,11 +220,14 @@ export function createBusClient(options: BusClientOptions) {
   };
 
   const limits = options.messageLimits ?? {};
-  /** Calls of the staging protocol, each a small call of its own under the caller's signal. */
+  /**
+   * Calls of the staging protocol, each a small call of its own under the caller's signal; but
+   * `bus.drop` goes out even after that signal aborted: it is how the other side lets go.
+   */
   const control =
     (call: CallOptions): PartCall =>
     (method, params) =>
-      once(method, `,"params":${JSON.stringify(params)}`, call);
+      once(method, `,"params":${JSON.stringify(params)}`, method === "bus.drop" ? {} : call);
 
   /**
    * A call whose params fit a frame goes as one line; larger params within the method's limit

@@ -87,6 +87,18 @@ describe("messages larger than a frame", () => {
     expect(most).toBeLessThanOrEqual(4);
   });
 
+  it("lets go of a half-sent message on the serving side when the call is cancelled", async () => {
+    const { client, staging, lines } = pair();
+    const controller = new AbortController();
+    const put = client.call("kv.put", { key: "c", value: big(3) }, { signal: controller.signal });
+    while (!lines.some((line) => line.includes('"result"'))) await new Promise((resolve) => setTimeout(resolve, 0));
+    controller.abort();
+    await expect(put).rejects.toMatchObject({ code: "BUS499" });
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(lines.some((line) => line.includes('"bus.drop"'))).toBe(true);
+    expect(staging.heldBytes).toBe(0);
+  });
+
   it("refuses params over the method's limit with BUS413 naming it, before sending anything", async () => {
     const { client, lines } = pair();
     await expect(client.call("kv.put", { key: "a", value: big(9) })).rejects.toMatchObject({

@@ -83,6 +83,8 @@ export function createBusStaging(options: BusStagingOptions = {}) {
   const now = options.now ?? Date.now;
   const newId = options.newId ?? (() => crypto.randomUUID());
   const table = new Map<string, Incoming | Outgoing>();
+  /** Messages the client dropped, kept for one idle period: a part still on its way must not reopen one. */
+  const dropped = new Map<string, number>();
   let held = 0;
 
   const drop = (stage: string) => {
@@ -95,6 +97,7 @@ export function createBusStaging(options: BusStagingOptions = {}) {
   const sweep = () => {
     const cutoff = now() - idleMs;
     for (const [stage, entry] of table) if (entry.touched < cutoff) drop(stage);
+    for (const [stage, at] of dropped) if (at < cutoff) dropped.delete(stage);
   };
   const reserve = (bytes: number) => {
     if (held + bytes > maxBytes) {
@@ -115,6 +118,7 @@ export function createBusStaging(options: BusStagingOptions = {}) {
         return fail("BUS400", 'bus.stage needs whole numbers "bytes", "part_bytes" (> 0) and "seq"');
       }
       let entry = table.get(p.stage);
+      if (entry === undefined && dropped.has(p.stage)) return fail("BUS404", `stage ${p.stage} was dropped`);
       if (entry === undefined) {
         const refused = limitOf(p.method, p.bytes);
         if (refused !== undefined) throw new StageError(refused);
@@ -195,8 +199,12 @@ export function createBusStaging(options: BusStagingOptions = {}) {
     },
     /** The client gave up on a message (either way). */
     drop(params: unknown): null {
+      sweep();
       const stage = (params as { stage?: unknown } | null)?.stage;
-      if (typeof stage === "string") drop(stage);
+      if (typeof stage === "string" && stage !== "") {
+        drop(stage);
+        dropped.set(stage, now());
+      }
       return null;
     },
     /** Bytes held now. */
