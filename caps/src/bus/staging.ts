@@ -203,6 +203,8 @@ export function createBusStaging(options: BusStagingOptions = {}) {
       const stage = (params as { stage?: unknown } | null)?.stage;
       if (typeof stage === "string" && stage !== "") {
         drop(stage);
+        // Bounded like everything else held here: a flood of drops forgets the oldest first.
+        if (dropped.size >= 4096) dropped.delete(dropped.keys().next().value as string);
         dropped.set(stage, now());
       }
       return null;
