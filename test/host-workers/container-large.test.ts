@@ -75,6 +75,20 @@ describe("large values across the bus", () => {
     expect(((await again.json()) as { output: { output_bytes: number } }).output.output_bytes).toBe(FIVE);
   });
 
+  it("a 5 MiB output streams to an SSE client of a container flow (one line of the container's answer)", async () => {
+    const stream = await app.call("/flows/bulky/invoke?run_id=bulk-sse&container_key=bulk&capture=make", {
+      method: "POST",
+      body: JSON.stringify({ id: "s1", output_bytes: FIVE }),
+      headers: { accept: "text/event-stream", "content-type": "application/json" },
+    });
+    const events = (await stream.text()).split("\n\n").filter(Boolean);
+    expect(events[0]).toBe('event: run\ndata: {"run_id":"bulk-sse"}');
+    const value = JSON.parse(events[1]?.replace("data: ", "") ?? "null") as { id: string; output: string };
+    expect(value.id).toBe("s1");
+    expect(value.output.length).toBe(FIVE);
+    expect(events[2]).toMatch(/^event: end\n/);
+  });
+
   it("a node output over the journal's platform limit fails with BUS413 naming the limit", async () => {
     const response = await app.post("/flows/bulky/invoke?run_id=bulk-over&container_key=bulk", {
       id: "o1",
