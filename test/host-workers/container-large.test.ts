@@ -52,6 +52,20 @@ describe("large values across the bus", () => {
       `5 MiB KV value + 5 MiB node output, container flow (${elapsed.toFixed(0)} ms): peak RSS workerd ${mib(peaks.workerd)} (before ${mib(before.workerd)}), flows-container ${mib(peaks.container)} (before ${mib(before.container)})`,
     );
 
+    // Five more runs of the same size: the peaks level off after the third (the collectors let
+    // each heap grow to a size, then keep it; nothing accumulates run after run).
+    for (const n of [2, 3, 4, 5, 6]) {
+      const more = sampleRss({ workerd, container });
+      const next = await app.post(`/flows/bulky/invoke?run_id=bulk-${n}&container_key=bulk`, {
+        id: `b${n}`,
+        kv_bytes: FIVE,
+        output_bytes: FIVE,
+      });
+      expect(next.status).toBe(200);
+      const peak = more.stop();
+      console.log(`  run ${n}: peak RSS workerd ${mib(peak.workerd)}, flows-container ${mib(peak.container)}`);
+    }
+
     // Invoked again, the run replays from its journal: the 5 MiB output comes back over the bus.
     const again = await app.post("/flows/bulky/invoke?run_id=bulk-1&container_key=bulk", { id: "b1" });
     expect(((await again.json()) as { output: unknown }).output).toEqual(body.output);
@@ -99,5 +113,33 @@ describe("large values across the bus", () => {
     expect(body.error).toContain("32 MiB");
     expect(body.error).toContain("Workers RPC");
     console.log(`over the limit: ${response.status} ${body.code} ${body.error}`);
+  });
+});
+
+describe("reference for the figures above, in a workerd of its own", () => {
+  let app: Booted;
+  let workerd: number;
+  beforeAll(async () => {
+    app = await boot("container-worker.ts");
+    // The newest: the first block's workerd has been disposed of, but may not be gone yet.
+    const pids = childPids("workerd");
+    if (pids.length === 0) throw new Error("no workerd child found");
+    workerd = Math.max(...pids);
+  }, 60_000);
+  afterAll(() => shutdown(app));
+
+  it("the same 5 MiB KV value put and read straight into workerd from Node, no bus, no container", async () => {
+    const kv = await app.mf.getKVNamespace("LEDGER");
+    const before = mib(rssBytes(workerd));
+    const peaks: string[] = [];
+    for (const n of [1, 2, 3, 4, 5, 6]) {
+      const sampler = sampleRss({ workerd });
+      await kv.put(`reference:${n}`, "k".repeat(FIVE));
+      expect(((await kv.get(`reference:${n}`, "text")) ?? "").length).toBe(FIVE);
+      peaks.push(mib(sampler.stop().workerd));
+    }
+    console.log(
+      `reference, 5 MiB KV put + get from Node into workerd: peak RSS (before ${before}) ${peaks.join(", ")}`,
+    );
   });
 });
