@@ -153,7 +153,7 @@ function requestIds(lines: readonly string[]): string[] {
   for (const line of lines) {
     // Not ours to answer when unreadable: the client only sends frames it encoded itself.
     const head = frameHead(line);
-    if (head !== undefined && head.request && typeof head.id === "string") ids.push(head.id);
+    if (head?.request && typeof head.id === "string") ids.push(head.id);
   }
   return ids;
 }
