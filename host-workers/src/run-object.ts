@@ -1,11 +1,11 @@
 import { DurableObject } from "cloudflare:workers";
 import { resolveCapabilities, scopeCapabilities } from "@flows/caps";
+import type { JournalPage, PagedJournalStore } from "@flows/caps/bus";
 import {
   createKernelWith,
   type DedupeStore,
   type Host,
   type JournalEntry,
-  type JournalStore,
   type Kernel,
   type LogRecord,
   type RunOutcome,
@@ -98,7 +98,7 @@ export function createRunObjectClass<Env extends WorkerEnv>(
 ): FlowRunObjectClass<Env> {
   return class FlowRunObject extends DurableObject<Env> {
     #kernel: Promise<Kernel> | undefined;
-    #journal: JournalStore | undefined;
+    #journal: PagedJournalStore | undefined;
     /** Runs executing elsewhere right now, by run id: what cancelling them aborts and waits for. */
     readonly #remote = new Map<string, { readonly controller: AbortController; readonly done: Promise<unknown> }>();
 
@@ -134,7 +134,7 @@ export function createRunObjectClass<Env extends WorkerEnv>(
       return (await this.kernel()).cancel(runId);
     }
 
-    journal(): JournalStore {
+    journal(): PagedJournalStore {
       this.#journal ??= createSqlJournal(this.ctx.storage);
       return this.#journal;
     }
@@ -142,6 +142,11 @@ export function createRunObjectClass<Env extends WorkerEnv>(
     /** The journal over RPC, for a run whose kernel executes elsewhere (the container, over the bus). */
     journalRead(runId: string): Promise<readonly JournalEntry[]> {
       return this.journal().read(runId);
+    }
+
+    /** A page of it: an RPC result is at most 32 MiB, a journal of large outputs may be more. */
+    journalReadPage(runId: string, from: number, maxUnits: number): Promise<JournalPage> {
+      return this.journal().readPage(runId, from, maxUnits);
     }
 
     journalAppend(runId: string, entries: readonly JournalEntry[]): Promise<void> {

@@ -1,4 +1,5 @@
-import type { JournalEntry, JournalStore } from "@flows/kernel";
+import type { JournalPage, PagedJournalStore } from "@flows/caps/bus";
+import type { JournalEntry } from "@flows/kernel";
 import { splitPieces } from "./journal-pieces";
 
 /**
@@ -16,7 +17,7 @@ export function hasSqlJournal(storage: DurableObjectStorage): boolean {
   );
 }
 
-export function createSqlJournal(storage: DurableObjectStorage): JournalStore {
+export function createSqlJournal(storage: DurableObjectStorage): PagedJournalStore {
   const sql = storage.sql;
   sql.exec(
     "CREATE TABLE IF NOT EXISTS flows_journal (run_id TEXT NOT NULL, seq INTEGER NOT NULL, entry TEXT NOT NULL, PRIMARY KEY (run_id, seq))",
@@ -88,6 +89,33 @@ export function createSqlJournal(storage: DurableObjectStorage): JournalStore {
           }
         });
       nextSeq.set(runId, first + entries.length);
+    },
+    /**
+     * Entries from position `from` on, stopping before the one that would pass `maxUnits` of JSON
+     * (one entry at least): the rows are read lazily, so a long journal is never loaded whole.
+     */
+    async readPage(runId, from, maxUnits): Promise<JournalPage> {
+      const entries: JournalEntry[] = [];
+      let units = 0;
+      for (const row of sql.exec<{ seq: number; entry: string }>(
+        "SELECT seq, entry FROM flows_journal WHERE run_id = ? AND seq >= ? ORDER BY seq",
+        runId,
+        from,
+      )) {
+        const rest = sql
+          .exec<{ text: string }>(
+            "SELECT text FROM flows_journal_pieces WHERE run_id = ? AND seq = ? ORDER BY piece",
+            runId,
+            row.seq,
+          )
+          .toArray()
+          .map((piece) => piece.text);
+        const text = rest.length === 0 ? row.entry : row.entry + rest.join("");
+        if (entries.length > 0 && units + text.length > maxUnits) return { entries, next: row.seq };
+        entries.push(JSON.parse(text) as JournalEntry);
+        units += text.length;
+      }
+      return { entries, next: null };
     },
     async list() {
       return sql

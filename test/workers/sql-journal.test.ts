@@ -38,3 +38,31 @@ describe("Durable Object SQLite journal: entries over a row's 2 MB", () => {
     expect((read[0] as unknown as { output: string }).output).toBe(output);
   });
 });
+
+describe("Durable Object SQLite journal: pages", () => {
+  it("reads a journal a page at a time, entries in pieces included, one entry at least per page", async () => {
+    const stub = env.JOURNAL.get(env.JOURNAL.idFromName(crypto.randomUUID()));
+    const entry = (node: string, units: number) =>
+      ({ type: "completed", node, output: "y".repeat(units) }) as unknown as JournalEntry;
+    const pages = await runInDurableObject(stub, async (_instance, state) => {
+      const journal = createSqlJournal(state.storage);
+      await journal.append("paged", [entry("a", 10), entry("b", 10), entry("c", 3 * 1024 * 1024), entry("d", 10)]);
+      const nodes = (page: { entries: readonly JournalEntry[]; next: number | null }) => ({
+        nodes: page.entries.map((one) => (one as unknown as { node: string }).node),
+        next: page.next,
+      });
+      return [
+        nodes(await journal.readPage("paged", 0, 1000)),
+        nodes(await journal.readPage("paged", 2, 1000)),
+        nodes(await journal.readPage("paged", 3, 1000)),
+        nodes(await journal.readPage("paged", 0, 10 * 1024 * 1024)),
+      ];
+    });
+    expect(pages).toEqual([
+      { nodes: ["a", "b"], next: 2 },
+      { nodes: ["c"], next: 3 },
+      { nodes: ["d"], next: null },
+      { nodes: ["a", "b", "c", "d"], next: null },
+    ]);
+  });
+});

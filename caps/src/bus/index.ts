@@ -39,6 +39,7 @@ export {
   type JournalBusCaller,
   journalBusHandlers,
 } from "./journal";
+export { JOURNAL_PAGE_UNITS, type JournalPage, type PagedJournalStore, pageOf } from "./journal-page";
 export {
   encodedLimit,
   JOURNAL_MESSAGE_LIMITS,

@@ -15,12 +15,14 @@ import {
   createBusStaging,
   FLOWS_META_HEADER,
   JOURNAL_MESSAGE_LIMITS,
+  type JournalPage,
   journalBusHandlers,
   type MessageLimits,
+  type PagedJournalStore,
   parseFlowsMeta,
   serveBusOverHttp,
 } from "@flows/caps/bus";
-import type { JournalEntry, JournalStore } from "@flows/kernel";
+import type { JournalEntry } from "@flows/kernel";
 import type { WorkerEnv } from "../config";
 import { errorResponse } from "../envelope";
 import type { FlowContainerObject } from "./container-class";
@@ -29,6 +31,7 @@ import type { ContainerInstance } from "./container-types";
 /** The journal methods a run's Durable Object serves to the bus (RPC). */
 export interface RunJournalRpc {
   journalRead(runId: string): Promise<readonly JournalEntry[]>;
+  journalReadPage(runId: string, from: number, maxUnits: number): Promise<JournalPage>;
   journalAppend(runId: string, entries: readonly JournalEntry[]): Promise<void>;
   journalList(): Promise<readonly string[]>;
 }
@@ -55,7 +58,7 @@ const refused = (message: string) =>
   Object.assign(new Error(message), { code: "CAP403", retryable: false }) as Error & { code: string };
 
 /** One run's journal in its FlowRunObject, and no other run's. */
-function runJournal(env: WorkerEnv, runsBinding: string, runId: string): JournalStore {
+function runJournal(env: WorkerEnv, runsBinding: string, runId: string): PagedJournalStore {
   const namespace = env[runsBinding] as DurableObjectNamespace<RunJournalRpc & Rpc.DurableObjectBranded>;
   const run: RunJournalRpc = namespace.get(namespace.idFromName(runId));
   const only = (id: string) => {
@@ -65,6 +68,10 @@ function runJournal(env: WorkerEnv, runsBinding: string, runId: string): Journal
     read: async (id) => {
       only(id);
       return run.journalRead(id);
+    },
+    readPage: async (id, from, maxUnits) => {
+      only(id);
+      return run.journalReadPage(id, from, maxUnits);
     },
     append: async (id, entries) => {
       only(id);
