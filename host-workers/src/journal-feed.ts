@@ -6,8 +6,8 @@ import type { JournalStore } from "@flows/kernel";
  * store sees them all: followers are told at once instead of polling storage.
  */
 export interface JournalFeed {
-  /** The store with every successful append announced to the run's followers. */
-  watch(store: JournalStore): JournalStore;
+  /** The store (with whatever else it offers, such as paged reads) announcing every successful append. */
+  watch<Store extends JournalStore>(store: Store): Store;
   /** Calls `grew` after each append to `runId` until the returned function is called. */
   follow(runId: string, grew: () => void): () => void;
 }
@@ -15,16 +15,15 @@ export interface JournalFeed {
 export function createJournalFeed(): JournalFeed {
   const followers = new Map<string, Set<() => void>>();
   return {
-    watch(store) {
-      return {
-        read: (runId) => store.read(runId),
-        list: () => store.list(),
-        async append(runId, entries) {
-          await store.append(runId, entries);
-          const set = followers.get(runId);
-          if (set !== undefined) for (const grew of [...set]) grew();
-        },
+    watch<Store extends JournalStore>(store: Store): Store {
+      // Inherits every other method of the store, so a paged store stays paged.
+      const watched: Store = Object.create(store);
+      watched.append = async (runId, entries) => {
+        await store.append(runId, entries);
+        const set = followers.get(runId);
+        if (set !== undefined) for (const grew of [...set]) grew();
       };
+      return watched;
     },
     follow(runId, grew) {
       let set = followers.get(runId);

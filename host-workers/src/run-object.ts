@@ -1,11 +1,11 @@
 import { DurableObject } from "cloudflare:workers";
 import { resolveCapabilities, scopeCapabilities } from "@flows/caps";
+import type { JournalPage, PagedJournalStore } from "@flows/caps/bus";
 import {
   createKernelWith,
   type DedupeStore,
   type Host,
   type JournalEntry,
-  type JournalStore,
   type Kernel,
   type LogRecord,
   outcomeWire,
@@ -104,7 +104,7 @@ export function createRunObjectClass<Env extends WorkerEnv>(
   const mapStack = config.sourceMap === undefined ? undefined : createStackMapper(config.sourceMap);
   return class FlowRunObject extends DurableObject<Env> {
     #kernel: Promise<Kernel> | undefined;
-    #journal: JournalStore | undefined;
+    #journal: PagedJournalStore | undefined;
     /** Every append, whoever makes it, for the run's followers (`GET /runs/:id/events`). */
     readonly #feed = createJournalFeed();
     /** Runs executing elsewhere right now, by run id: what cancelling them aborts and waits for. */
@@ -142,7 +142,7 @@ export function createRunObjectClass<Env extends WorkerEnv>(
       return (await this.kernel()).cancel(runId);
     }
 
-    journal(): JournalStore {
+    journal(): PagedJournalStore {
       this.#journal ??= this.#feed.watch(createSqlJournal(this.ctx.storage));
       return this.#journal;
     }
@@ -150,6 +150,11 @@ export function createRunObjectClass<Env extends WorkerEnv>(
     /** The journal over RPC, for a run whose kernel executes elsewhere (the container, over the bus). */
     journalRead(runId: string): Promise<readonly JournalEntry[]> {
       return this.journal().read(runId);
+    }
+
+    /** A page of it: an RPC result is at most 32 MiB, a journal of large outputs may be more. */
+    journalReadPage(runId: string, from: number, maxUnits: number): Promise<JournalPage> {
+      return this.journal().readPage(runId, from, maxUnits);
     }
 
     journalAppend(runId: string, entries: readonly JournalEntry[]): Promise<void> {

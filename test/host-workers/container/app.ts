@@ -7,10 +7,12 @@ import type { NodeContext, NodeRegistry } from "@flows/kernel";
 import {
   approval,
   boxed,
+  bulky,
   crashy,
   gated,
   keyed,
   mixed,
+  mixedbulk,
   mixedgate,
   mixedstream,
   streamy,
@@ -108,6 +110,32 @@ const ran = async (input: unknown, ctx: NodeContext) => {
   return input;
 };
 
+/**
+ * Writes a KV value of `kv_bytes` and reads it back (both cross the bus in parts when large),
+ * then answers with an output of `output_bytes`.
+ */
+async function makeBulk(input: unknown, ctx: NodeContext) {
+  const {
+    id,
+    kv_bytes: kvBytes = 0,
+    output_bytes: outputBytes = 0,
+  } = input as {
+    id: string;
+    kv_bytes?: number;
+    output_bytes?: number;
+  };
+  let kvRead = 0;
+  if (kvBytes > 0) {
+    const { kv } = caps(ctx);
+    const value = "k".repeat(kvBytes);
+    await kv.put(`bulk:${id}`, value);
+    const back = await kv.get(`bulk:${id}`);
+    if (back !== value) throw Object.assign(new Error("the KV value came back changed"), { code: "BULK500" });
+    kvRead = back.length;
+  }
+  return { id, kv_bytes: kvRead, output: "o".repeat(outputBytes) };
+}
+
 /** Nodes the Worker runs: the runtime wants every node of a flow it serves to have an implementation. */
 const inTheWorker = (identifier: string) => () => {
   throw Object.assign(new Error(`${identifier} runs in the Worker`), { code: "IMPL001" });
@@ -181,6 +209,15 @@ const nodes: NodeRegistry = {
       greeting: process.env.GREETING ?? null,
     };
   },
+  "bulky::start": (input) => input,
+  "bulky::make": makeBulk,
+  "bulky::check": (input) => {
+    const { id, kv_bytes, output } = input as { id: string; kv_bytes: number; output: string };
+    return { id, kv_bytes, output_bytes: output.length, pid: process.pid };
+  },
+  "mixedbulk::start": inTheWorker("mixedbulk::start"),
+  "mixedbulk::make": makeBulk,
+  "mixedbulk::check": inTheWorker("mixedbulk::check"),
   "crashy::start": (input) => input,
   "crashy::boom": () => {
     // A process that dies on this input every time: what crash-loop protection is for.
@@ -189,4 +226,7 @@ const nodes: NodeRegistry = {
   },
 };
 
-export default { flows: [mixed, boxed, crashy, approval, gated, streamy, mixedgate, mixedstream, keyed], nodes };
+export default {
+  flows: [mixed, boxed, crashy, approval, gated, streamy, mixedgate, mixedstream, keyed, bulky, mixedbulk],
+  nodes,
+};
