@@ -66,6 +66,12 @@ describe("the inspector page", () => {
     expect(script.text.length).toBeGreaterThan(10_000);
     expect((await send("/_flows/app.css")).headers.get("content-type")).toContain("text/css");
     expect((await send("/_flows")).headers.get("location")).toBe("/_flows/");
+    // Revalidated by ETag: the same build's files are not sent again.
+    const etag = script.headers.get("etag") ?? "";
+    expect(etag).toMatch(/^"[0-9a-f]{16}"$/);
+    const again = await send("/_flows/app.js", { headers: { "if-none-match": etag } });
+    expect(again.status).toBe(304);
+    expect(again.text).toBe("");
   });
 });
 

@@ -3,4 +3,6 @@ export interface InspectorPage {
   readonly html: string;
   readonly script: string;
   readonly style: string;
+  /** A hash of the three, the ETag of each: unchanged files are not sent again. */
+  readonly version: string;
 }

@@ -32,8 +32,13 @@ const PAGE_HEADERS = {
 /** A sign-in form is a few hundred bytes; anything larger is not one. */
 const MAX_FORM_BYTES = 4096;
 
-const asset = (body: string, type: string) =>
-  new Response(body, { headers: { ...PAGE_HEADERS, "content-type": `${type}; charset=utf-8` } });
+/** One of the page's files, or 304 when the browser holds this build's copy already. */
+const asset = (request: Request, version: string, body: string, type: string) => {
+  const etag = `"${version}"`;
+  const headers = { ...PAGE_HEADERS, etag, "content-type": `${type}; charset=utf-8` };
+  if (request.headers.get("if-none-match") === etag) return new Response(null, { status: 304, headers });
+  return new Response(body, { headers });
+};
 
 const seeOther = (location: string, cookie?: string) =>
   new Response(null, {
@@ -100,9 +105,9 @@ export function inspectorRoutes(options: InspectorOptions) {
               'this Worker was built without the inspector page: pass `inspector` from "@flows/host-workers/inspector"',
           });
         }
-        if (pathname.endsWith(".js")) return asset(page.script, "text/javascript");
-        if (pathname.endsWith(".css")) return asset(page.style, "text/css");
-        return asset(page.html, "text/html");
+        if (pathname.endsWith(".js")) return asset(request, page.version, page.script, "text/javascript");
+        if (pathname.endsWith(".css")) return asset(request, page.version, page.style, "text/css");
+        return asset(request, page.version, page.html, "text/html");
       case `POST ${PAGE_PATH}login`:
         return signIn(request, env);
       case `POST ${PAGE_PATH}logout`:
