@@ -153,8 +153,8 @@ describe("a project made with the installed flows command", () => {
     console.log(
       `flows init Worker bundle: ${gzipped} bytes gzipped, ${page} of them the inspector page (targets: code ≤ ${40 * 1024}, page ≤ ${32 * 1024})`,
     );
-    expect(page).toBeLessThanOrEqual(32 * 1024);
-    expect(gzipped - page).toBeLessThanOrEqual(40 * 1024);
+    expect(page, "the inspector page's module, gzipped").toBeLessThanOrEqual(32 * 1024);
+    expect(gzipped - page, "the Worker's code, less the inspector page, gzipped").toBeLessThanOrEqual(40 * 1024);
     // The project depends on the packages at the CLI's own version, and on wrangler.
     const manifest = JSON.parse(readFileSync(join(project, "package.json"), "utf8")) as {
       dependencies: Record<string, string>;
