@@ -44,12 +44,21 @@ function baseEnvironment(): Record<string, string> {
   );
 }
 
+/**
+ * Loaded ahead of the bundle: when `flows dev` dies without stopping its processes (kill -9), the
+ * process is handed to another parent and stops itself (SIGTERM, so it drains as on a platform
+ * stop) instead of staying behind on its port with nobody to serve its bus.
+ */
+const ORPHAN_WATCH = `data:text/javascript,${encodeURIComponent(
+  'const parent = process.ppid; setInterval(() => { if (process.ppid !== parent) process.kill(process.pid, "SIGTERM"); }, 1000).unref();',
+)}`;
+
 /** Starts the bundle with Node on a free loopback port, in a fresh disk directory. */
 export async function startContainerProcess(spec: ProcessSpec): Promise<ContainerProcess> {
   const port = await freeLoopbackPort();
   rmSync(spec.disk, { recursive: true, force: true });
   mkdirSync(spec.disk, { recursive: true });
-  const child = spawn(process.execPath, [spec.bundle], {
+  const child = spawn(process.execPath, ["--import", ORPHAN_WATCH, spec.bundle], {
     cwd: spec.disk,
     env: {
       ...baseEnvironment(),

@@ -142,6 +142,13 @@ export async function startContainerSupervisor(options: SupervisorOptions): Prom
     clearTimeout(timer);
   };
 
+  // Miniflare ends the process on SIGINT and SIGTERM itself (process.exit), before any cleanup
+  // of ours can run; an exit handler is synchronous, so it can only send the signal.
+  const onExit = () => {
+    for (const instance of instances.values()) if (instance.process.alive()) instance.process.child.kill("SIGTERM");
+  };
+  process.once("exit", onExit);
+
   return {
     url: `http://127.0.0.1:${address.port}`,
     token,
@@ -150,6 +157,7 @@ export async function startContainerSupervisor(options: SupervisorOptions): Prom
     },
     stopAll,
     async close() {
+      process.off("exit", onExit);
       await stopAll();
       server.closeAllConnections();
       await new Promise((resolveClose) => server.close(resolveClose));
