@@ -152,6 +152,31 @@ describe("flows dev with a container (local processes, no Docker)", () => {
     expect((dev?.output() ?? "").match(/container kill started/g) ?? []).toHaveLength(starts.length);
   }, 120_000);
 
+  it("leaves no container process behind when flows dev is stopped alone, by SIGTERM or kill -9", async () => {
+    const alive = (pid: number) => {
+      try {
+        process.kill(pid, 0);
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    for (const signal of ["SIGTERM", "SIGKILL"] as const) {
+      const url = await startDev();
+      const answer = await post(url, "/flows/boxed/invoke", { id: `stop-${signal}` });
+      const pid = (answer.body.output as { pid: number }).pid;
+      expect(alive(pid)).toBe(true);
+      const running = dev as Running;
+      // Only flows dev itself, not its process group: what it started must go by its own doing.
+      process.kill(running.child.pid as number, signal);
+      const deadline = Date.now() + 5_000;
+      while (alive(pid) && Date.now() < deadline) await new Promise((settle) => setTimeout(settle, 100));
+      expect(alive(pid), `container process after ${signal}`).toBe(false);
+      await running.stop();
+      dev = undefined;
+    }
+  }, 120_000);
+
   it("--container-engine docker fails fast with DOCKER503 (exit 2) when Docker is missing", () => {
     // The docker command is here but no engine answers it.
     const noEngine = flows(["dev", "--port", "0", "--container-engine", "docker"], project, {
