@@ -185,6 +185,9 @@ export async function devCommand(argv: readonly string[], io: CliIo): Promise<nu
           ? "container nodes and flows run as local Node processes (started on first use)"
           : `container nodes and flows run in Docker (image ${first.containers.image})`,
       );
+      // A local process shares this machine's network: say so rather than pretend it is cut off.
+      if (first.containers.engine === "local" && first.project.manifest.container?.enable_internet === false)
+        steps.step("container.enable_internet is false: not enforced for local processes (they share this network)");
     }
     steps.ok(`ready on ${url} (state in ${relative(process.cwd(), stateDir) || stateDir})`);
     io.stdout(`${url}\n${curlCommands(first.project, url, token).join("\n")}\n`);
