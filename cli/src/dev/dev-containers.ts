@@ -4,12 +4,12 @@ import { dockerfile } from "../publish/dockerfile";
 import { type EmitSteps, emitContainer } from "../publish/emit";
 import { kebab, OUT } from "../publish/names";
 import type { Project } from "../publish/project";
-import { buildDockerImage, dockerSocket } from "./docker";
+import { buildDockerImage, dockerHost } from "./docker";
 
 /** What serves the project's container in `flows dev`, once built. */
 export type LoadedContainers =
   | { readonly engine: "local"; readonly bundle: string }
-  | { readonly engine: "docker"; readonly socket: string; readonly image: string };
+  | { readonly engine: "docker"; readonly host: string; readonly image: string };
 
 /**
  * Builds the container half as `flows publish workers` does (the same container entry and
@@ -27,9 +27,9 @@ export async function buildContainers(
   if (container === undefined) return undefined;
   const bundle = await emitContainer(project, build, steps);
   if (engine === "local") return { engine, bundle };
-  const socket = dockerSocket(env);
+  const host = dockerHost(env);
   const image = container.image;
-  if (typeof image === "string") return { engine, socket, image };
+  if (typeof image === "string") return { engine, host, image };
   const tag = `flows-dev-${kebab(project.manifest.name)}:latest`;
   const file = image?.dockerfile === undefined ? join(build, OUT.dockerfile) : resolve(project.root, image.dockerfile);
   if (image?.dockerfile === undefined) {
@@ -37,5 +37,5 @@ export async function buildContainers(
   }
   steps.step(`building the container image ${tag} with docker`);
   buildDockerImage(tag, file, build);
-  return { engine, socket, image: tag };
+  return { engine, host, image: tag };
 }

@@ -4,11 +4,13 @@ import { UsageError } from "../exit";
 /** `--container-engine docker` without a Docker engine to talk to. */
 export const DOCKER_UNAVAILABLE = "DOCKER503";
 
-/** The Docker engine's socket, as the docker CLI finds it (DOCKER_HOST, else the default). */
-export function dockerSocket(env: Readonly<Record<string, string | undefined>>): string {
+/**
+ * The Docker engine's address as workerd takes it (a `unix://` URL, as wrangler passes it):
+ * DOCKER_HOST, else the default socket.
+ */
+export function dockerHost(env: Readonly<Record<string, string | undefined>>): string {
   const host = env.DOCKER_HOST;
-  if (host?.startsWith("unix://") === true) return host.slice("unix://".length);
-  return "/var/run/docker.sock";
+  return host !== undefined && host !== "" ? host : "unix:///var/run/docker.sock";
 }
 
 /**

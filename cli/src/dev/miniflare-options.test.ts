@@ -51,14 +51,14 @@ describe("flows dev's Miniflare options", () => {
 
     const docker = miniflareOptions(withContainer, {
       ...settings,
-      containers: { engine: "docker", socket: "/var/run/docker.sock", image: "flows-dev-p:latest" },
+      containers: { engine: "docker", host: "unix:///var/run/docker.sock", image: "flows-dev-p:latest" },
     });
     expect((docker.durableObjects as Record<string, unknown>).FLOW_CONTAINER).toEqual({
       className: "FlowContainer",
       useSQLite: true,
       container: { imageName: "flows-dev-p:latest" },
     });
-    expect(docker).toMatchObject({ containerEngine: { localDocker: { socketPath: "/var/run/docker.sock" } } });
+    expect(docker).toMatchObject({ containerEngine: "unix:///var/run/docker.sock" });
     expect(docker.bindings).not.toHaveProperty("FLOWS_LOCAL_CONTAINERS");
 
     // A project without a container gets neither, whatever the engine.

@@ -26,7 +26,7 @@ export interface DevSettings {
 /** `flows dev`'s own engine (Node child processes), or Docker through Miniflare. */
 export type DevContainers =
   | { readonly engine: "local"; readonly url: string; readonly token: string }
-  | { readonly engine: "docker"; readonly socket: string; readonly image: string };
+  | { readonly engine: "docker"; readonly host: string; readonly image: string };
 
 /**
  * The Miniflare options serving a project the way its wrangler.jsonc declares it: the same
@@ -83,7 +83,7 @@ export function miniflareOptions(project: Project, settings: DevSettings) {
             },
           }),
     },
-    ...(engine?.engine === "docker" ? { containerEngine: { localDocker: { socketPath: engine.socket } } } : {}),
+    ...(engine?.engine === "docker" ? { containerEngine: engine.host } : {}),
     bindings: {
       ...manifest.vars,
       FLOWS_VERSION: "dev",
