@@ -1,13 +1,11 @@
 import { isIP } from "node:net";
 import { dirname, join, relative, resolve } from "node:path";
 import { parseVerbArgs } from "../args";
-import { type ContainerSupervisor, startContainerSupervisor } from "../dev/container-supervisor";
 import { curlCommands } from "../dev/curl";
 import { buildContainers, type LoadedContainers } from "../dev/dev-containers";
+import { devEngine } from "../dev/dev-engine";
 import { readDevVars } from "../dev/dev-vars";
 import { ensureDocker } from "../dev/docker";
-import { loopbackUrl } from "../dev/loopback-url";
-import type { DevContainers } from "../dev/miniflare-options";
 import { miniflareOptions } from "../dev/miniflare-options";
 import { ensurePortFree } from "../dev/port-free";
 import { requestLog } from "../dev/request-log";
@@ -143,22 +141,9 @@ export async function devCommand(argv: readonly string[], io: CliIo): Promise<nu
       }
       return secrets;
     };
-    // Started with the first project that has a container; it reads the bundle at each start.
-    let supervisor: ContainerSupervisor | undefined;
-    const devContainers = async (loaded: Loaded): Promise<DevContainers | undefined> => {
-      const built = loaded.containers;
-      if (built === undefined) return undefined;
-      if (built.engine === "docker") return built;
-      supervisor ??= await startContainerSupervisor({
-        bundle: built.bundle,
-        disksDir: join(stateDir, "containers"),
-        note: (line) => steps.step(line),
-        output: (instance, line) => io.stderr(`[container ${instance}] ${line}\n`),
-      });
-      return { engine: "local", url: supervisor.url, token: supervisor.token };
-    };
+    const containerEngine = devEngine(stateDir, steps, (text) => io.stderr(text));
     const optionsFor = async (loaded: Loaded) => {
-      const containers = await devContainers(loaded);
+      const containers = await containerEngine.optionsFor(loaded.containers);
       return miniflareOptions(loaded.project, {
         scriptPath: loaded.scriptPath,
         stateDir,
@@ -174,8 +159,7 @@ export async function devCommand(argv: readonly string[], io: CliIo): Promise<nu
     steps.step("starting workerd");
     const mf = new miniflare.Miniflare({ ...(await optionsFor(first)), log });
     const url = (await mf.ready).origin;
-    const closeSupervisor = () => supervisor?.close() ?? Promise.resolve();
-    supervisor?.setWorkerUrl(loopbackUrl(url));
+    containerEngine.serving(url);
     const token = secretsFor(first.project)[API_TOKEN_SECRET];
     if (token === undefined)
       steps.step(`${API_TOKEN_SECRET} is not set (.dev.vars): every route but /health answers 401`);
@@ -198,14 +182,13 @@ export async function devCommand(argv: readonly string[], io: CliIo): Promise<nu
         steps.step(`${changed} changed; the project has errors, still serving the last good build`);
         return;
       }
-      // The processes run the old bundle, and the restarted workerd forgets them: stop them first.
-      await supervisor?.stopAll();
+      await containerEngine.beforeReload();
       const options = await optionsFor(next);
-      supervisor?.setWorkerUrl(loopbackUrl(url));
+      containerEngine.serving(url);
       await mf.setOptions({ ...options, log });
       steps.ok(`reloaded after a change to ${changed}`);
     }).finally(async () => {
-      await closeSupervisor();
+      await containerEngine.close();
       await mf.dispose();
     });
   } catch (error) {
