@@ -101,7 +101,11 @@ describe("flows dev with a container (local processes, no Docker)", () => {
     expect(pid).toBe(startedPid(dev?.output() ?? "", "instance-0"));
     const run = await get(url, "/runs/box-1");
     expect(run.status).toBe("completed");
-    expect((run.history as { node: string }[]).map((record) => record.node)).toEqual(["request", "first", "hold"]);
+    expect((run.nodes as { alias: string; status: string }[]).map((node) => `${node.alias}:${node.status}`)).toEqual([
+      "request:completed",
+      "first:completed",
+      "hold:completed",
+    ]);
 
     const output = dev?.output() ?? "";
     // The process's own lines, named by instance; its bus requests are not logged (their path has the token).
