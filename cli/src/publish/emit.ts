@@ -4,7 +4,7 @@ import type { FlowIR } from "@flows/flow-ir";
 import { type CommandLog, writeAndBundle } from "./bundle";
 import { planContainerImage } from "./container-image";
 import { dockerfile } from "./dockerfile";
-import { containerEntrySource, workerEntrySource } from "./entries";
+import { type ContainerRunner, containerEntrySource, workerEntrySource } from "./entries";
 import { fingerprint, sha256, shortFingerprint } from "./fingerprint";
 import { earlierFlows, type FlowVersions, readFlowVersions, withPublished } from "./flow-versions";
 import { isUnchangedGenerated } from "./generated-mark";
@@ -49,18 +49,35 @@ export async function emitWorker(
   outDir: string,
   steps: EmitSteps,
   earlier: readonly FlowIR[] = [],
+  runner: ContainerRunner = "platform",
 ): Promise<string> {
   const kept = earlier.length === 0 ? "" : `, ${earlier.length} earlier version${earlier.length === 1 ? "" : "s"} kept`;
   steps.step(`bundling the Worker (${project.flows.length} flow${project.flows.length === 1 ? "" : "s"}${kept})`);
   await writeAndBundle(
     outDir,
-    { path: OUT.entry, source: workerEntrySource(project, join(outDir, dirname(OUT.entry)), earlier) },
+    { path: OUT.entry, source: workerEntrySource(project, join(outDir, dirname(OUT.entry)), earlier, runner) },
     OUT.bundle,
     "worker",
     steps.command,
   );
   writeOwnSourceMap(project.root, outDir);
   return join(outDir, OUT.bundle);
+}
+
+/**
+ * Writes and bundles the container entry: the image's app, which `flows dev` also runs with
+ * Node itself. Returns the bundle's path.
+ */
+export async function emitContainer(project: Project, outDir: string, steps: EmitSteps): Promise<string> {
+  steps.step("bundling the container entry (Node, linux/amd64)");
+  await writeAndBundle(
+    outDir,
+    { path: OUT.containerEntry, source: containerEntrySource(project, join(outDir, dirname(OUT.containerEntry))) },
+    OUT.containerBundle,
+    "node",
+    steps.command,
+  );
+  return join(outDir, OUT.containerBundle);
 }
 
 /**
@@ -85,14 +102,7 @@ export async function emitProject(
   const image = container ? planContainerImage(project, outDir) : undefined;
   if (image?.kind === "user" && image.note !== undefined) steps.step(image.note);
   if (container) {
-    steps.step("bundling the container entry (Node, linux/amd64)");
-    await writeAndBundle(
-      outDir,
-      { path: OUT.containerEntry, source: containerEntrySource(project, join(outDir, dirname(OUT.containerEntry))) },
-      OUT.containerBundle,
-      "node",
-      steps.command,
-    );
+    await emitContainer(project, outDir, steps);
     files.push(OUT.containerEntry, OUT.containerBundle);
   } else {
     // A project that dropped its container must not leave the old image recipe behind; only

@@ -101,15 +101,30 @@ const caps = createCapabilityRegistry([${list("capability")}], { providers: [${l
 `;
 }
 
+/**
+ * Who runs the container's processes: the platform (a deployed Worker, or Docker under
+ * Miniflare), or `flows dev`'s local engine, which runs them as Node child processes.
+ */
+export type ContainerRunner = "platform" | "local";
+
 /** The Worker entry: the flows' IR and the manifest embedded, the node modules imported. */
-export function workerEntrySource(project: Project, entryDir: string, earlier: readonly FlowIR[] = []): string {
+export function workerEntrySource(
+  project: Project,
+  entryDir: string,
+  earlier: readonly FlowIR[] = [],
+  runner: ContainerRunner = "platform",
+): string {
   const usesDo = project.manifest.capabilities.do?.binding !== undefined;
   const usesContainer = project.manifest.container !== undefined;
+  const containersImport =
+    runner === "local"
+      ? 'import { localContainers as containers } from "@flows/host-workers/container";\n'
+      : 'import { containers } from "@flows/host-workers/container";\n';
   return `${HEADER}import { createProjectWorker } from "@flows/host-workers/published";
 import { inspector } from "@flows/host-workers/inspector";
 // The bundle's source map, trimmed to the project's own sources: node errors name their .ts line.
 import sourceMap from "./${OUT.ownSourceMap}";
-${usesContainer ? 'import { containers } from "@flows/host-workers/container";\n' : ""}${capabilityRegistry(project)}${usesDo ? 'export { FlowStateObject } from "@flows/cap-do/durable-object";\n' : ""}${usesContainer ? 'export { ContainerProxy } from "@cloudflare/containers";\n' : ""}${nodeModules(project, entryDir, "env")}
+${usesContainer ? containersImport : ""}${capabilityRegistry(project)}${usesDo ? 'export { FlowStateObject } from "@flows/cap-do/durable-object";\n' : ""}${usesContainer ? 'export { ContainerProxy } from "@cloudflare/containers";\n' : ""}${nodeModules(project, entryDir, "env")}
 const flows = ${validatedFlows(project)};
 ${earlier.length === 0 ? "" : `\n// Earlier published versions (${VERSIONS_FILE}): runs that started on one finish on it.\nconst earlierFlows = ${JSON.stringify(earlier, null, 2)};\n`}
 const manifest = ${JSON.stringify(workerManifest(project), null, 2)};

@@ -9,6 +9,15 @@ export {
   type FlowContainerClass,
 } from "./container-class";
 export { CONTAINER_ERROR_CODES, type ContainerErrorCode, type ContainerFailure } from "./errors";
+export { localContainers } from "./local-containers";
+export {
+  installLocalEngine,
+  LOCAL_ENGINE_BINDINGS,
+  LOCAL_NETWORK_PREFIX,
+  type LocalEngine,
+  type LocalEngineSettings,
+  localEngineSettings,
+} from "./local-engine";
 export { CONTAINER_KEY_FIELD, createPlacement, metaFor, type Placement } from "./placement";
 export { containers } from "./project-containers";
 export { containerRoutes } from "./routes";
