@@ -8,7 +8,9 @@ export {
   createContainerClass,
   type FlowContainerClass,
 } from "./container-class";
+export type { OperatorAnswer } from "./container-types";
 export { CONTAINER_ERROR_CODES, type ContainerErrorCode, type ContainerFailure } from "./errors";
+export type { ContainerErrorEvent, ContainerHooks, ContainerStartEvent, ContainerStopEvent } from "./hooks";
 export { localContainers } from "./local-containers";
 export {
   installLocalEngine,
