@@ -12,7 +12,7 @@ import type {
 } from "./container-types";
 import { CONTAINER_ERROR_CODES, containerFailure } from "./errors";
 import { createForwarding, type ForwardHost } from "./forward";
-import { type ContainerHooks, createHookRunner } from "./hooks";
+import { type ContainerHooks, createHookRunner, hookEvents } from "./hooks";
 import { createInFlight } from "./in-flight";
 import { createContainerLedger } from "./ledger";
 import { createLifecycle } from "./lifecycle";
@@ -68,18 +68,12 @@ export function createContainerClass<WorkerBindings extends WorkerEnv = WorkerEn
       () => this.env as unknown as WorkerBindings,
       (promise) => this.ctx.waitUntil(promise),
     );
-    readonly #lifecycle = createLifecycle(settings, this.#ledger, this.#host, {
-      stopped: (stop) =>
-        this.#hooks.stopped({
-          instance: this.#host.name(),
-          at: new Date(stop.at).toISOString(),
-          exit_code: stop.exitCode,
-          crash: stop.crash,
-          requested: stop.requested,
-          restart: stop.restart,
-        }),
-      failed: (failure) => this.#hooks.failed(this.#host.name(), failure),
-    });
+    readonly #lifecycle = createLifecycle(
+      settings,
+      this.#ledger,
+      this.#host,
+      hookEvents(this.#hooks, () => this.#host.name()),
+    );
     readonly #reconciler = createReconciler(this.#ledger, this.#lifecycle, this.#host, this.ctx.storage);
     readonly #operator = createOperator({
       ledger: this.#ledger,

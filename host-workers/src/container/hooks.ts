@@ -1,4 +1,5 @@
 import type { ContainerFailure } from "./errors";
+import type { LifecycleEvents } from "./lifecycle-events";
 import { log } from "./log";
 
 /** The process became ready. */
@@ -84,3 +85,19 @@ export function createHookRunner<Env>(
 }
 
 export type HookRunner = ReturnType<typeof createHookRunner>;
+
+/** The lifecycle's events as the hooks' snake_case events of the instance `name()` answers. */
+export function hookEvents(hooks: HookRunner, name: () => string): LifecycleEvents {
+  return {
+    stopped: (stop) =>
+      hooks.stopped({
+        instance: name(),
+        at: new Date(stop.at).toISOString(),
+        exit_code: stop.exitCode,
+        crash: stop.crash,
+        requested: stop.requested,
+        restart: stop.restart,
+      }),
+    failed: (failure) => hooks.failed(name(), failure),
+  };
+}

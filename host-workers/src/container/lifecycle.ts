@@ -2,6 +2,7 @@ import type { State } from "@cloudflare/containers";
 import type { ContainerStatus } from "./container-types";
 import { CONTAINER_ERROR_CODES, type ContainerFailure, containerFailure, crashLoopDetected } from "./errors";
 import type { ContainerLedger } from "./ledger";
+import type { LifecycleEvents } from "./lifecycle-events";
 import { log } from "./log";
 import { restartsAfter } from "./restart-policy";
 import type { ContainerSettings } from "./settings";
@@ -17,12 +18,6 @@ export interface ContainerHost {
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** What the lifecycle tells the user's hooks: each stop once, and failures an operator may act on. */
-export interface LifecycleEvents {
-  stopped(stop: { exitCode: number; crash: boolean; requested: boolean; restart: boolean; at: number }): void;
-  failed(failure: ContainerFailure): void;
-}
 
 /**
  * The restart and crash-loop state machine: records stops in the ledger (once each), decides
