@@ -139,6 +139,18 @@ describe("operator routes and hooks (restart policy always)", () => {
     expect(app.supervisor.starts().get(id)).toBe(2);
   });
 
+  it("stop drains the work in flight: the run finishes, then the instance stays down", async () => {
+    const pending = app.post("/flows/boxed/invoke?run_id=drain-1&container_key=drain", { id: "d1", holdMs: 800 });
+    await waitFor(async () => ((await app.ledger("exec:step2:boxed/step2/d1")).length > 0 ? true : undefined), "step2");
+    const stopped = await act("drain", "stop");
+    expect(await stopped.json()).toMatchObject({ state: "stopped", running: false, crashes: 0 });
+    const response = await pending;
+    expect(response.status).toBe(200);
+    expect(await response.json()).toMatchObject({ status: "completed", output: { id: "d1", receipt: 1 } });
+    expect(await app.ledger("exec:step3:boxed/step3/d1")).toHaveLength(1);
+    expect(app.supervisor.starts().get(await app.containerId("drain"))).toBe(1);
+  });
+
   it("an always_on instance stopped by an operator stays down through a reconcile of every instance", async () => {
     const keeper = await app.containerId("keeper");
     await waitFor(async () => app.supervisor.pid(keeper), "keeper to start");
