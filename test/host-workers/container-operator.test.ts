@@ -201,6 +201,16 @@ describe("operator routes and hooks (restart policy always)", () => {
     expect(await status("looper")).toMatchObject({ running: true, starts_total: 1, crashes_total: 0 });
   });
 
+  it("a start refused for its environment calls the error hook with CONTAINER_ENV", async () => {
+    const refused = await act("no-env", "start");
+    expect(refused.status).toBe(503);
+    expect(await refused.json()).toMatchObject({ code: "CONTAINER_ENV", details: { instance: "no-env" } });
+    const [error] = await hookCount("error", "no-env", 1);
+    expect(error).toMatchObject({ instance: "no-env", code: "CONTAINER_ENV", retryable: false });
+    expect(String(error?.message)).toContain("no credentials for no-env");
+    expect(app.supervisor.starts().has(await app.containerId("no-env"))).toBe(false);
+  });
+
   it("remove stops a running instance first", async () => {
     const id = await app.containerId("held");
     expect(app.supervisor.pid(id)).toBeTypeOf("number");
