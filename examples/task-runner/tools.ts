@@ -1,6 +1,6 @@
 import { spawn } from "node:child_process";
 import { mkdir, rm, writeFile } from "node:fs/promises";
-import { hostname, tmpdir } from "node:os";
+import { constants, hostname, tmpdir } from "node:os";
 import { join } from "node:path";
 import type { TaskTools } from "./task-runner";
 
@@ -25,8 +25,12 @@ function run(argv: readonly string[], cwd: string, signal: AbortSignal): Promise
     child.stdout.on("data", (chunk: Buffer) => chunks.push(chunk));
     child.stderr.on("data", (chunk: Buffer) => chunks.push(chunk));
     child.on("error", reject);
-    child.on("close", (code, killed) =>
-      resolve({ code: code ?? 128 + (killed === null ? 0 : 1), output: Buffer.concat(chunks) }),
+    // Killed by a signal: the shell's convention, 128 + its number.
+    child.on("close", (code, killedBy) =>
+      resolve({
+        code: code ?? 128 + (killedBy === null ? 0 : constants.signals[killedBy]),
+        output: Buffer.concat(chunks),
+      }),
     );
   });
 }
