@@ -22,7 +22,15 @@ import { createReconciler } from "./reconcile";
 import type { ContainerSettings } from "./settings";
 import { type ContainerEnvBuilder, startEnvironment } from "./start-env";
 
-export type { BusGrant, ContainerAnswer, ContainerCall, ContainerInstance, ContainerStatus } from "./container-types";
+export type {
+  BusGrant,
+  ContainerAnswer,
+  ContainerCall,
+  ContainerInstance,
+  ContainerStatus,
+  OperatorAnswer,
+} from "./container-types";
+export type { ContainerErrorEvent, ContainerHooks, ContainerStartEvent, ContainerStopEvent } from "./hooks";
 
 /**
  * The `@cloudflare/containers` Container subclass that runs a project's container nodes and

@@ -3,14 +3,17 @@ export {
   type BusGrant,
   type ContainerAnswer,
   type ContainerCall,
+  type ContainerErrorEvent,
+  type ContainerHooks,
   type ContainerInstance,
+  type ContainerStartEvent,
   type ContainerStatus,
+  type ContainerStopEvent,
   createContainerClass,
   type FlowContainerClass,
+  type OperatorAnswer,
 } from "./container-class";
-export type { OperatorAnswer } from "./container-types";
 export { CONTAINER_ERROR_CODES, type ContainerErrorCode, type ContainerFailure } from "./errors";
-export type { ContainerErrorEvent, ContainerHooks, ContainerStartEvent, ContainerStopEvent } from "./hooks";
 export { localContainers } from "./local-containers";
 export {
   installLocalEngine,
