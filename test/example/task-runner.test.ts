@@ -241,9 +241,9 @@ describe("the task-runner example", () => {
     expect(await text(result.check.log_key)).toBe("app 1.4.2\ncheck passed\n");
     expect(await state("tasks/site/runs/task-kill-check")).toEqual(result);
 
-    const run = (await (await call("/runs/task-kill-check")).json()) as { status: string; history: { node: string }[] };
+    const run = (await (await call("/runs/task-kill-check")).json()) as { status: string; nodes: { alias: string }[] };
     expect(run.status).toBe("completed");
-    expect(run.history.map((record) => record.node)).toEqual(["task", "build", "check", "record"]);
+    expect(run.nodes.map((record) => record.alias)).toEqual(["task", "build", "check", "record"]);
   });
 
   it("kill -9 and a wiped disk during the build: it clones again, and each file is uploaded once", async () => {
