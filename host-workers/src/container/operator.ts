@@ -5,8 +5,11 @@ import type { ContainerHost, Lifecycle } from "./lifecycle";
 import { log } from "./log";
 import type { Reconciler } from "./reconcile";
 
-/** How long a stopped process may drain its work after SIGTERM before it is killed. */
-const STOP_GRACE_MS = 15_000;
+/**
+ * How long a stopped process may drain its work after SIGTERM before it is killed: longer than
+ * the runtime's own drain (10 s for work in flight, then 5 s to record what it completed).
+ */
+const STOP_GRACE_MS = 20_000;
 /** How long a killed process may take to be reported stopped. */
 const KILL_SETTLE_MS = 5_000;
 
