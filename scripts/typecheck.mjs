@@ -33,6 +33,7 @@ const projects = [
   "test/workers",
   "test/host-workers/fixture",
   "examples/order-approval/tsconfig.worker.json",
+  "examples/task-runner/tsconfig.worker.json",
   "bench/src/suites/host/tsconfig.json",
   "tsconfig.test.json",
 ];

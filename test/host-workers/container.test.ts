@@ -156,7 +156,7 @@ describe("container placement (restart policy on_failure)", () => {
       type: "CrashLoopDetected",
       instance: "loop",
       crashes: 3,
-      window_ms: 60_000,
+      window_ms: 600_000,
       retryable: false,
     });
     expect(app.supervisor.starts().get(id)).toBe(3);

@@ -3,10 +3,15 @@ export {
   type BusGrant,
   type ContainerAnswer,
   type ContainerCall,
+  type ContainerErrorEvent,
+  type ContainerHooks,
   type ContainerInstance,
+  type ContainerStartEvent,
   type ContainerStatus,
+  type ContainerStopEvent,
   createContainerClass,
   type FlowContainerClass,
+  type OperatorAnswer,
 } from "./container-class";
 export { CONTAINER_ERROR_CODES, type ContainerErrorCode, type ContainerFailure } from "./errors";
 export { localContainers } from "./local-containers";

@@ -41,6 +41,7 @@ export function containers<Env extends WorkerEnv>(config: ProjectFlowConfig<Env>
       runsBinding: bindingNames(config as FlowWorkerConfig<never>).runs,
     }),
     config.containerEnv,
+    config.containerHooks,
   );
 
   // always_on instances are started by the first request or cron an isolate sees; from then

@@ -25,6 +25,8 @@ export interface ContainerSettings {
 export const DEFAULT_CONTAINER_BINDING = "FLOW_CONTAINER";
 export const DEFAULT_CONTAINER_CLASS = "FlowContainer";
 const DEFAULT_PORT = 8080;
+export const DEFAULT_MAX_CRASHES = 3;
+export const DEFAULT_CRASH_WINDOW_MS = 600_000;
 
 interface ContainerSection {
   readonly nodes?: readonly string[];
@@ -52,7 +54,11 @@ export function containerSettings(manifest: ManifestLike | undefined): Container
     className: section.class_name ?? DEFAULT_CONTAINER_CLASS,
     sleepAfter: section.sleep_after ?? "10m",
     restartPolicy: section.restart_policy ?? "on_failure",
-    crashLoop: { maxCrashes: section.crash_loop?.max_crashes ?? 3, windowMs: section.crash_loop?.window_ms ?? 60_000 },
+    // The orchestrator's default policy: 3 crashes in 10 minutes stop restarts.
+    crashLoop: {
+      maxCrashes: section.crash_loop?.max_crashes ?? DEFAULT_MAX_CRASHES,
+      windowMs: section.crash_loop?.window_ms ?? DEFAULT_CRASH_WINDOW_MS,
+    },
     instances: Math.max(1, section.instances ?? 1),
     alwaysOn: section.always_on ?? [],
     // PORT is the runtime's; the manifest may not move it away from the port the class probes.
