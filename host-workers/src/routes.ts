@@ -1,6 +1,8 @@
 import type { FlowIR } from "@flows/flow-ir";
 import type { Delivery, RunOutcome } from "@flows/kernel";
-import { type IRequest, IttyRouter } from "itty-router";
+import type { IRequest } from "itty-router";
+// The router alone: the package root also builds response helpers at load time, which stay in a bundle.
+import { IttyRouter } from "itty-router/IttyRouter";
 import { refuseTokenInUrl, requireAuth } from "./auth";
 import { DEFAULT_MAX_BODY_BYTES, readBodyText } from "./body-limit";
 import { bindingNames, DEFAULT_RESUME_TOKEN_TTL_MS, type FlowWorkerConfig, type WorkerEnv } from "./config";
