@@ -60,6 +60,7 @@ export type {
   WireRunSummary,
 } from "./run-view-wire";
 export type { RunOutcome } from "./scheduler";
+export { checkSurfaceConfigs } from "./surface-check";
 export { validatingFlowReader } from "./validating-reader";
 export {
   CAPPED_VALUE_BYTES,

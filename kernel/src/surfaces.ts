@@ -1,18 +1,10 @@
-import {
-  type ControlSurfaceIR,
-  type FlowIR,
-  parseErrorHandlerConfig,
-  parseForEachConfig,
-  parseIfConfig,
-  parseSwitchConfig,
-  parseTimeoutConfig,
-  type RateLimit,
-  readRateLimit,
-} from "@flows/flow-ir";
+import type { FlowIR, RateLimit } from "@flows/flow-ir";
 import type { RetryPolicy } from "./backoff";
 import { type FlowError, KernelError } from "./errors";
 import type { ForEachPlan } from "./plan";
 import { select } from "./pointer";
+import { errorHandlerConfig, forEachConfig, ifConfig, rateLimit, switchConfig, timeoutConfig } from "./surface-configs";
+import { UNSUPPORTED_SURFACES } from "./surface-kinds";
 
 /** Decides which of a source's branch targets receive its output. */
 export interface Router {
@@ -31,24 +23,14 @@ export interface SurfacePlan {
   readonly forEach: Map<string, ForEachPlan>;
 }
 
-const UNSUPPORTED = new Set(["loop", "window", "partition"]);
-
 function switchKey(value: unknown): string {
   return typeof value === "string" ? value : JSON.stringify(value ?? null);
 }
 
-function invalid(surface: ControlSurfaceIR, problems: readonly { message: string }[]): { ok: false; error: FlowError } {
-  return {
-    ok: false,
-    error: new KernelError(
-      "VALID400",
-      `control surface "${surface.id}" (${surface.kind}) is misconfigured: ${problems.map((p) => p.message).join("; ")}`,
-      { surface: surface.id, kind: surface.kind },
-    ).toJSON(),
-  };
-}
-
-/** Reads every control surface into run-time behaviour; unknown kinds fail with CTRL901 before anything runs. */
+/**
+ * Reads every control surface into run-time behaviour; unknown kinds fail with CTRL901 before
+ * anything runs. Configs are read as checked when the flow was read (`checkSurfaceConfigs`).
+ */
 export function readSurfaces(flow: FlowIR): SurfacePlan | { ok: false; error: FlowError } {
   const plan: SurfacePlan = {
     ok: true,
@@ -64,7 +46,7 @@ export function readSurfaces(flow: FlowIR): SurfacePlan | { ok: false; error: Fl
     plan.routers.set(source, list);
   };
   for (const surface of flow.control_surfaces) {
-    if (UNSUPPORTED.has(surface.kind)) {
+    if (UNSUPPORTED_SURFACES.has(surface.kind)) {
       return {
         ok: false,
         error: new KernelError(
@@ -76,10 +58,9 @@ export function readSurfaces(flow: FlowIR): SurfacePlan | { ok: false; error: Fl
     }
     switch (surface.kind) {
       case "switch": {
-        const parsed = parseSwitchConfig(surface.config);
-        if (!parsed.ok) return invalid(surface, parsed.problems);
-        const { source, selector_pointer: pointer, cases } = parsed.config;
-        const fallback = parsed.config.default;
+        const config = switchConfig(surface.config);
+        const { source, selector_pointer: pointer, cases } = config;
+        const fallback = config.default;
         const branches = new Set<string>([...Object.values(cases), ...(fallback === undefined ? [] : [fallback])]);
         addRouter(source, {
           surface: surface.id,
@@ -92,9 +73,7 @@ export function readSurfaces(flow: FlowIR): SurfacePlan | { ok: false; error: Fl
         break;
       }
       case "if": {
-        const parsed = parseIfConfig(surface.config);
-        if (!parsed.ok) return invalid(surface, parsed.problems);
-        const { source, selector_pointer: pointer, then, else: otherwise } = parsed.config;
+        const { source, selector_pointer: pointer, then, else: otherwise } = ifConfig(surface.config);
         addRouter(source, {
           surface: surface.id,
           branches: new Set([then, otherwise]),
@@ -103,9 +82,7 @@ export function readSurfaces(flow: FlowIR): SurfacePlan | { ok: false; error: Fl
         break;
       }
       case "error_handler": {
-        const parsed = parseErrorHandlerConfig(surface.config);
-        if (!parsed.ok) return invalid(surface, parsed.problems);
-        const config = parsed.config;
+        const config = errorHandlerConfig(surface.config);
         for (const target of config.scope.nodes) {
           plan.errorHandlers.set(target, {
             onError: config.strategy === "continue" ? "continue" : "fail",
@@ -123,29 +100,23 @@ export function readSurfaces(flow: FlowIR): SurfacePlan | { ok: false; error: Fl
         break;
       }
       case "timeout": {
-        const parsed = parseTimeoutConfig(surface.config);
-        if (!parsed.ok) return invalid(surface, parsed.problems);
+        const timeout = timeoutConfig(surface.config).timeout_ms;
         for (const target of surface.targets) {
-          plan.timeouts.set(
-            target,
-            Math.min(plan.timeouts.get(target) ?? Number.POSITIVE_INFINITY, parsed.config.timeout_ms),
-          );
+          plan.timeouts.set(target, Math.min(plan.timeouts.get(target) ?? Number.POSITIVE_INFINITY, timeout));
         }
         break;
       }
       case "rate_limit": {
-        const parsed = readRateLimit(surface.config, surface.targets);
-        if (!parsed.ok) return invalid(surface, parsed.problems);
-        for (const target of parsed.config.targets) plan.rateLimits.set(target, parsed.config);
+        const limit = rateLimit(surface.config, surface.targets);
+        for (const target of limit.targets) plan.rateLimits.set(target, limit);
         break;
       }
       case "for_each": {
-        const parsed = parseForEachConfig(surface.config);
-        if (!parsed.ok) return invalid(surface, parsed.problems);
-        plan.forEach.set(parsed.config.body_entry, {
-          source: parsed.config.source,
-          itemsPointer: parsed.config.items_pointer,
-          concurrency: parsed.config.concurrency,
+        const config = forEachConfig(surface.config);
+        plan.forEach.set(config.body_entry, {
+          source: config.source,
+          itemsPointer: config.items_pointer,
+          concurrency: config.concurrency,
         });
         break;
       }

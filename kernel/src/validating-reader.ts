@@ -1,8 +1,12 @@
 import { upgradeEarlierKeys, validate } from "@flows/flow-ir";
 import { KernelError } from "./errors";
 import type { FlowReader } from "./flow-reader";
+import { checkSurfaceConfigs } from "./surface-check";
 
-/** The default reader: every document through the validator; an invalid one fails its runs with VALID400. */
+/**
+ * The default reader: every document through the validator and its surface configs through
+ * their schemas (`checkSurfaceConfigs`); an invalid one fails its runs with VALID400.
+ */
 export const validatingFlowReader: FlowReader = (document, name, logger) => {
   // Flows written with this project's earlier surface keys keep running, each rewrite logged
   // as a CTRL134 warning naming Lattice's key.
@@ -11,7 +15,10 @@ export const validatingFlowReader: FlowReader = (document, name, logger) => {
     logger({ level: "warn", message: `flow ${name}: ${warning.message}`, code: warning.code, flow: name });
   }
   const result = validate(upgraded.document);
-  if (result.ok && result.flow) return { flow: result.flow };
+  if (result.ok && result.flow) {
+    const misconfigured = checkSurfaceConfigs(result.flow);
+    return misconfigured === undefined ? { flow: result.flow } : { error: misconfigured };
+  }
   return {
     error: new KernelError(
       "VALID400",

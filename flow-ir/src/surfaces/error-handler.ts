@@ -1,12 +1,9 @@
 import * as v from "valibot";
+import { DEFAULT_BACKOFF_MS, DEFAULT_JITTER, DEFAULT_MAX_BACKOFF_MS, DEFAULT_MAX_RETRIES } from "./defaults";
 import { alias, type ConfigResult, nonNegativeInteger, parseConfig, version } from "./parse-config";
 
 export const ERROR_STRATEGIES = ["retry", "fail", "continue"] as const;
 export type ErrorStrategy = (typeof ERROR_STRATEGIES)[number];
-
-export const DEFAULT_MAX_RETRIES = 3;
-export const DEFAULT_BACKOFF_MS = 100;
-export const DEFAULT_MAX_BACKOFF_MS = 30_000;
 
 export const ErrorHandlerConfigSchema = v.pipe(
   v.looseObject({
@@ -19,7 +16,7 @@ export const ErrorHandlerConfigSchema = v.pipe(
     max_retries: v.optional(nonNegativeInteger("max_retries"), DEFAULT_MAX_RETRIES),
     backoff_ms: v.optional(nonNegativeInteger("backoff_ms"), DEFAULT_BACKOFF_MS),
     max_backoff_ms: v.optional(nonNegativeInteger("max_backoff_ms"), DEFAULT_MAX_BACKOFF_MS),
-    jitter: v.optional(v.boolean("jitter must be true or false"), true),
+    jitter: v.optional(v.boolean("jitter must be true or false"), DEFAULT_JITTER),
   }),
   v.forward(
     v.check((config) => config.max_backoff_ms >= config.backoff_ms, "max_backoff_ms must be at least backoff_ms"),

@@ -1,7 +1,6 @@
 import * as v from "valibot";
+import { DEFAULT_FOR_EACH_CONCURRENCY } from "./defaults";
 import { alias, type ConfigResult, jsonPointer, parseConfig, positiveInteger, version } from "./parse-config";
-
-export const DEFAULT_FOR_EACH_CONCURRENCY = 8;
 
 export const ForEachConfigSchema = v.looseObject({
   v: version,

@@ -1,3 +1,4 @@
+export * from "./defaults";
 export * from "./earlier-keys";
 export * from "./error-handler";
 export * from "./for-each";
