@@ -102,6 +102,18 @@ describe("flows publish workers on broken inputs", () => {
     );
   });
 
+  it("a surface config the kernel cannot run: CTRL133 as an error (the Worker reads configs as checked here)", () => {
+    const dir = projectWith((manifest) => manifest);
+    const file = join(dir, "hello.flow.json");
+    const flow = JSON.parse(readFileSync(file, "utf8")) as Record<string, unknown>;
+    const slow = { id: "slow", kind: "timeout", targets: ["count"], config: { timeout_ms: 0 } };
+    writeFileSync(file, `${JSON.stringify({ ...flow, control_surfaces: [slow] }, null, 2)}\n`);
+    const stderr = publishFails(dir);
+    expect(stderr).toMatch(
+      /hello\.flow\.json:\d+:\d+ {2}CTRL133 {2}control surface "slow" \(timeout\) is misconfigured: timeout_ms must be at least 1/,
+    );
+  });
+
   it("a missing manifest is a read error (exit 2), and usage mistakes say how to get help", () => {
     const empty = join(scratch, "empty");
     const missing = flows(["publish", "workers", "--out", join(empty, "out")], scratch);

@@ -15,6 +15,7 @@ import { type FileReport, locate as locateDiagnostic, reportFor } from "../forma
 import { checkText } from "../validate/check-file";
 import { bundledRegistry } from "../validate/registry";
 import { checkProjectReferences, manifestProblem } from "./references";
+import { surfaceConfigProblems } from "./surface-configs";
 
 export interface ProjectFlow {
   /** Absolute path of the flow file. */
@@ -164,7 +165,12 @@ export async function checkProject(manifestPath: string): Promise<ProjectCheck> 
   const manifestDiagnostics = [...checked.diagnostics, ...missing, ...references.manifest];
   if (manifestDiagnostics.length > 0)
     reports.unshift(reportFor(shown(manifestFile), manifestText, manifestDiagnostics));
-  for (const [index, diagnostics] of references.flows) {
+  const flowFindings = new Map(references.flows);
+  flows.forEach((flow, index) => {
+    const problems = surfaceConfigProblems(flow.flow);
+    if (problems.length > 0) flowFindings.set(index, [...(flowFindings.get(index) ?? []), ...problems]);
+  });
+  for (const [index, diagnostics] of flowFindings) {
     const flow = flows[index];
     if (flow === undefined || diagnostics.length === 0) continue;
     if (flow.locate === undefined) {
