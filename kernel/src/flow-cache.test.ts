@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { buildFlow } from "../../test/support/flow-builder";
-import type { FlowReader } from "./flow-reader";
+import { type FlowReader, trustedFlowReader } from "./flow-reader";
 import { systemClock } from "./host";
 import { createMemoryJournal } from "./journal";
 import { createKernelWith } from "./kernel";
@@ -32,5 +32,17 @@ describe("reading flows once per isolate", () => {
       }
     }
     expect(reads).toBe(2);
+  });
+
+  it("parses a document given as text with its reader's parser: the validating one says where the JSON breaks", () => {
+    const broken = ['{\n  "id": "text",,\n}'];
+    const host = { journal: createMemoryJournal(), clock: systemClock, newId: () => "r", logger: () => {} };
+    const validating = createKernelWith({ flows: broken, nodes: {}, host }, validatingFlowReader).preflight("#0");
+    expect(validating).toMatchObject({ code: "VALID400" });
+    expect(validating?.message).toMatch(/^flow #0 is not valid: FLOW001 not valid JSON at line 2, column \d+: /);
+    // A reader without a parser of its own (the published Worker's, never given text): JSON.parse's message.
+    const trusted = createKernelWith({ flows: broken, nodes: {}, host }, trustedFlowReader).preflight("#0");
+    expect(trusted).toMatchObject({ code: "VALID400" });
+    expect(trusted?.message).toMatch(/^flow #0 is not valid: FLOW001 not valid JSON: /);
   });
 });

@@ -1,6 +1,6 @@
-import { type FlowIR, parseJson } from "@flows/flow-ir";
+import type { FlowIR } from "@flows/flow-ir";
 import type { FlowError } from "./errors";
-import type { FlowReader } from "./flow-reader";
+import type { FlowReader, TextParse } from "./flow-reader";
 import { flowVersion } from "./flow-version";
 
 type Read = { flow: FlowIR } | { error: FlowError };
@@ -40,17 +40,25 @@ export function versionOnce(flow: FlowIR): string {
   return version;
 }
 
-/** Documents given as text, parsed once: the parsed object is then the key of `readOnce`. */
-const parsed = new Map<string, ReturnType<typeof parseJson>>();
+/**
+ * Documents given as text, parsed once per parser: the parsed object is then the key of
+ * `readOnce`. By parser, because parsers differ in what their FLOW001 message says.
+ */
+const parsed = new WeakMap<TextParse, Map<string, ReturnType<TextParse>>>();
 /** Texts kept at most; an isolate serves a handful of flows, so this bounds only misuse. */
 const MAX_TEXTS = 256;
 
-export function parseOnce(text: string): ReturnType<typeof parseJson> {
-  let result = parsed.get(text);
+export function parseOnce(text: string, parse: TextParse): ReturnType<TextParse> {
+  let texts = parsed.get(parse);
+  if (texts === undefined) {
+    texts = new Map();
+    parsed.set(parse, texts);
+  }
+  let result = texts.get(text);
   if (result === undefined) {
-    result = parseJson(text);
-    if (parsed.size >= MAX_TEXTS) parsed.clear();
-    parsed.set(text, result);
+    result = parse(text);
+    if (texts.size >= MAX_TEXTS) texts.clear();
+    texts.set(text, result);
   }
   return result;
 }

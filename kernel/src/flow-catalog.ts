@@ -1,7 +1,7 @@
 import type { FlowIR } from "@flows/flow-ir";
 import { type FlowError, KernelError } from "./errors";
 import { parseOnce, readOnce, versionOnce } from "./flow-cache";
-import type { FlowReader } from "./flow-reader";
+import { type FlowReader, plainJson } from "./flow-reader";
 import { createEarlierVersions, type LoadedFlow } from "./flow-versions";
 import type { Logger } from "./host";
 import type { NodeRegistry } from "./nodes";
@@ -36,7 +36,7 @@ export function createFlowCatalog(
   documents.forEach((document, index) => {
     let value = document;
     if (typeof document === "string") {
-      const parsed = parseOnce(document);
+      const parsed = parseOnce(document, readFlow.parseText ?? plainJson);
       if (!parsed.ok) {
         unreadable.set(
           `#${index}`,

@@ -5,7 +5,7 @@ export { createKernel } from "./create-kernel";
 export { createMemoryDedupe, type DedupeStore, type Reservation } from "./dedupe";
 export { type DeadlineOptions, type Expired, isExpired, type WaitOptions } from "./durable-time";
 export { type FlowError, KERNEL_ERROR_CODES, KernelError, type KernelErrorCode, toFlowError } from "./errors";
-export { type FlowReader, trustedFlowReader } from "./flow-reader";
+export { type FlowReader, type TextParse, trustedFlowReader } from "./flow-reader";
 export { type FlowSource, isFlowSource, readFlowSources } from "./flow-source";
 export { flowVersion } from "./flow-version";
 export {

@@ -1,13 +1,10 @@
-import { upgradeEarlierKeys, validate } from "@flows/flow-ir";
+import { parseJson, upgradeEarlierKeys, validate } from "@flows/flow-ir";
 import { KernelError } from "./errors";
 import type { FlowReader } from "./flow-reader";
+import type { Logger } from "./host";
 import { checkSurfaceConfigs } from "./surface-check";
 
-/**
- * The default reader: every document through the validator and its surface configs through
- * their schemas (`checkSurfaceConfigs`); an invalid one fails its runs with VALID400.
- */
-export const validatingFlowReader: FlowReader = (document, name, logger) => {
+const validateAndCheck = (document: unknown, name: string, logger: Logger): ReturnType<FlowReader> => {
   // Flows written with this project's earlier surface keys keep running, each rewrite logged
   // as a CTRL134 warning naming Lattice's key.
   const upgraded = upgradeEarlierKeys(document);
@@ -31,3 +28,10 @@ export const validatingFlowReader: FlowReader = (document, name, logger) => {
     ).toJSON(),
   };
 };
+
+/**
+ * The default reader: every document through the validator and its surface configs through
+ * their schemas (`checkSurfaceConfigs`); an invalid one fails its runs with VALID400.
+ * Documents given as text are parsed with `parseJson`, whose FLOW001 says where the JSON breaks.
+ */
+export const validatingFlowReader: FlowReader = Object.assign(validateAndCheck, { parseText: parseJson });
