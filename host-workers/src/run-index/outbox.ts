@@ -11,6 +11,15 @@ const SCHEMA = `CREATE TABLE IF NOT EXISTS flows_index_self (
   bucket INTEGER NOT NULL, shard INTEGER NOT NULL, version INTEGER NOT NULL, pushed INTEGER NOT NULL,
   failed_code TEXT, failed_at INTEGER)`;
 
+const opened = new WeakSet<DurableObjectStorage>();
+
+/** Makes the table once per object instance. */
+function open(storage: DurableObjectStorage): void {
+  if (opened.has(storage)) return;
+  storage.sql.exec(SCHEMA);
+  opened.add(storage);
+}
+
 interface SelfRow {
   run_id: string;
   flow: string;
@@ -42,7 +51,7 @@ const toRun = (row: SelfRow): IndexedRun => ({
 });
 
 export function readIndexed(storage: DurableObjectStorage, runId: string): IndexedRun | undefined {
-  if (!hasTable(storage, "flows_index_self")) return undefined;
+  if (!opened.has(storage) && !hasTable(storage, "flows_index_self")) return undefined;
   const [row] = storage.sql.exec<SelfRow>("SELECT * FROM flows_index_self WHERE run_id = ?", runId).toArray();
   return row === undefined ? undefined : toRun(row);
 }
@@ -52,7 +61,7 @@ export function recordIndexed(
   storage: DurableObjectStorage,
   run: Pick<IndexedRun, "runId" | "flow" | "trigger" | "startedAt" | "bucket" | "shard">,
 ): void {
-  storage.sql.exec(SCHEMA);
+  open(storage);
   storage.sql.exec(
     "INSERT OR IGNORE INTO flows_index_self (run_id, flow, trigger, started_at, bucket, shard, version, pushed) VALUES (?, ?, ?, ?, ?, ?, 1, 0)",
     run.runId,
@@ -66,13 +75,13 @@ export function recordIndexed(
 
 /** The index must see this run again: one more version to push. */
 export function bumpIndexed(storage: DurableObjectStorage, runId: string): void {
-  storage.sql.exec(SCHEMA);
+  open(storage);
   storage.sql.exec("UPDATE flows_index_self SET version = version + 1 WHERE run_id = ?", runId);
 }
 
 /** A run that failed before its journal began (nothing else records the failure). */
 export function recordEarlyFailure(storage: DurableObjectStorage, runId: string, code: string, at: number): void {
-  storage.sql.exec(SCHEMA);
+  open(storage);
   storage.sql.exec(
     "UPDATE flows_index_self SET failed_code = ?, failed_at = ?, version = version + 1 WHERE run_id = ?",
     code,

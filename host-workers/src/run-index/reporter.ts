@@ -121,10 +121,15 @@ export class RunIndexReporter {
       list: () => inner.list(),
       append: async (runId, entries) => {
         if (!this.#changes(runId, entries)) return inner.append(runId, entries);
-        await this.#arm();
         const { storage } = this.#options;
-        const known = readIndexed(storage, runId) !== undefined;
         const started = entries.find((entry) => entry.type === "started");
+        // An async start's run beginning: its row (running since it was accepted) stays as it is.
+        if (started !== undefined && entries.length === 1 && readIndexed(storage, runId) !== undefined) {
+          this.#settled.add(runId);
+          return inner.append(runId, entries);
+        }
+        await this.#arm();
+        const known = readIndexed(storage, runId) !== undefined;
         if (known) bumpIndexed(storage, runId);
         else if (started !== undefined) {
           this.#record(runId, started.flow, this.#origins.get(runId) ?? "http", started.at);

@@ -16,8 +16,13 @@ const SCHEMA = [
   "CREATE TABLE IF NOT EXISTS flows_index_shard (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
 ];
 
+/** Objects whose shard tables exist (made once per object instance, not on every request). */
+const opened = new WeakSet<DurableObjectStorage>();
+
 export function openShard(storage: DurableObjectStorage): void {
+  if (opened.has(storage)) return;
   for (const statement of SCHEMA) storage.sql.exec(statement);
+  opened.add(storage);
 }
 
 /** Whether this object holds index rows (a shard), without creating anything. */
