@@ -1,7 +1,8 @@
 import type { JournalEntry, JournalStore, RunOutcome } from "@flows/kernel";
 import { RUN_ORIGIN } from "../run-protocol";
 import { alarmBy, pendingInvocations } from "../wake-schedule";
-import { bucketOf, indexStub, shardName, shardOf } from "./address";
+import { bucketOf, shardName, shardOf } from "./address";
+import { indexStub } from "./index-stub";
 import {
   acknowledge,
   alarmStillNeeded,
