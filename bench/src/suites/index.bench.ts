@@ -237,7 +237,7 @@ export const indexSuite: Suite = {
       context.log(
         formatTable(
           [
-            { header: "request" },
+            { header: "request", align: "left" },
             ...["runs", "p50 ms", "p90 ms"].map((header) => ({ header, align: "right" as const })),
           ],
           rows,
