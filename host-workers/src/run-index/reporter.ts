@@ -35,6 +35,9 @@ async function within(push: Promise<boolean>, ms: number): Promise<boolean> {
   }
 }
 
+/** How long a change waits for the run's next one before its push. */
+const COALESCE_MS = 25;
+
 /** How long an answer to the client waits for its run's index push. */
 const DRAIN_WAIT_MS = 2_000;
 
@@ -75,6 +78,8 @@ export class RunIndexReporter {
   readonly #settled = new Set<string>();
   /** Pushes per run, one after another, so a shard never sees an older version after a newer. */
   readonly #pushes = new Map<string, Promise<boolean>>();
+  /** Pushes waiting a moment to take in the run's next change, by run id. */
+  readonly #soon = new Map<string, number>();
   /** When the repair alarm this instance set is due, until it fires or is replaced. */
   #ownAlarm: number | undefined;
 
@@ -144,7 +149,7 @@ export class RunIndexReporter {
         else this.#settled.add(runId);
         // A run journaled before the index existed is adopted from its journal.
         if (!known && started === undefined) void this.refresh(runId).catch(() => {});
-        else void this.push(runId);
+        else this.#pushSoon(runId);
       },
     };
   }
@@ -167,6 +172,21 @@ export class RunIndexReporter {
     const at = Date.now() + REPAIR_AFTER_MS;
     await storage.setAlarm(at);
     this.#ownAlarm = at;
+  }
+
+  /**
+   * A push a moment from now: a run that starts and finishes within one request then costs its
+   * shard one write, not two. The answer to the request pushes at once (`drain`).
+   */
+  #pushSoon(runId: string): void {
+    if (this.#soon.has(runId)) return;
+    this.#soon.set(
+      runId,
+      setTimeout(() => {
+        this.#soon.delete(runId);
+        void this.push(runId);
+      }, COALESCE_MS),
+    );
   }
 
   /** Pushes the run's row if its shard has not acknowledged its latest version; false if that failed. */
@@ -247,11 +267,17 @@ export class RunIndexReporter {
 
   /** At the end of the alarm handler, after its pending runs were dropped or given their wake time. */
   async afterAlarm(): Promise<void> {
+    await this.drain();
     await this.#settleAlarm();
   }
 
   /** Waits (at most 2 s) for the pushes in flight, so the caller's next listing shows what it did. */
   async drain(): Promise<void> {
+    for (const [runId, timer] of this.#soon) {
+      clearTimeout(timer);
+      this.#soon.delete(runId);
+      void this.push(runId);
+    }
     if (this.#pushes.size > 0)
       await within(
         Promise.all(this.#pushes.values()).then(() => true),
