@@ -60,16 +60,18 @@ export function readIndexed(storage: DurableObjectStorage, runId: string): Index
 export function recordIndexed(
   storage: DurableObjectStorage,
   run: Pick<IndexedRun, "runId" | "flow" | "trigger" | "startedAt" | "bucket" | "shard">,
+  pushed = 0,
 ): void {
   open(storage);
   storage.sql.exec(
-    "INSERT OR IGNORE INTO flows_index_self (run_id, flow, trigger, started_at, bucket, shard, version, pushed) VALUES (?, ?, ?, ?, ?, ?, 1, 0)",
+    "INSERT OR IGNORE INTO flows_index_self (run_id, flow, trigger, started_at, bucket, shard, version, pushed) VALUES (?, ?, ?, ?, ?, ?, 1, ?)",
     run.runId,
     run.flow,
     run.trigger,
     run.startedAt,
     run.bucket,
     run.shard,
+    pushed,
   );
 }
 

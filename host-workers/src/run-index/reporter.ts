@@ -14,7 +14,7 @@ import {
   recordIndexed,
   unpushed,
 } from "./outbox";
-import { type RunSummaryRow, summaryRow } from "./summary";
+import { type RunSummaryRow, summaryRow, type VersionedRow } from "./summary";
 
 /** How long after a change the alarm pushes again if its shard has not acknowledged it. */
 export const REPAIR_AFTER_MS = 5_000;
@@ -34,6 +34,9 @@ async function within(push: Promise<boolean>, ms: number): Promise<boolean> {
     if (timer !== undefined) clearTimeout(timer);
   }
 }
+
+/** How long a run's first write waits for its row to reach its shard before setting the repair alarm instead. */
+const ANNOUNCE_WAIT_MS = 2_000;
 
 /** How long a change waits for the run's next one before its push. */
 const COALESCE_MS = 25;
@@ -85,6 +88,13 @@ export class RunIndexReporter {
 
   constructor(options: ReporterOptions) {
     this.#options = options;
+    // A new instance pushes what a crash left unacknowledged, whatever woke it.
+    if (unpushed(options.storage).length > 0) setTimeout(() => void this.flushLeftovers(), 0);
+  }
+
+  /** Pushes rows left unacknowledged (a crash cut their push off), without touching the alarm. */
+  async flushLeftovers(): Promise<void> {
+    await Promise.all(unpushed(this.#options.storage).map((runId) => this.push(runId)));
   }
 
   /** How a run about to be invoked here was started; its `started` entry records it. */
@@ -110,15 +120,50 @@ export class RunIndexReporter {
     void this.push(runId);
   }
 
-  #record(runId: string, flow: string, trigger: string, startedAt: number): void {
-    recordIndexed(this.#options.storage, {
-      runId,
-      flow,
+  #record(runId: string, flow: string, trigger: string, startedAt: number, pushed = 0): void {
+    recordIndexed(
+      this.#options.storage,
+      { runId, flow, trigger, startedAt, bucket: bucketOf(startedAt), shard: shardOf(runId, this.#options.shards) },
+      pushed,
+    );
+  }
+
+  /**
+   * A run begun by a request (invoke, queue): its row, running, is in its shard before the run's
+   * first write, so the run is never missing even if the object stops right after. Without an
+   * answer within 2 s the repair alarm is set instead, and pushes it later.
+   */
+  async #announce(runId: string, started: Extract<JournalEntry, { type: "started" }>, trigger: string) {
+    const bucket = bucketOf(started.at);
+    const shard = shardOf(runId, this.#options.shards);
+    const row: RunSummaryRow = {
+      run_id: runId,
+      flow: started.flow,
+      status: "running",
       trigger,
-      startedAt,
-      bucket: bucketOf(startedAt),
-      shard: shardOf(runId, this.#options.shards),
-    });
+      started_at: started.at,
+      updated_at: started.at,
+      finished_at: null,
+      checkpoint: null,
+      wake_at: null,
+      error_code: null,
+    };
+    const sent = await within(
+      this.#send(bucket, shard, { ...row, version: 1 }).catch(() => false),
+      ANNOUNCE_WAIT_MS,
+    );
+    if (!sent) await this.#arm();
+    return sent;
+  }
+
+  async #send(bucket: number, shard: number, row: VersionedRow): Promise<boolean> {
+    await this.#options.beforePush?.();
+    const answer = await indexStub(this.#options.namespace(), shardName(bucket, shard)).fetch(
+      `${RUN_ORIGIN}/index/put`,
+      { method: "POST", body: JSON.stringify({ bucket, shard, rows: [row] }) },
+    );
+    if (!answer.ok) throw new Error(`the index shard answered ${answer.status}: ${await answer.text()}`);
+    return true;
   }
 
   /** The journal with every change the index must show recorded beside it. */
@@ -135,12 +180,14 @@ export class RunIndexReporter {
           this.#settled.add(runId);
           return inner.append(runId, entries);
         }
-        await this.#arm();
+        // A change made by a request is pushed before the answer, and repaired the next time the
+        // object wakes if a crash cut the push off; inside the alarm handler, a crash makes
+        // workerd run the handler again, which pushes first. Only a first write needs more.
         const known = readIndexed(storage, runId) !== undefined;
-        if (known) bumpIndexed(storage, runId);
-        else if (started !== undefined) {
-          this.#record(runId, started.flow, this.#origins.get(runId) ?? "http", started.at);
-        }
+        const trigger = this.#origins.get(runId) ?? "http";
+        const announced = !known && started !== undefined && (await this.#announce(runId, started, trigger));
+        if (readIndexed(storage, runId) !== undefined) bumpIndexed(storage, runId);
+        else if (started !== undefined) this.#record(runId, started.flow, trigger, started.at, announced ? 1 : 0);
         // No await between the record above and the journal's own writes: they commit together.
         await inner.append(runId, entries);
         this.#origins.delete(runId);
@@ -201,17 +248,12 @@ export class RunIndexReporter {
   }
 
   async #pushOnce(runId: string): Promise<boolean> {
-    const { storage, namespace } = this.#options;
+    const { storage } = this.#options;
     const run = readIndexed(storage, runId);
     if (run === undefined || run.pushed >= run.version) return true;
     try {
       const row = summaryRow(run, await this.#options.read(runId));
-      await this.#options.beforePush?.();
-      const answer = await indexStub(namespace(), shardName(run.bucket, run.shard)).fetch(`${RUN_ORIGIN}/index/put`, {
-        method: "POST",
-        body: JSON.stringify({ bucket: run.bucket, shard: run.shard, rows: [{ ...row, version: run.version }] }),
-      });
-      if (!answer.ok) throw new Error(`the index shard answered ${answer.status}: ${await answer.text()}`);
+      await this.#send(run.bucket, run.shard, { ...row, version: run.version });
       acknowledge(storage, runId, run.version);
       await this.#settleAlarm();
       return true;
