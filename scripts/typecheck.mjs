@@ -4,6 +4,7 @@ import { spawnSync } from "node:child_process";
 import { existsSync, readdirSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
+import { buildInspector, GENERATED } from "./build-inspector.mjs";
 
 const projects = [
   "flow-ir",
@@ -25,16 +26,21 @@ const projects = [
   "caps/do/tsconfig.workers.json",
   "define",
   "host-workers",
+  // The inspector page: browser TypeScript with the DOM library, bundled into host-workers.
+  "host-workers/page",
   "host-container",
   "cli",
   "test/workers",
   "test/host-workers/fixture",
   "examples/order-approval/tsconfig.worker.json",
+  "examples/task-runner/tsconfig.worker.json",
   "bench/src/suites/host/tsconfig.json",
   "bench/src/suites/index/tsconfig.json",
   "tsconfig.test.json",
 ];
 const tsc = join(dirname(createRequire(import.meta.url).resolve("typescript/package.json")), "bin", "tsc");
+// host-workers imports the bundled page; a fresh clone has not built it yet.
+if (!existsSync(GENERATED)) await buildInspector();
 let failed = 0;
 // A package whose issue has not landed yet has no sources; there is nothing to check.
 const hasSources = (project) =>

@@ -10,16 +10,25 @@ import {
 import { containerCapabilities } from "./caps";
 import { ContainerStartError } from "./errors";
 
+/** The app's own HTTP routes: a Worker-style fetch handler. */
+export type AppRoutes = (request: Request) => Response | Promise<Response>;
+
 /** What a container runs: Flow IR documents and the implementations of their nodes. */
 export interface ContainerApp {
   /** Flow IR documents or defined flows (`@flows/define`), which carry their implementations. */
   readonly flows: readonly unknown[];
   readonly nodes?: NodeRegistry;
+  /**
+   * Serves every request the flow API does not claim (anything but /ping, /run, /resume, /node
+   * and /cancel): the app module's `fetch` export.
+   */
+  readonly routes?: AppRoutes;
 }
 
 export interface PreparedApp {
   readonly flows: readonly FlowIR[];
   readonly nodes: NodeRegistry;
+  readonly routes?: AppRoutes;
   /** Validated flows by id and by name. */
   readonly byName: ReadonlyMap<string, FlowIR>;
 }
@@ -35,6 +44,9 @@ export function prepareApp(given: ContainerApp): PreparedApp {
     (given.nodes !== undefined && (given.nodes === null || typeof given.nodes !== "object"))
   ) {
     throw new ContainerStartError("APP400", "the app must be { flows: FlowIR[], nodes: { identifier: function } }");
+  }
+  if (given.routes !== undefined && typeof given.routes !== "function") {
+    throw new ContainerStartError("APP400", "the app's fetch must be a function (request) => Response");
   }
   const sources = readFlowSources(given.flows, given.nodes);
   const app = { flows: sources.documents, nodes: sources.nodes };
@@ -60,5 +72,10 @@ export function prepareApp(given: ContainerApp): PreparedApp {
     const problem = probe.preflight(flow.id);
     if (problem !== undefined) throw new ContainerStartError(problem.code, problem.message);
   }
-  return { flows: [...new Set(byName.values())], nodes: app.nodes, byName };
+  return {
+    flows: [...new Set(byName.values())],
+    nodes: app.nodes,
+    byName,
+    ...(given.routes === undefined ? {} : { routes: given.routes }),
+  };
 }

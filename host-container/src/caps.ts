@@ -1,13 +1,13 @@
 import { doCapability } from "@flows/cap-do";
-import { createBusDoProvider } from "@flows/cap-do/bus";
+import { createBusDoProvider, doBusLimits } from "@flows/cap-do/bus";
 import { kvCapability } from "@flows/cap-kv";
-import { createBusKvProvider } from "@flows/cap-kv/bus";
+import { createBusKvProvider, kvBusLimits } from "@flows/cap-kv/bus";
 import { queueCapability } from "@flows/cap-queue";
-import { createBusQueueProvider } from "@flows/cap-queue/bus";
+import { createBusQueueProvider, queueBusLimits } from "@flows/cap-queue/bus";
 import { r2Capability } from "@flows/cap-r2";
-import { createBusR2Provider } from "@flows/cap-r2/bus";
+import { createBusR2Provider, r2BusLimits } from "@flows/cap-r2/bus";
 import { createCapabilityRegistry, type ResolvedCapabilities, scopeCapabilities } from "@flows/caps";
-import { JOURNAL_IDEMPOTENT_METHODS } from "@flows/caps/bus";
+import { JOURNAL_IDEMPOTENT_METHODS, JOURNAL_MESSAGE_LIMITS, type MessageLimits } from "@flows/caps/bus";
 import type { NodeIR } from "@flows/flow-ir";
 import type { DedupeStore, EffectScope } from "@flows/kernel";
 
@@ -33,6 +33,19 @@ export const idempotentBusMethods: ReadonlySet<string> = new Set([
       .map(([operation]) => `${capability.name}.${operation}`),
   ),
 ]);
+
+/**
+ * How large each bus method's messages may be: the platform's own limit behind it (a KV value,
+ * a Durable Object value, the RPC call that carries a journal entry). The Worker's side checks
+ * the same table.
+ */
+export const busMessageLimits: MessageLimits = {
+  ...kvBusLimits,
+  ...doBusLimits,
+  ...queueBusLimits,
+  ...r2BusLimits,
+  ...JOURNAL_MESSAGE_LIMITS,
+};
 
 export interface BusCapabilities {
   /** The kernel's `host.capabilities`: each node sees only the operations its hints grant. */

@@ -1,4 +1,4 @@
-export { type ContainerApp, prepareApp } from "./app";
+export { type AppRoutes, type ContainerApp, prepareApp } from "./app";
 export { type BusConnection, type BusSession, connectBus } from "./bus/connect";
 export {
   createLineWriter,
@@ -10,7 +10,7 @@ export {
   type ServeOptions,
   serveBusOnStreams,
 } from "./bus/index";
-export { containerCapabilities } from "./caps";
+export { busMessageLimits, containerCapabilities } from "./caps";
 export { ContainerStartError } from "./errors";
 export { type FetchHandler, type ServedFetch, type ServeFetchOptions, serveFetch } from "./http/serve-fetch";
 export {

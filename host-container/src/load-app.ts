@@ -3,7 +3,7 @@ import { mkdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { extname, join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
-import type { ContainerApp } from "./app";
+import type { AppRoutes, ContainerApp } from "./app";
 import { bundleModuleForNode } from "./bundle-module";
 import { ContainerStartError } from "./errors";
 
@@ -23,7 +23,7 @@ async function bundled(absolute: string): Promise<string> {
 
 /**
  * Loads the app module (argv[2] or FLOWS_CONTAINER_APP): its default export is
- * `{ flows, nodes }`, or a function returning it.
+ * `{ flows, nodes }`, or a function returning it; a `fetch` export serves the app's own routes.
  */
 export async function loadApp(modulePath: string | undefined): Promise<ContainerApp> {
   if (modulePath === undefined || modulePath === "") {
@@ -34,9 +34,9 @@ export async function loadApp(modulePath: string | undefined): Promise<Container
   }
   const absolute = resolve(modulePath);
   const file = TYPESCRIPT.has(extname(absolute)) ? await bundled(absolute) : absolute;
-  let loaded: { default?: unknown };
+  let loaded: { default?: unknown; fetch?: unknown };
   try {
-    loaded = (await import(pathToFileURL(file).href)) as { default?: unknown };
+    loaded = (await import(pathToFileURL(file).href)) as { default?: unknown; fetch?: unknown };
   } catch (error) {
     throw new ContainerStartError(
       "APP400",
@@ -46,7 +46,7 @@ export async function loadApp(modulePath: string | undefined): Promise<Container
     if (file !== absolute) rmSync(file, { force: true });
   }
   const exported = typeof loaded.default === "function" ? await (loaded.default as () => unknown)() : loaded.default;
-  const app = exported as Partial<ContainerApp> | null | undefined;
+  const app = exported as (Partial<ContainerApp> & { fetch?: unknown }) | null | undefined;
   const nodesOk = app?.nodes === undefined || (typeof app.nodes === "object" && app.nodes !== null);
   if (app === null || typeof app !== "object" || !Array.isArray(app.flows) || !nodesOk) {
     throw new ContainerStartError(
@@ -54,5 +54,15 @@ export async function loadApp(modulePath: string | undefined): Promise<Container
       `${modulePath} must export default { flows: (FlowIR | defined flow)[], nodes?: { identifier: (input, ctx) => output } }`,
     );
   }
-  return app as ContainerApp;
+  // The app's own routes: a named `fetch` export, or a `fetch` next to flows and nodes.
+  const routes = loaded.fetch ?? app.fetch;
+  if (routes !== undefined && typeof routes !== "function") {
+    throw new ContainerStartError("APP400", `${modulePath}: its fetch export must be a function (request) => Response`);
+  }
+  // A fresh object: nothing else the module exported reaches the runtime's options.
+  return {
+    flows: app.flows,
+    ...(app.nodes === undefined ? {} : { nodes: app.nodes }),
+    ...(routes === undefined ? {} : { routes: routes as AppRoutes }),
+  };
 }

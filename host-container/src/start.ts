@@ -1,7 +1,7 @@
 import { DEFAULT_BUS_URL } from "@flows/caps/bus";
 import { type ContainerApp, prepareApp } from "./app";
 import { connectBus } from "./bus/connect";
-import { idempotentBusMethods } from "./caps";
+import { busMessageLimits, idempotentBusMethods } from "./caps";
 import { serveFetch } from "./http/serve-fetch";
 import { stderrLogger } from "./logger";
 import { createRouter } from "./routes/router";
@@ -38,6 +38,7 @@ export async function startContainer(options: StartContainerOptions): Promise<Ru
   const logger = stderrLogger();
   const bus = await connectBus(options.busUrl ?? DEFAULT_BUS_URL, {
     idempotent: idempotentBusMethods,
+    messageLimits: busMessageLimits,
     ...(options.fetch === undefined ? {} : { fetch: options.fetch }),
   });
   const drain = createDrain();

@@ -1,6 +1,8 @@
 import type { CapabilityRegistry, ManifestLike } from "@flows/caps";
 import type { NodeIR } from "@flows/flow-ir";
 import type { Clock, EffectScope, FlowReader, NodeRegistry } from "@flows/kernel";
+import type { InspectorPage } from "./inspector/page";
+import type { SourceMapInput } from "./source-map/source-map";
 
 export type WorkerEnv = Record<string, unknown>;
 
@@ -58,6 +60,20 @@ export interface FlowWorkerConfig<Env extends WorkerEnv = WorkerEnv> {
    */
   readonly logLevel?: "debug" | "info" | "warn" | "error";
   /**
+   * The run inspector page served at /_flows/, `inspector` from "@flows/host-workers/inspector"
+   * (about 30 KiB gzipped, so a Worker carries it only when given). Sign-in and the session
+   * cookie work without it.
+   */
+  readonly inspector?: InspectorPage;
+  /**
+   * The Worker bundle's source map (JSON text, parsed, or a function giving it): a node's bug
+   * (NODE500) is journaled, answered and logged with its stack at the sources' positions
+   * (`src/nodes.ts:12:7`) instead of the bundle's. Read and decoded on the first failure in an
+   * isolate, then kept. `flows publish workers` and `flows dev` hand over the bundle's map
+   * trimmed to the project's own sources.
+   */
+  readonly sourceMap?: SourceMapInput;
+  /**
    * The run index behind `GET /runs` (see docs/workers.md "Run index"): rows live in index
    * shards, objects of the run Durable Object namespace, one per hour of start time and
    * `shards` per hour (8 by default; raise it for more than a few thousand run starts and
@@ -67,7 +83,7 @@ export interface FlowWorkerConfig<Env extends WorkerEnv = WorkerEnv> {
     readonly shards?: number;
     /**
      * Awaited before each push of a run's row to its shard. For tests that stop workerd between
-     * a run's first write and its index push (a promise that never settles holds the push).
+     * a run's first write and its index push (a long timer holds the push).
      */
     readonly beforePush?: (env: Env) => Promise<void> | void;
   };

@@ -1,5 +1,12 @@
 export type { FlowWorkerConfig, WorkerEnv } from "./config";
 export type { FlowContainerClass } from "./container/container-class";
+export type {
+  ContainerErrorEvent,
+  ContainerHooks,
+  ContainerStartEvent,
+  ContainerStopEvent,
+} from "./container/hooks";
+export type { ContainerEnvBuilder } from "./container/start-env";
 export { createFlowWorker } from "./create-flow-worker";
 export { errorResponse, statusFor } from "./envelope";
 export {

@@ -1,14 +1,16 @@
 import type { FlowIR } from "@flows/flow-ir";
 import type { Delivery, RunOutcome } from "@flows/kernel";
 import { type IRequest, IttyRouter } from "itty-router";
-import { requireBearer } from "./auth";
+import { refuseTokenInUrl, requireAuth } from "./auth";
 import { DEFAULT_MAX_BODY_BYTES, readBodyText } from "./body-limit";
 import { bindingNames, DEFAULT_RESUME_TOKEN_TTL_MS, type FlowWorkerConfig, type WorkerEnv } from "./config";
 import { errorResponse } from "./envelope";
 import { deliveryResponse } from "./event-route";
 import { registerIndexRoutes } from "./index-routes";
+import { inspectorRoutes } from "./inspector/routes";
 import { outcomeResponse } from "./outcome-response";
 import { verifyResumeToken } from "./resume-token";
+import { addRunDetailRoutes } from "./run-detail-routes";
 import { type InvokeRequest, RUN_ORIGIN } from "./run-protocol";
 
 /** Client-chosen run ids (idempotent invocations): safe in URLs, logs and storage keys. */
@@ -97,7 +99,7 @@ export function createRoutes<Env extends WorkerEnv>(
   const guarded =
     (handler: RouterHandler): RouterHandler =>
     async (request, env) => {
-      const denied = requireBearer(request, secret(env, names.apiToken));
+      const denied = await requireAuth(request, secret(env, names.apiToken));
       if (denied) return denied;
       const problem = preflight();
       if (problem) return problem;
@@ -169,18 +171,7 @@ export function createRoutes<Env extends WorkerEnv>(
     }),
   );
 
-  router.get(
-    "/runs/:id",
-    guarded(async (request, env) => {
-      const checked = pathRunId(request);
-      if (!checked.ok) return checked.response;
-      const { runId } = checked;
-      const answer = await runStub(env, runId).fetch(`${RUN_ORIGIN}/status?run=${encodeURIComponent(runId)}`);
-      const summary = (await answer.json()) as { flow?: string };
-      if (summary.flow === undefined) return errorResponse({ code: "RUN404", message: `no run ${runId}` });
-      return Response.json(summary);
-    }),
-  );
+  addRunDetailRoutes({ get: (path, handler) => router.get(path, guarded(handler)), runStub, pathRunId, signing });
 
   router.post(
     "/runs/:id/resume",
@@ -252,13 +243,9 @@ export function createRoutes<Env extends WorkerEnv>(
       if (before.status === "completed" || before.status === "failed" || before.status === "cancelled") {
         return errorResponse({ code: "RUN409", message: `run ${runId} already ${before.status}: nothing to cancel` });
       }
-      const answer = await stub.fetch(`${RUN_ORIGIN}/cancel`, {
-        method: "POST",
-        body: JSON.stringify({ runId }),
-      });
-      const summary = (await answer.json()) as { flow?: string };
-      if (summary.flow === undefined) return errorResponse({ code: "RUN404", message: `no run ${runId}` });
-      return Response.json(summary);
+      await stub.fetch(`${RUN_ORIGIN}/cancel`, { method: "POST", body: JSON.stringify({ runId }) });
+      // Answered with the run as it now stands, in the same form as GET /runs/:id.
+      return stub.fetch(`${RUN_ORIGIN}/detail?run=${encodeURIComponent(runId)}`);
     }),
   );
 
@@ -272,9 +259,14 @@ export function createRoutes<Env extends WorkerEnv>(
     errorResponse({ code: "ROUTE404", message: `no route ${request.method} ${new URL(request.url).pathname}` }),
   );
 
+  const inspector = inspectorRoutes({ token: (env) => secret(env, names.apiToken), page: config.inspector });
+
   return async (request: Request, env: WorkerEnv): Promise<Response> => {
     try {
-      return (await router.fetch(request, env)) as Response;
+      // Before any route, so a token in the URL is refused the same everywhere.
+      const refused = refuseTokenInUrl(request);
+      if (refused) return refused;
+      return (await inspector(request, env)) ?? ((await router.fetch(request, env)) as Response);
     } catch (error) {
       // Never a stack trace to the client; the message is the error's own.
       return errorResponse({ code: "NODE500", message: error instanceof Error ? error.message : String(error) });

@@ -1,20 +1,24 @@
 import { DurableObject } from "cloudflare:workers";
 import { resolveCapabilities, scopeCapabilities } from "@flows/caps";
+import type { JournalPage, PagedJournalStore } from "@flows/caps/bus";
 import {
   createKernelWith,
   type DedupeStore,
   type Host,
   type JournalEntry,
-  type JournalStore,
   type Kernel,
   type LogRecord,
+  outcomeWire,
   type RunOutcome,
   systemClock,
 } from "@flows/kernel";
 import type { ReadingConfig, WorkerEnv } from "./config";
 import { errorResponse } from "./envelope";
+import { createJournalFeed } from "./journal-feed";
 import { createIndexReporter, indexRoute, type RunIndexReporter } from "./run-index/run-object-hooks";
 import type { EventRunRequest, InvokeRequest, ResumeRunRequest } from "./run-protocol";
+import { serveRunView } from "./run-views";
+import { createStackMapper } from "./source-map/stack-mapper";
 import { createSqlJournal, hasSqlJournal } from "./sql-journal";
 import { errorEvent, eventStream } from "./sse";
 import {
@@ -97,10 +101,14 @@ export function createRunObjectClass<Env extends WorkerEnv>(
   config: ReadingConfig<Env>,
   remote?: RemoteRuns,
 ): FlowRunObjectClass<Env> {
+  // One per isolate: the map is decoded on the first failure and serves every run after it.
+  const mapStack = config.sourceMap === undefined ? undefined : createStackMapper(config.sourceMap);
   return class FlowRunObject extends DurableObject<Env> {
     #kernel: Promise<Kernel> | undefined;
-    #journal: JournalStore | undefined;
+    #journal: PagedJournalStore | undefined;
     #index: RunIndexReporter | undefined;
+    /** Every append, whoever makes it, for the run's followers (`GET /runs/:id/events`). */
+    readonly #feed = createJournalFeed();
     /** Runs executing elsewhere right now, by run id: what cancelling them aborts and waits for. */
     readonly #remote = new Map<string, { readonly controller: AbortController; readonly done: Promise<unknown> }>();
 
@@ -136,8 +144,9 @@ export function createRunObjectClass<Env extends WorkerEnv>(
       return (await this.kernel()).cancel(runId);
     }
 
-    journal(): JournalStore {
-      this.#journal ??= this.runIndex().journal(createSqlJournal(this.ctx.storage));
+    journal(): PagedJournalStore {
+      // The index records a change in the same transaction as the SQL append, inside the feed.
+      this.#journal ??= this.#feed.watch(this.runIndex().journal(createSqlJournal(this.ctx.storage)));
       return this.#journal;
     }
 
@@ -154,6 +163,11 @@ export function createRunObjectClass<Env extends WorkerEnv>(
     /** The journal over RPC, for a run whose kernel executes elsewhere (the container, over the bus). */
     journalRead(runId: string): Promise<readonly JournalEntry[]> {
       return this.journal().read(runId);
+    }
+
+    /** A page of it: an RPC result is at most 32 MiB, a journal of large outputs may be more. */
+    journalReadPage(runId: string, from: number, maxUnits: number): Promise<JournalPage> {
+      return this.journal().readPage(runId, from, maxUnits);
     }
 
     journalAppend(runId: string, entries: readonly JournalEntry[]): Promise<void> {
@@ -213,6 +227,7 @@ export function createRunObjectClass<Env extends WorkerEnv>(
             newId: () => crypto.randomUUID(),
             logger: logLines(config.logLevel ?? "info"),
             ...(forNode === undefined ? {} : { capabilities: forNode }),
+            ...(mapStack === undefined ? {} : { mapStack }),
           },
         },
         config.readFlow,
@@ -250,7 +265,14 @@ export function createRunObjectClass<Env extends WorkerEnv>(
             if (this.#journal === undefined && !hasSqlJournal(this.ctx.storage)) return Response.json({});
             return Response.json(await (await this.kernel()).status(url.searchParams.get("run") ?? ""));
           default:
-            return errorResponse({ code: "ROUTE404", message: `no internal route ${url.pathname}` });
+            return (
+              (await serveRunView(`${request.method} ${url.pathname}`, url, {
+                storage: this.ctx.storage,
+                feed: this.#feed,
+                kernel: () => this.kernel(),
+                journaled: () => this.#journal !== undefined || hasSqlJournal(this.ctx.storage),
+              })) ?? errorResponse({ code: "ROUTE404", message: `no internal route ${url.pathname}` })
+            );
         }
       } catch (error) {
         return errorResponse({ code: "NODE500", message: error instanceof Error ? error.message : String(error) });
@@ -277,7 +299,7 @@ export function createRunObjectClass<Env extends WorkerEnv>(
             const result = await outcome;
             if (result.status === "failed" || result.status === "cancelled")
               await send("error", errorEvent(result.error));
-            else await send("end", result);
+            else await send("end", outcomeWire(result));
           },
           // The client went away: the run is cancelled in the container, as it would be here.
           () => void this.#cancel(invocation.runId).catch(() => {}),
@@ -299,7 +321,7 @@ export function createRunObjectClass<Env extends WorkerEnv>(
             const outcome = await stream.outcome;
             if (outcome.status === "failed" || outcome.status === "cancelled")
               await send("error", errorEvent(outcome.error));
-            else await send("end", outcome);
+            else await send("end", outcomeWire(outcome));
           },
           () => controller.abort(),
         );

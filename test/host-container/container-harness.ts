@@ -12,7 +12,7 @@ import { createR2BusService } from "@flows/cap-r2/bus";
 import { createOpendalR2Provider } from "@flows/cap-r2/opendal";
 import { createBusDispatcher, journalBusHandlers, serveBusOverHttp } from "@flows/caps/bus";
 import { createOperator } from "@flows/caps/opendal";
-import { type ServedFetch, serveFetch } from "@flows/host-container";
+import { busMessageLimits, type ServedFetch, serveFetch } from "@flows/host-container";
 import { afterEach, beforeAll } from "vitest";
 import { createFsJournal } from "../../cli/src/local/journal";
 import { openLocalStore } from "../../cli/src/local/store";
@@ -61,6 +61,8 @@ export function hostStores() {
       journal: journalBusHandlers(journal),
     },
     allowed: new Set(["kv", "r2", "do", "journal"]),
+    // The Worker's table: values larger than a frame arrive in parts up to the platform's limits.
+    messageLimits: busMessageLimits,
   });
   return {
     root,

@@ -134,6 +134,56 @@ describe("flows-container over the HTTP bus", () => {
     expect(done.body).toEqual({ output: { x: 1, run: { run_id: "run-3", flow_id: "orders", colo: "AMS" } } });
   });
 
+  it("reads run metadata from plain headers when x-flows-meta is absent; the Worker's header wins", async () => {
+    const plain = {
+      "content-type": "application/json",
+      "x-flows-run-id": "run-plain",
+      "x-flows-flow-id": "orders",
+      "x-flows-colo": "AMS",
+      "cf-ipcountry": "NL",
+      "x-forwarded-for": "198.51.100.4, 10.0.0.1",
+    };
+    const local = await post(container.base, "/run", plain, { flow: "orders", payload: { id: "o-plain" } });
+    expect(local.body).toMatchObject({
+      status: "completed",
+      runId: "run-plain",
+      output: {
+        run: { run_id: "run-plain", flow_id: "orders", colo: "AMS", country: "NL", client_ip: "198.51.100.4" },
+      },
+    });
+    const both = await post(
+      container.base,
+      "/run",
+      { ...plain, ...meta("run-header", "orders", { country: "DE" }) },
+      { flow: "orders", payload: { id: "o-header" } },
+    );
+    // The Worker's header is taken whole: nothing of the plain headers is mixed in.
+    expect((both.body as { output: { run: unknown } }).output.run).toEqual({
+      run_id: "run-header",
+      flow_id: "orders",
+      country: "DE",
+    });
+    // Without any, a fresh local run id: nothing of another run is replayed.
+    const bare = await post(
+      container.base,
+      "/run",
+      { "content-type": "application/json" },
+      { flow: "orders", payload: { id: "o-bare" } },
+    );
+    expect((bare.body as { runId: string }).runId).toMatch(/^local-[0-9a-f-]{36}$/);
+  });
+
+  it("serves the app's own fetch for paths the flow API does not claim", async () => {
+    const hello = await fetch(`${container.base}/hello`, { method: "POST", body: "hi" });
+    expect(hello.status).toBe(200);
+    expect(await hello.json()).toEqual({ hello: "from the app", method: "POST", body: "hi" });
+    const broken = await fetch(`${container.base}/broken`);
+    expect(broken.status).toBe(500);
+    expect(((await broken.json()) as { code: string }).code).toBe("APP500");
+    // The flow API keeps its paths.
+    expect(await (await fetch(`${container.base}/ping`)).json()).toEqual({ ok: true });
+  });
+
   it("answers every bad input with a coded JSON error", async () => {
     const ok = meta("run-e", "orders");
     const cases: [string, Record<string, string>, unknown, number, string][] = [
@@ -145,7 +195,7 @@ describe("flows-container over the HTTP bus", () => {
       ["/node", ok, { flow: "nope", node: "save" }, 404, "FLOW404"],
       ["/node", ok, { flow: "orders", node: "nope" }, 404, "NODE404"],
       ["/node", ok, { flow: "orders" }, 400, "BODY400"],
-      ["/run", { "content-type": "application/json" }, { flow: "orders" }, 400, "META400"],
+      ["/run", { "x-flows-run-id": "r".repeat(1025) }, { flow: "orders" }, 400, "META400"],
       ["/run", { "x-flows-meta": "{oops" }, { flow: "orders" }, 400, "META400"],
       ["/run", { "x-flows-meta": JSON.stringify({ run_id: "r" }) }, { flow: "orders" }, 400, "META400"],
       ["/node", { "x-flows-meta": JSON.stringify({ run_id: 1, flow_id: "f" }) }, { flow: "orders" }, 400, "META400"],
@@ -156,9 +206,10 @@ describe("flows-container over the HTTP bus", () => {
       expect(typeof answer.body.error).toBe("string");
       expect(answer.body.details).toBeTypeOf("object");
     }
+    // A path the flow API does not claim is the app's: its own 404 (ROUTE404 without a fetch export).
     const unknownRoute = await fetch(`${container.base}/nowhere`);
     expect(unknownRoute.status).toBe(404);
-    expect(((await unknownRoute.json()) as { code: string }).code).toBe("ROUTE404");
+    expect(await unknownRoute.json()).toEqual({ app: "no such page" });
     const wrongMethod = await fetch(`${container.base}/run`);
     expect(wrongMethod.status).toBe(405);
   });

@@ -32,6 +32,10 @@ describe("startContainer", () => {
     expect(outcome.body).toMatchObject({ status: "completed", output: { saved: "orders/api" } });
     expect(await stores.kv.get("orders/api")).toBe('{"id":"api"}');
     expect(new Set(urls)).toEqual(new Set([DEFAULT_BUS_URL]));
+    // This app has no fetch of its own: paths the flow API does not claim are ROUTE404.
+    const unknownRoute = await fetch(`${base}/nowhere`);
+    expect(unknownRoute.status).toBe(404);
+    expect(((await unknownRoute.json()) as { code: string }).code).toBe("ROUTE404");
     await container.close();
     await expect(fetch(`${base}/ping`)).rejects.toThrow();
   });

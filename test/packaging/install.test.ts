@@ -133,10 +133,28 @@ describe("a project made with the installed flows command", () => {
     expect(JSON.parse(once.stdout)).toEqual({ name: "Ada", greeting: "Hello, Ada!", visits: 1 });
     const publish = npx(["flows", "publish", "workers", "--dry-run"], project);
     expect(publish.stderr).toContain("dry run passed: hello");
-    // One capability, no container: the bundle stays small.
+    // One capability, no container: the bundle stays small. Every published Worker also carries
+    // the run inspector page (HTML, CSS and script with its graph layout library, as strings in
+    // their own module, @flows/host-workers/inspector) so that it is served by the Worker itself
+    // with nothing to configure; the page has a budget of its own (32 KiB gzipped), and the 40 KiB
+    // budget stays on the Worker's code: the bundle less the page's module. Gzip is not exactly
+    // additive; measured, the difference is about 350 bytes (bench/README.md "Inspector page").
     const gzipped = gzipSync(readFileSync(join(project, "dist", "worker.js")), { level: 9 }).length;
-    console.log(`flows init Worker bundle: ${gzipped} bytes gzipped (target ≤ ${40 * 1024})`);
-    expect(gzipped).toBeLessThanOrEqual(40 * 1024);
+    const pageModule = join(
+      consumer,
+      "node_modules",
+      "@flows",
+      "host-workers",
+      "dist",
+      "inspector",
+      "assets.generated.js",
+    );
+    const page = gzipSync(readFileSync(pageModule), { level: 9 }).length;
+    console.log(
+      `flows init Worker bundle: ${gzipped} bytes gzipped, ${page} of them the inspector page (targets: code ≤ ${40 * 1024}, page ≤ ${32 * 1024})`,
+    );
+    expect(page, "the inspector page's module, gzipped").toBeLessThanOrEqual(32 * 1024);
+    expect(gzipped - page, "the Worker's code, less the inspector page, gzipped").toBeLessThanOrEqual(40 * 1024);
     // The project depends on the packages at the CLI's own version, and on wrangler.
     const manifest = JSON.parse(readFileSync(join(project, "package.json"), "utf8")) as {
       dependencies: Record<string, string>;

@@ -3,6 +3,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createR2Api } from "@flows/cap-r2";
 import { type BusCaller, createBusR2Provider } from "@flows/cap-r2/bus";
+import { createBusJournal } from "@flows/caps/bus";
+import type { JournalEntry } from "@flows/kernel";
 import { build } from "esbuild";
 import { formatCount, formatMicros, formatRatio, mark } from "../format";
 import { median } from "../harness";
@@ -69,6 +71,36 @@ async function r2Bodies(bus: BusCaller): Promise<string> {
     rates.get.push((BODY_MIB * 1000) / (done - stored));
   }
   return `put ${median(rates.put).toFixed(0)} MiB/s, get ${median(rates.get).toFixed(0)} MiB/s`;
+}
+
+const OUTPUT_MIB = 5;
+
+/**
+ * A node output of 5 MiB as a container flow journals it: `journal.append` of its completed
+ * entry (in parts: the bus frame is 1 MiB), then `journal.read` of the run (what a replay does),
+ * through the bus journal the container uses. MiB/s of the output each way.
+ */
+async function nodeOutputs(bus: BusCaller): Promise<string> {
+  const journal = createBusJournal(bus);
+  const output = "o".repeat(OUTPUT_MIB * 1024 * 1024);
+  const rates = { append: [] as number[], read: [] as number[] };
+  for (let round = 0; round <= BODY_ROUNDS; round += 1) {
+    const runId = `bench-output-${round}`;
+    const entry = { type: "completed", node: "make", output } as unknown as JournalEntry;
+    const started = performance.now();
+    await journal.append(runId, [entry]);
+    const appended = performance.now();
+    const [read] = await journal.read(runId);
+    const done = performance.now();
+    if ((read as unknown as { output?: string } | undefined)?.output?.length !== output.length) {
+      throw new Error("the journaled output came back with another size");
+    }
+    // Round 0 warms up.
+    if (round === 0) continue;
+    rates.append.push((OUTPUT_MIB * 1000) / (appended - started));
+    rates.read.push((OUTPUT_MIB * 1000) / (done - appended));
+  }
+  return `append ${median(rates.append).toFixed(0)} MiB/s, read back ${median(rates.read).toFixed(0)} MiB/s`;
 }
 
 /** Both processes' CPU time per call over all rounds: steadier than wall time under load. */
@@ -139,7 +171,10 @@ export const busSuite: Suite = {
               ]);
             }
             if (inFlight === 64 && WITH_BODIES && peers.bus.bus !== undefined) {
-              bodies.push(`  ${transport}: ${await r2Bodies(peers.bus.bus)}`);
+              bodies.push(`  ${transport}: r2 object of ${BODY_MIB} MiB: ${await r2Bodies(peers.bus.bus)}`);
+              bodies.push(
+                `  ${transport}: node output of ${OUTPUT_MIB} MiB (journal): ${await nodeOutputs(peers.bus.bus)}`,
+              );
             }
             if (inFlight === 64) {
               verdicts.push(
@@ -176,7 +211,7 @@ export const busSuite: Suite = {
     for (const verdict of verdicts) context.log(verdict);
     if (bodies.length === 0) return;
     context.log(
-      `\n  r2 bodies over the bus: an object of ${BODY_MIB} MiB put and read back (median of ${BODY_ROUNDS})`,
+      `\n  values larger than a frame over the bus (median of ${BODY_ROUNDS}): an r2 object put and read back (chunk streams), a node output journaled and read back (staged parts)`,
     );
     for (const line of bodies) context.log(line);
   },

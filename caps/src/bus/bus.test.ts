@@ -33,6 +33,8 @@ function pair(options: { shuffle?: boolean; idempotent?: string[]; maxInFlight?:
     queueTimeoutMs: 50,
     maxInFlight: options.maxInFlight ?? 64,
     idempotent: new Set(options.idempotent ?? []),
+    // Retries go on at once: the backoff schedule has its own tests (backoff.test.ts).
+    sleep: async () => {},
   });
   const pump = async () => {
     // Calls send after a microtask or two: let them.

@@ -19,3 +19,13 @@ export function capErrorFromBus(error: unknown, operation: string): CapError {
   const code: CapErrorCode = bus === "BUS413" ? "CAP413" : retryable ? "CAP503" : "CAP500";
   return new CapError(code, `${operation} over the host command bus: ${message}`, { ...details, bus }, retryable);
 }
+
+/** A bus caller whose failures are the CapErrors a capability API throws (`capErrorFromBus`). */
+export function capCaller(bus: { call(method: string, params?: unknown): Promise<unknown> }) {
+  return {
+    call: (method: string, params?: unknown): Promise<unknown> =>
+      bus.call(method, params).catch((error: unknown) => {
+        throw capErrorFromBus(error, method);
+      }),
+  };
+}

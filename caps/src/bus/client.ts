@@ -1,4 +1,7 @@
-import { type BusError, type BusResponse, busError, DEFAULT_MAX_FRAME_BYTES, encodeFrame, withDetails } from "./frames";
+import { type RetryBackoff, retryDelayMs, sleep } from "./backoff";
+import { type BusError, type BusResponse, busError, DEFAULT_MAX_FRAME_BYTES, utf8Length, withDetails } from "./frames";
+import { type MessageLimits, messageLimitOf, overLimit } from "./limits";
+import { downloadStaged, type PartCall, stagedRefOf, uploadStaged } from "./staged-transfer";
 
 export interface BusClientOptions {
   /** Writes one line to the peer. */
@@ -12,7 +15,18 @@ export interface BusClientOptions {
   /** Methods safe to repeat: retried (up to `retries` times) when the answer is retryable. */
   readonly idempotent?: ReadonlySet<string>;
   readonly retries?: number;
+  /** The wait between retries: exponential with jitter, bounded (see `retryDelayMs`). */
+  readonly backoff?: RetryBackoff;
+  /** The jitter's source, in [0, 1) (Math.random by default; tests pass their own). */
+  readonly random?: () => number;
+  /** How a retry waits (a timer by default; tests pass one that records and returns at once). */
+  readonly sleep?: (ms: number, signal: AbortSignal | undefined) => Promise<void>;
   readonly maxFrameBytes?: number;
+  /**
+   * Messages larger than a frame that a method may carry (the platform's own limits): such params
+   * travel in parts (`bus.stage`), and such results are read in parts (`bus.unstage`).
+   */
+  readonly messageLimits?: MessageLimits;
   readonly newId?: () => string;
 }
 
@@ -149,6 +163,8 @@ export function createBusClient(options: BusClientOptions) {
   };
 
   const maxFrameBytes = options.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES;
+  const encoder = new TextEncoder();
+  const decoder = new TextDecoder();
   /** Cancels travel best-effort: a channel that cannot write has no call left to cancel. */
   const sendCancel = (id: string) => {
     try {
@@ -156,14 +172,13 @@ export function createBusClient(options: BusClientOptions) {
     } catch {}
   };
 
-  /** One call on the wire: its entry settles it exactly once, by answer, deadline or abort. */
-  const start = (method: string, params: unknown, call: CallOptions): Promise<unknown> => {
+  /**
+   * One call on the wire: its entry settles it exactly once, by answer, deadline or abort. `tail`
+   * is the frame after its method, already encoded (`,"params":…` or `,"staged":"…"`).
+   */
+  const start = (method: string, tail: string, call: CallOptions): Promise<unknown> => {
     const id = newId();
-    const encoded = encodeFrame({ id, method, params }, maxFrameBytes);
-    if (!encoded.ok) {
-      release();
-      return Promise.reject(new BusCallError(encoded.error));
-    }
+    const line = `{"id":${JSON.stringify(id)},"method":${JSON.stringify(method)}${tail}}\n`;
     const timeoutMs = call.timeoutMs ?? options.timeoutMs ?? 30_000;
     const signal = call.signal;
     return new Promise<unknown>((resolve, reject) => {
@@ -180,7 +195,7 @@ export function createBusClient(options: BusClientOptions) {
       arm(entry.deadline);
       if (onAbort !== undefined) signal?.addEventListener("abort", onAbort, { once: true });
       try {
-        options.send(encoded.line);
+        options.send(line);
       } catch (error) {
         // A channel that can no longer write (closed, destroyed) fails the call now, not at its timeout.
         settle(id, entry);
@@ -190,18 +205,95 @@ export function createBusClient(options: BusClientOptions) {
   };
 
   const cancelled = () => Promise.reject(new BusCallError(busError("BUS499", "the call was cancelled")));
-  const once = (method: string, params: unknown, call: CallOptions): Promise<unknown> => {
+  const once = (method: string, tail: string, call: CallOptions): Promise<unknown> => {
     if (call.signal?.aborted) return cancelled();
     // A free slot is taken at once: no promise, no turn of the microtask queue.
     if (active < maxInFlight && waiting.length === 0) {
       active += 1;
-      return start(method, params, call);
+      return start(method, tail, call);
     }
     return acquire(call.signal).then(() => {
-      if (!call.signal?.aborted) return start(method, params, call);
+      if (!call.signal?.aborted) return start(method, tail, call);
       release();
       return cancelled();
     });
+  };
+
+  const limits = options.messageLimits ?? {};
+  /**
+   * Calls of the staging protocol, each a small call of its own under the caller's signal; but
+   * `bus.drop` goes out even after that signal aborted: it is how the other side lets go.
+   */
+  const control =
+    (call: CallOptions): PartCall =>
+    (method, params) =>
+      once(method, `,"params":${JSON.stringify(params)}`, method === "bus.drop" ? {} : call);
+
+  /**
+   * A call whose params fit a frame goes as one line; larger params within the method's limit
+   * travel in parts first, then the call names them; beyond the limit it fails with BUS413
+   * naming the limit, before anything is sent.
+   */
+  const send = (method: string, params: unknown, call: CallOptions): Promise<unknown> => {
+    let json: string | undefined;
+    try {
+      json = params === undefined ? undefined : JSON.stringify(params);
+    } catch (error) {
+      // A BigInt, a cycle or a throwing toJSON: the caller gets a code instead.
+      return Promise.reject(
+        new BusCallError(busError("BUS500", `the params of ${method} cannot be encoded as JSON: ${String(error)}`)),
+      );
+    }
+    if (json === undefined) return once(method, "", call);
+    // Cheap first: n UTF-16 units are at most 3n bytes; count only when that could pass the cap.
+    const room = maxFrameBytes - method.length * 3 - 64;
+    if (json.length * 3 <= room || (json.length <= room && utf8Length(json) <= room)) {
+      return once(method, `,"params":${json}`, call);
+    }
+    const bytes = encoder.encode(json);
+    json = undefined;
+    const limit = messageLimitOf(limits, method, maxFrameBytes);
+    if (bytes.byteLength > limit.bytes) {
+      return Promise.reject(new BusCallError(overLimit(method, bytes.byteLength, limit, "params")));
+    }
+    const stage = crypto.randomUUID();
+    return uploadStaged(control(call), stage, method, bytes).then(() =>
+      once(method, `,"staged":${JSON.stringify(stage)}`, call),
+    );
+  };
+
+  const wait = options.sleep ?? sleep;
+  const random = options.random ?? Math.random;
+
+  /**
+   * A result too large for a frame, read in parts after the call's own slot was freed (its parts
+   * need slots of their own), under the call's signal and timeout.
+   */
+  const readStaged = (entry: Pending, staged: unknown) => {
+    const ref = stagedRefOf(staged);
+    if (ref === undefined) {
+      entry.reject(
+        new BusCallError(busError("BUS502", `the peer answered ${entry.method} with a malformed staged result`)),
+      );
+      return;
+    }
+    const call: CallOptions = {
+      timeoutMs: entry.timeoutMs,
+      ...(entry.signal === undefined ? {} : { signal: entry.signal }),
+    };
+    downloadStaged(control(call), ref).then(
+      (bytes) => {
+        let value: unknown;
+        try {
+          value = JSON.parse(decoder.decode(bytes));
+        } catch {
+          entry.reject(new BusCallError(busError("BUS502", `the staged result of ${entry.method} is not JSON`)));
+          return;
+        }
+        entry.resolve(value);
+      },
+      (error: unknown) => entry.reject(new BusCallError(asBusError(error))),
+    );
   };
 
   /** Settles the call `id` with the peer's answer, if it is still waiting for one. */
@@ -213,20 +305,26 @@ export function createBusClient(options: BusClientOptions) {
     settle(id, entry);
     if ("error" in frame) entry.reject(new BusCallError(peerError(frame.error)));
     else if ("result" in frame) entry.resolve(frame.result);
+    else if ("staged" in frame) readStaged(entry, frame.staged);
     else entry.reject(new BusCallError(busError("BUS502", "the peer answered with neither a result nor an error")));
   };
 
   return {
     call(method: string, params?: unknown, call: CallOptions = {}): Promise<unknown> {
       const retries = options.idempotent?.has(method) ? (options.retries ?? 2) : 0;
-      if (retries === 0) return once(method, params, call);
+      if (retries === 0) return send(method, params, call);
       return (async () => {
         for (let attempt = 0; ; attempt += 1) {
           try {
-            return await once(method, params, call);
+            return await send(method, params, call);
           } catch (error) {
             const failure = asBusError(error);
             if (attempt >= retries || !failure.retryable || call.signal?.aborted) throw new BusCallError(failure);
+            try {
+              await wait(retryDelayMs(attempt, random, options.backoff), call.signal);
+            } catch {
+              throw new BusCallError(busError("BUS499", `call ${method} was cancelled while waiting to retry`));
+            }
           }
         }
       })();

@@ -1,4 +1,14 @@
-import { type BusResponse, busError, DEFAULT_MAX_FRAME_BYTES, encodeFrame, withDetails } from "./frames";
+import {
+  type BusError,
+  type BusResponse,
+  busError,
+  DEFAULT_MAX_FRAME_BYTES,
+  encodeFrame,
+  utf8Length,
+  withDetails,
+} from "./frames";
+import { type MessageLimits, messageLimitOf, overLimit } from "./limits";
+import { type BusStaging, createBusStaging } from "./staging";
 
 /** Capability name → operation name → implementation (usually a provider bound to the API). */
 export type BusHandlers = Readonly<Record<string, Readonly<Record<string, (params: unknown) => unknown>>>>;
@@ -8,6 +18,13 @@ export interface BusDispatcherOptions {
   /** The capabilities the running flow declared: nothing else is served. */
   readonly allowed: ReadonlySet<string>;
   readonly maxFrameBytes?: number;
+  /** Messages larger than a frame each method may carry (the platform's limits); others get BUS413. */
+  readonly messageLimits?: MessageLimits;
+  /**
+   * Where messages too large for a frame are held while their parts travel. Over HTTP each POST
+   * gets its own dispatcher, so the host passes one table per container; by default, one of its own.
+   */
+  readonly staging?: BusStaging;
 }
 
 /**
@@ -58,14 +75,65 @@ export interface LineDispatcher {
  */
 export function createBusDispatcher(options: BusDispatcherOptions) {
   const max = options.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES;
+  const limits = options.messageLimits ?? {};
+  const staging = options.staging ?? createBusStaging();
+  const encoder = new TextEncoder();
+  const decoder = new TextDecoder();
+
+  /**
+   * The answer to a call of `method`: one line when it fits a frame, otherwise staged for the
+   * client to read in parts when the method's limit allows it, otherwise BUS413 naming the limit.
+   */
+  const resultReply = (id: string, method: string, value: unknown): string => {
+    let json: string;
+    try {
+      json = JSON.stringify(value ?? null);
+    } catch (error) {
+      // A BigInt, a cycle or a throwing toJSON in a result: the caller answers with a code instead.
+      return reply({ id, error: busError("BUS500", `the result cannot be encoded as JSON: ${String(error)}`) }, max);
+    }
+    // Measured before the line is built: a result that will be staged is never copied into one.
+    const room = max - id.length * 6 - 32;
+    if (json.length * 3 <= room || (json.length <= room && utf8Length(json) <= room)) {
+      return `{"id":${JSON.stringify(id)},"result":${json}}\n`;
+    }
+    const bytes = encoder.encode(json);
+    const limit = messageLimitOf(limits, method, max);
+    if (bytes.byteLength > limit.bytes) {
+      return reply({ id, error: overLimit(method, bytes.byteLength, limit, "result") }, max);
+    }
+    try {
+      return reply({ id, staged: staging.offer(bytes) }, max);
+    } catch (error) {
+      return failureReply(id, error, max);
+    }
+  };
+
+  /** Why a message of `bytes` for `method` may not be staged here, if it may not. */
+  const stageRefusal = (method: string, bytes: number): BusError | undefined => {
+    if (lookup(options.handlers, method) === undefined) return busError("BUS404", `unknown method "${method}"`);
+    const capability = method.slice(0, method.indexOf("."));
+    if (!options.allowed.has(capability)) {
+      return busError("CAP403", `capability "${capability}" is not declared by the running flow`);
+    }
+    const limit = messageLimitOf(limits, method, max);
+    return bytes > limit.bytes ? overLimit(method, bytes, limit, "params") : undefined;
+  };
+
+  /** The staging protocol's own calls, served for every flow: each checks the method it carries. */
+  const STAGING: Readonly<Record<string, (params: unknown) => unknown>> = {
+    "bus.stage": (params) => staging.part(params, stageRefusal),
+    "bus.unstage": (params) => staging.read(params),
+    "bus.drop": (params) => staging.drop(params),
+  };
   /** Calls whose handler has not answered yet: only asynchronous ones can be. */
   const inFlight = new Set<string>();
 
   /** Waits for a handler's promise (or workerd RPC thenable, which is not a Promise). */
-  const settleLater = async (id: string, value: PromiseLike<unknown>): Promise<string> => {
+  const settleLater = async (id: string, method: string, value: PromiseLike<unknown>): Promise<string> => {
     inFlight.add(id);
     try {
-      return reply({ id, result: (await value) ?? null }, max);
+      return resultReply(id, method, await value);
     } catch (error) {
       return failureReply(id, error, max);
     } finally {
@@ -94,6 +162,15 @@ export function createBusDispatcher(options: BusDispatcherOptions) {
     if (typeof request.method !== "string") {
       return reply({ id, error: busError("BUS400", 'a request needs a string "method" like "kv.get"') }, max);
     }
+    const method = request.method;
+    const control = Object.hasOwn(STAGING, method) ? STAGING[method] : undefined;
+    if (control !== undefined) {
+      try {
+        return reply({ id, result: control(request.params) }, max);
+      } catch (error) {
+        return failureReply(id, error, max);
+      }
+    }
     const handler = lookup(options.handlers, request.method);
     if (handler === undefined) {
       return reply({ id, error: busError("BUS404", `unknown method "${request.method}"`) }, max);
@@ -110,14 +187,19 @@ export function createBusDispatcher(options: BusDispatcherOptions) {
     }
     let value: unknown;
     try {
-      value = handler(request.params);
+      // Params too large for a frame were staged in parts first; the call names them.
+      const params =
+        (frame as { staged?: unknown }).staged === undefined
+          ? request.params
+          : JSON.parse(decoder.decode(staging.take((frame as { staged?: unknown }).staged, method)));
+      value = handler(params);
     } catch (error) {
       return failureReply(id, error, max);
     }
     if (typeof (value as { then?: unknown } | null)?.then === "function") {
-      return settleLater(id, value as PromiseLike<unknown>);
+      return settleLater(id, method, value as PromiseLike<unknown>);
     }
-    return reply({ id, result: value ?? null }, max);
+    return resultReply(id, method, value);
   };
 
   return {

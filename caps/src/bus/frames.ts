@@ -15,7 +15,9 @@ export interface BusError {
 
 export type BusResponse =
   | { readonly id: string | null; readonly result: unknown }
-  | { readonly id: string | null; readonly error: BusError };
+  | { readonly id: string | null; readonly error: BusError }
+  /** A result too large for a frame, held by the serving side for the client to read in parts. */
+  | { readonly id: string | null; readonly staged: { stage: string; bytes: number; part_bytes: number } };
 
 /** Sent by a client that no longer wants the answer to `id`. */
 export interface BusCancel {
@@ -27,8 +29,8 @@ export const DEFAULT_MAX_FRAME_BYTES = 1024 * 1024;
 
 const native = (globalThis as { Buffer?: { byteLength(text: string, encoding: "utf8"): number } }).Buffer;
 const encoder = new TextEncoder();
-/** A line's UTF-8 size: counted natively where the runtime can (Node, workerd), else encoded. */
-const byteLength = (text: string): number =>
+/** A string's UTF-8 size: counted natively where the runtime can (Node, workerd), else encoded. */
+export const utf8Length = (text: string): number =>
   native === undefined ? encoder.encode(text).length : native.byteLength(text, "utf8");
 
 /** One frame as a line, or an error when it would be larger than the peer accepts. */
@@ -51,12 +53,12 @@ export function encodeFrame(
   }
   const line = `${json}\n`;
   // Cheap first: a string of n UTF-16 units is n to 3n bytes; count only in between.
-  if (line.length * 3 > maxBytes && (line.length > maxBytes || byteLength(line) > maxBytes)) {
+  if (line.length * 3 > maxBytes && (line.length > maxBytes || utf8Length(line) > maxBytes)) {
     return {
       ok: false,
       error: {
         code: "BUS413",
-        message: `frame of ${byteLength(line)} bytes exceeds the ${maxBytes}-byte limit: stream large bodies outside the frame`,
+        message: `frame of ${utf8Length(line)} bytes exceeds the ${maxBytes}-byte limit: stream large bodies outside the frame`,
         retryable: false,
       },
     };

@@ -129,16 +129,31 @@ export interface HttpBusChannel {
   close(): void;
 }
 
+/**
+ * A request's leading `"id"` and whether a `"method"` follows it, read from the start of the
+ * line: the client writes both first, so a part of a large message (hundreds of KiB) is not
+ * parsed whole just to learn its id. Anything else falls back to parsing the line.
+ */
+const LEADING = /^\{"id":("(?:[^"\\]|\\.)*"|null),("method":)?/;
+
+function frameHead(line: string): { id: unknown; request: boolean } | undefined {
+  const match = LEADING.exec(line);
+  if (match?.[1] !== undefined) return { id: JSON.parse(match[1]) as unknown, request: match[2] !== undefined };
+  try {
+    const frame = JSON.parse(line) as { id?: unknown; method?: unknown };
+    return { id: frame.id, request: typeof frame.method === "string" };
+  } catch {
+    return undefined;
+  }
+}
+
 /** Request ids in a batch of lines: every frame that asks for an answer. */
 function requestIds(lines: readonly string[]): string[] {
   const ids: string[] = [];
   for (const line of lines) {
-    try {
-      const frame = JSON.parse(line) as { id?: unknown; method?: unknown };
-      if (typeof frame.id === "string" && typeof frame.method === "string") ids.push(frame.id);
-    } catch {
-      // Not ours to answer: the client only sends frames it encoded itself.
-    }
+    // Not ours to answer when unreadable: the client only sends frames it encoded itself.
+    const head = frameHead(line);
+    if (head?.request && typeof head.id === "string") ids.push(head.id);
   }
   return ids;
 }
@@ -178,6 +193,8 @@ export function createHttpBusChannel(options: HttpBusChannelOptions, onLine: (li
           response.body,
           max,
           (line) => {
+            // Answers are parsed whole: a malformed one is dropped, and its call still gets BUS503
+            // when the POST ends.
             try {
               const id = (JSON.parse(line) as { id?: unknown }).id;
               if (typeof id === "string") unanswered.delete(id);

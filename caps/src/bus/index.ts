@@ -1,5 +1,11 @@
+export {
+  DEFAULT_BACKOFF_BASE_MS,
+  DEFAULT_BACKOFF_MAX_MS,
+  type RetryBackoff,
+  retryDelayMs,
+} from "./backoff";
 export { base64ToBytes, bytesToBase64 } from "./base64";
-export { capErrorFromBus } from "./cap-error";
+export { capCaller, capErrorFromBus } from "./cap-error";
 export { BusCallError, type BusClient, type BusClientOptions, type CallOptions, createBusClient } from "./client";
 export {
   type BusAnswer,
@@ -16,6 +22,7 @@ export {
   busError,
   DEFAULT_MAX_FRAME_BYTES,
   encodeFrame,
+  utf8Length,
 } from "./frames";
 export {
   BUS_HOST,
@@ -32,6 +39,22 @@ export {
   type JournalBusCaller,
   journalBusHandlers,
 } from "./journal";
+export { JOURNAL_PAGE_UNITS, type JournalPage, type PagedJournalStore, pageOf } from "./journal-page";
+export {
+  encodedLimit,
+  JOURNAL_MESSAGE_LIMITS,
+  type MessageLimit,
+  type MessageLimits,
+  messageLimitOf,
+} from "./limits";
 export { createLineReader, type LineReaderOptions } from "./line-reader";
 export { FLOWS_META_HEADER, type FlowsMeta, parseFlowsMeta } from "./meta";
+export {
+  type BusStaging,
+  type BusStagingOptions,
+  createBusStaging,
+  STAGE_PART_BYTES,
+  STAGE_WINDOW,
+  type StagedRef,
+} from "./staging";
 export { decodeValueStream, encodeValueStream, NDJSON_TYPE } from "./value-stream";

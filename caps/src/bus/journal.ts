@@ -1,5 +1,6 @@
 import type { JournalEntry, JournalStore } from "@flows/kernel";
 import type { BusHandlers } from "./dispatcher";
+import { JOURNAL_PAGE_UNITS, type JournalPage, type PagedJournalStore, pageOf } from "./journal-page";
 
 /** What the bus journal needs from a bus client. */
 export interface JournalBusCaller {
@@ -15,7 +16,18 @@ export const JOURNAL_IDEMPOTENT_METHODS: readonly string[] = ["journal.read", "j
  */
 export function createBusJournal(bus: JournalBusCaller): JournalStore {
   return {
-    read: async (runId) => (await bus.call("journal.read", { run_id: runId })) as readonly JournalEntry[],
+    // A page at a time: a journal of large outputs may outgrow what one answer can carry.
+    read: async (runId) => {
+      const entries: JournalEntry[] = [];
+      for (let from: number | null = 0; from !== null; ) {
+        const answer = (await bus.call("journal.read", { run_id: runId, from })) as JournalPage | JournalEntry[];
+        // A host that answers with the whole journal at once.
+        if (Array.isArray(answer)) return answer;
+        for (const entry of answer.entries) entries.push(entry);
+        from = answer.next === null || answer.next <= from ? null : answer.next;
+      }
+      return entries;
+    },
     append: async (runId, entries) => {
       await bus.call("journal.append", { run_id: runId, entries });
     },
@@ -44,10 +56,28 @@ function entriesOf(params: unknown): readonly JournalEntry[] {
   return entries as readonly JournalEntry[];
 }
 
-/** The host side: `journal.*` bus methods served by a real JournalStore. */
-export function journalBusHandlers(journal: JournalStore): BusHandlers[string] {
+function fromOf(params: unknown): number | undefined {
+  const from = (params as { from?: unknown } | null)?.from;
+  if (from === undefined) return undefined;
+  if (typeof from !== "number" || !Number.isInteger(from) || from < 0) {
+    throw invalid('journal.read "from" must be a whole number: the position of the first entry wanted');
+  }
+  return from;
+}
+
+/**
+ * The host side: `journal.*` bus methods served by a real JournalStore. `journal.read` with
+ * `from` answers one page (`{ entries, next }`), read page by page from the store when it can.
+ */
+export function journalBusHandlers(journal: JournalStore | PagedJournalStore): BusHandlers[string] {
   return {
-    read: (params) => journal.read(runIdOf(params)),
+    read: async (params) => {
+      const runId = runIdOf(params);
+      const from = fromOf(params);
+      if (from === undefined) return journal.read(runId);
+      if ("readPage" in journal) return journal.readPage(runId, from, JOURNAL_PAGE_UNITS);
+      return pageOf(await journal.read(runId), from, JOURNAL_PAGE_UNITS);
+    },
     append: async (params) => {
       await journal.append(runIdOf(params), entriesOf(params));
       return null;

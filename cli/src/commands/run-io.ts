@@ -41,6 +41,14 @@ export function describeError(error: FlowError): string {
   return `${error.code}${node}: ${error.message}`;
 }
 
+/** A node's bug: the frames of its stack (the first line repeats the message), one a line. */
+function stackFrames(error: FlowError): string {
+  const stack = error.details.stack;
+  if (typeof stack !== "string") return "";
+  const frames = stack.split("\n").filter((line) => /^\s+at /.test(line));
+  return frames.length === 0 ? "" : `${frames.join("\n")}\n`;
+}
+
 /** Prints a run's outcome: the status line on stderr, the halt record as JSON on stdout. */
 export function reportOutcome(outcome: RunOutcome, io: RunIo): number {
   switch (outcome.status) {
@@ -50,7 +58,7 @@ export function reportOutcome(outcome: RunOutcome, io: RunIo): number {
     case "halted": {
       const deadline = outcome.deadline === undefined ? undefined : new Date(outcome.deadline).toISOString();
       io.stdout(
-        `${JSON.stringify({ status: "halted", run_id: outcome.runId, node: outcome.node, ...(outcome.event === undefined ? { checkpoint: outcome.checkpoint, token: outcome.token } : { event: outcome.event }), ...(deadline === undefined ? {} : { deadline }), details: outcome.details })}\n`,
+        `${JSON.stringify({ status: "halted", run_id: outcome.runId, node: outcome.node, ...(outcome.event === undefined ? { checkpoint: outcome.checkpoint, token: outcome.token } : { event: outcome.event }), ...(outcome.deadline === undefined ? {} : { deadline_at: outcome.deadline }), details: outcome.details })}\n`,
       );
       const until = deadline === undefined ? "" : ` until ${deadline} (then "flows wake" expires it)`;
       io.stderr(
@@ -68,7 +76,9 @@ export function reportOutcome(outcome: RunOutcome, io: RunIo): number {
       );
       return EXIT_OK;
     default:
-      io.stderr(`run ${outcome.runId} ${outcome.status}: ${describeError(outcome.error)}\n`);
+      io.stderr(
+        `run ${outcome.runId} ${outcome.status}: ${describeError(outcome.error)}\n${stackFrames(outcome.error)}`,
+      );
       return EXIT_FAILED;
   }
 }

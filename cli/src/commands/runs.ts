@@ -1,15 +1,18 @@
 import { resolve } from "node:path";
-import { foldJournal, summarizeRun } from "@flows/kernel";
+import { foldJournal, journalRunSummary, type RunDetail, runDetail, type WireRunSummary } from "@flows/kernel";
 import { parseVerbArgs } from "../args";
 import { reportUsage, UsageError } from "../exit";
 import { createFsJournal } from "../local/journal";
 import { openLocalStore } from "../local/store";
+import { recordedFlow } from "./recorded-flow";
 import type { RunIo } from "./run-io";
 
 export const RUNS_HELP = `Usage: flows runs [--state <dir>] [--format text|json]
 
 Lists the local runs under the state directory, oldest first: run id, flow,
-status, start time and, for halted runs, the checkpoint they wait at.
+status, start time and, for halted runs, the checkpoint they wait at. With
+--format json, an array of runs: run_id, flow, status, trigger, started_at,
+updated_at, finished_at, checkpoint, wake_at, error_code (times in epoch ms).
 
 Options:
   --state <dir>        state directory (default: .flows)
@@ -19,8 +22,11 @@ Options:
 
 export const INSPECT_HELP = `Usage: flows inspect <run-id> [--state <dir>] [--format text|json]
 
-Shows one run's history: every node with its status, attempts, duration and error
-code, then the run's status (and checkpoint and token when it is halted).
+Shows what happened in one run: every node of its flow with its status, attempts,
+duration, error code and (briefly) its input and output, the halts, resumes and
+retries along the way, then the run's status (and checkpoint and token when it is
+halted). With --format json, the run detail: the same as GET /runs/:id of a Worker
+(values over 4 KiB of JSON shown as {"$truncated": true, "bytes", "preview"}).
 
 Options:
   --state <dir>        state directory (default: .flows)
@@ -39,15 +45,22 @@ function readFormat(format: string | undefined): "text" | "json" {
   throw new UsageError("USAGE", `unknown --format "${format}": use text or json`);
 }
 
-async function summaries(stateDir: string, ids?: readonly string[]) {
+/** Every local run in a line; runs that never started are left out. */
+async function summaries(stateDir: string): Promise<WireRunSummary[]> {
   const journal = createFsJournal(openLocalStore(stateDir));
-  const runIds = ids ?? (await journal.list());
-  return Promise.all(
-    runIds.map(async (id) => {
-      const state = foldJournal(id, await journal.read(id));
-      return { state, summary: summarizeRun(state) };
-    }),
+  const found = await Promise.all(
+    (await journal.list()).map(async (id) => journalRunSummary(id, await journal.read(id))),
   );
+  return found.filter((summary) => summary !== undefined);
+}
+
+/** A value in one short line: its JSON, cut to `width` characters. */
+function brief(value: unknown, width = 32): string {
+  if (value === null || value === undefined) return "-";
+  const marker = value as { $truncated?: unknown; bytes?: unknown };
+  if (marker.$truncated === true) return `(${marker.bytes} bytes)`;
+  const text = JSON.stringify(value);
+  return text.length <= width ? text : `${text.slice(0, width - 1)}…`;
 }
 
 function table(rows: string[][]): string {
@@ -62,7 +75,7 @@ function table(rows: string[][]): string {
     .join("\n");
 }
 
-const time = (at: number | undefined) => (at === undefined ? "-" : new Date(at).toISOString());
+const time = (at: number | null | undefined) => (at === undefined || at === null ? "-" : new Date(at).toISOString());
 
 export async function runsCommand(argv: readonly string[], io: RunIo): Promise<number> {
   try {
@@ -73,9 +86,9 @@ export async function runsCommand(argv: readonly string[], io: RunIo): Promise<n
     }
     if (positionals.length > 0) throw new UsageError("USAGE", `unexpected arguments: ${positionals.join(" ")}`);
     const format = readFormat(values.format);
-    const runs = (await summaries(resolve(values.state ?? ".flows"))).map((run) => run.summary);
+    const runs = await summaries(resolve(values.state ?? ".flows"));
     if (format === "json") {
-      io.stdout(`${JSON.stringify(runs.map(({ history: _, ...run }) => run))}\n`);
+      io.stdout(`${JSON.stringify(runs)}\n`);
       return 0;
     }
     if (runs.length === 0) {
@@ -83,8 +96,7 @@ export async function runsCommand(argv: readonly string[], io: RunIo): Promise<n
       return 0;
     }
     const rows = [["RUN", "FLOW", "STATUS", "STARTED", "CHECKPOINT"]];
-    for (const run of runs)
-      rows.push([run.runId, run.flow ?? "-", run.status, time(run.startedAt), run.checkpoint ?? ""]);
+    for (const run of runs) rows.push([run.run_id, run.flow, run.status, time(run.started_at), run.checkpoint ?? ""]);
     io.stdout(`${table(rows)}\n`);
     return 0;
   } catch (error) {
@@ -104,34 +116,60 @@ export async function inspectCommand(argv: readonly string[], io: RunIo): Promis
     if (extra.length > 0) throw new UsageError("USAGE", `unexpected arguments: ${extra.join(" ")}`);
     const format = readFormat(values.format);
     const stateDir = resolve(values.state ?? ".flows");
-    const [run] = await summaries(stateDir, [runId]);
-    if (run === undefined || run.state.started === undefined) {
+    const entries = await createFsJournal(openLocalStore(stateDir)).read(runId);
+    const state = foldJournal(runId, entries);
+    const detail =
+      state.started === undefined ? undefined : runDetail(runId, entries, await recordedFlow(stateDir, state));
+    if (detail === undefined) {
       io.stderr(`flows inspect: no run ${runId} under ${stateDir} (see "flows runs")\n`);
       return 1;
     }
-    const { summary, state } = run;
     if (format === "json") {
-      io.stdout(`${JSON.stringify({ ...summary, token: state.halt?.token })}\n`);
+      io.stdout(`${JSON.stringify(detail)}\n`);
       return 0;
     }
-    const rows = [["NODE", "STATUS", "ATTEMPTS", "DURATION", "CODE"]];
-    for (const record of summary.history) {
-      rows.push([
-        record.node,
-        record.status,
-        String(record.attempts),
-        `${record.durationMs} ms`,
-        record.error?.code ?? "",
-      ]);
-    }
-    io.stdout(`run ${summary.runId} of flow ${summary.flow} started ${time(summary.startedAt)}\n${table(rows)}\n`);
-    io.stdout(`status: ${summary.status}`);
-    if (state.halt)
-      io.stdout(` at checkpoint "${state.halt.checkpoint}" (node ${state.halt.node}), token ${state.halt.token}`);
-    if (summary.error) io.stdout(` — ${summary.error.code}: ${summary.error.message}`);
-    io.stdout("\n");
+    io.stdout(inspectText(detail));
     return 0;
   } catch (error) {
     return reportUsage(error, io, "inspect");
   }
+}
+
+/** `flows inspect` as text: a line per node, the waits and retries, then how the run stands. */
+function inspectText(detail: RunDetail): string {
+  const rows = [["NODE", "STATUS", "ATTEMPTS", "DURATION", "CODE", "INPUT", "OUTPUT"]];
+  for (const node of detail.nodes) {
+    rows.push([
+      node.alias,
+      node.status,
+      String(node.attempts),
+      node.duration_ms === null ? "-" : `${node.duration_ms} ms`,
+      node.error?.code ?? "",
+      brief(node.input),
+      brief(node.output),
+    ]);
+  }
+  let text = `run ${detail.run_id} of flow ${detail.flow} started ${time(detail.started_at)}\n${table(rows)}\n`;
+  for (const event of detail.events) {
+    const node = event.node === null ? "" : ` ${event.node}`;
+    const what =
+      event.type === "retrying"
+        ? ` attempt ${event.attempt} failed (${event.error.code}), next at ${time(event.retry_at)}`
+        : event.type === "halted" || event.type === "resumed" || event.type === "expired"
+          ? ` at "${event.checkpoint}"`
+          : event.type === "event" || event.type === "received"
+            ? ` ${event.type === "event" ? event.name : ""} ${event.id}`.trimEnd()
+            : ` until ${time(event.wake_at)}`;
+    text += `${time(event.at)}  ${event.type}${node}${what}\n`;
+  }
+  text += `status: ${detail.status}`;
+  const resume = detail.resume;
+  if (resume !== null) {
+    text +=
+      resume.token === null
+        ? ` waiting for event "${resume.event}" (node ${resume.node})`
+        : ` at checkpoint "${resume.checkpoint}" (node ${resume.node}), token ${resume.token}`;
+  }
+  if (detail.error !== null) text += ` — ${detail.error.code}: ${detail.error.message}`;
+  return `${text}\n`;
 }

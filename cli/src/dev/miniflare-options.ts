@@ -10,6 +10,7 @@ import {
   STATE_CLASS,
 } from "../publish/names";
 import type { Project } from "../publish/project";
+import { LOCAL_ENGINE_BINDINGS } from "./local-engine-protocol";
 
 export interface DevSettings {
   readonly scriptPath: string;
@@ -18,7 +19,14 @@ export interface DevSettings {
   readonly host: string;
   /** Secrets and vars from .dev.vars and the environment. */
   readonly secrets: Readonly<Record<string, string>>;
+  /** Who runs the container's processes, when the project has a container. */
+  readonly containers?: DevContainers;
 }
+
+/** `flows dev`'s own engine (Node child processes), or Docker through Miniflare. */
+export type DevContainers =
+  | { readonly engine: "local"; readonly url: string; readonly token: string }
+  | { readonly engine: "docker"; readonly host: string; readonly image: string };
 
 /**
  * The Miniflare options serving a project the way its wrangler.jsonc declares it: the same
@@ -46,10 +54,13 @@ export function miniflareOptions(project: Project, settings: DevSettings) {
   // Event queues: each message is an event for a run; the Worker acks or retries it itself.
   for (const name of manifest.triggers?.event_queues ?? []) consumers[name] ??= { maxBatchTimeout: 1 };
   const container = manifest.container;
+  const engine = container === undefined ? undefined : settings.containers;
   return {
     modules: true,
     scriptPath: settings.scriptPath,
     modulesRoot: dirname(settings.scriptPath),
+    // The bundle imports its trimmed source map (worker.map.txt) as text, as wrangler attaches it.
+    modulesRules: [{ type: "Text" as const, include: ["**/*.txt"] }],
     compatibilityDate: manifest.compatibility_date ?? DEFAULT_COMPATIBILITY_DATE,
     compatibilityFlags: [...(manifest.compatibility_flags ?? DEFAULT_COMPATIBILITY_FLAGS)],
     host: settings.host,
@@ -70,10 +81,20 @@ export function miniflareOptions(project: Project, settings: DevSettings) {
             [container.binding ?? DEFAULT_CONTAINER_BINDING]: {
               className: container.class_name ?? DEFAULT_CONTAINER_CLASS,
               useSQLite: true,
+              ...(engine?.engine === "docker" ? { container: { imageName: engine.image } } : {}),
             },
           }),
     },
-    bindings: { ...manifest.vars, FLOWS_VERSION: "dev", ...settings.secrets },
+    ...(engine?.engine === "docker" ? { containerEngine: engine.host } : {}),
+    bindings: {
+      ...manifest.vars,
+      FLOWS_VERSION: "dev",
+      ...settings.secrets,
+      // Where the Container class's local engine finds flows dev's process supervisor.
+      ...(engine?.engine === "local"
+        ? { [LOCAL_ENGINE_BINDINGS.url]: engine.url, [LOCAL_ENGINE_BINDINGS.token]: engine.token }
+        : {}),
+    },
     defaultPersistRoot: join(settings.stateDir, "state"),
     kvPersist: true,
     r2Persist: true,

@@ -6,6 +6,7 @@ import {
   createHttpBusChannel,
   FLOWS_META_HEADER,
   type FlowsMeta,
+  type MessageLimits,
 } from "@flows/caps/bus";
 import { ContainerStartError } from "../errors";
 import { openLineChannel } from "./stream-channel";
@@ -28,12 +29,15 @@ export interface ConnectBusOptions {
   /** Methods safe to retry on a retryable answer. */
   readonly idempotent: ReadonlySet<string>;
   readonly timeoutMs?: number;
+  /** Messages larger than a frame each method may carry (they travel in parts). */
+  readonly messageLimits?: MessageLimits;
 }
 
 function client(send: (line: string) => void, options: ConnectBusOptions): BusClient {
   return createBusClient({
     send,
     idempotent: options.idempotent,
+    ...(options.messageLimits === undefined ? {} : { messageLimits: options.messageLimits }),
     ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
   });
 }

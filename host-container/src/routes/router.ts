@@ -1,3 +1,4 @@
+import type { AppRoutes } from "../app";
 import type { ContainerContext, RequestScope } from "../context";
 import { errorResponse } from "../errors";
 import { readMeta } from "../meta";
@@ -27,8 +28,32 @@ function failure(error: unknown): Response {
 }
 
 /**
+ * A request for the app's own routes: admitted like work (a stopping container refuses it, and
+ * waits for those in flight), its failures answered with a code, never a stack trace.
+ */
+async function appRoute(request: Request, routes: AppRoutes, drain: Drain): Promise<Response> {
+  const work = drain.admit();
+  if (work === undefined) return draining();
+  try {
+    const response = await routes(request);
+    if (!(response instanceof Response)) {
+      return errorResponse(500, "APP500", "the app's fetch must return a Response");
+    }
+    return response;
+  } catch (error) {
+    return errorResponse(
+      500,
+      "APP500",
+      `the app's fetch failed: ${error instanceof Error ? error.message : String(error)}`,
+    );
+  } finally {
+    work.done();
+  }
+}
+
+/**
  * The container's HTTP API: `GET /ping`, `POST /run`, `POST /resume`, `POST /node` and
- * `POST /cancel`. Work is admitted only while the container is not draining (a cancellation
+ * `POST /cancel`; any other path goes to the app's own `fetch` when it has one. Work is admitted only while the container is not draining (a cancellation
  * always is); each request gets its own bus session, closed when it ends (for a streamed answer,
  * when the stream ends).
  */
@@ -42,6 +67,9 @@ export function createRouter(context: ContainerContext, drain: Drain): (request:
       return drain.draining ? draining() : Response.json({ ok: true });
     }
     const route = WORK_ROUTES[pathname];
+    if (route === undefined && pathname !== "/cancel" && context.app.routes !== undefined) {
+      return appRoute(request, context.app.routes, drain);
+    }
     if (route === undefined && pathname !== "/cancel") {
       return errorResponse(
         404,

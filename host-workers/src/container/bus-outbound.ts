@@ -1,22 +1,28 @@
 import type { OutboundHandler, OutboundHandlerContext } from "@cloudflare/containers";
 import type { DoProvider } from "@flows/cap-do";
-import { doBusHandlers } from "@flows/cap-do/bus";
+import { doBusHandlers, doBusLimits } from "@flows/cap-do/bus";
 import type { KvProvider } from "@flows/cap-kv";
-import { kvBusHandlers } from "@flows/cap-kv/bus";
+import { kvBusHandlers, kvBusLimits } from "@flows/cap-kv/bus";
 import type { QueueProvider } from "@flows/cap-queue";
-import { queueBusHandlers } from "@flows/cap-queue/bus";
+import { queueBusHandlers, queueBusLimits } from "@flows/cap-queue/bus";
 import type { R2Provider } from "@flows/cap-r2";
-import { r2BusHandlers } from "@flows/cap-r2/bus";
+import { r2BusHandlers, r2BusLimits } from "@flows/cap-r2/bus";
 import { boundCapabilities, type CapabilityRegistry, type ManifestLike, resolveProviders } from "@flows/caps";
 import {
   type BusHandlers,
+  type BusStaging,
   createBusDispatcher,
+  createBusStaging,
   FLOWS_META_HEADER,
+  JOURNAL_MESSAGE_LIMITS,
+  type JournalPage,
   journalBusHandlers,
+  type MessageLimits,
+  type PagedJournalStore,
   parseFlowsMeta,
   serveBusOverHttp,
 } from "@flows/caps/bus";
-import type { JournalEntry, JournalStore } from "@flows/kernel";
+import type { JournalEntry } from "@flows/kernel";
 import type { WorkerEnv } from "../config";
 import { errorResponse } from "../envelope";
 import type { FlowContainerObject } from "./container-class";
@@ -25,6 +31,7 @@ import type { ContainerInstance } from "./container-types";
 /** The journal methods a run's Durable Object serves to the bus (RPC). */
 export interface RunJournalRpc {
   journalRead(runId: string): Promise<readonly JournalEntry[]>;
+  journalReadPage(runId: string, from: number, maxUnits: number): Promise<JournalPage>;
   journalAppend(runId: string, entries: readonly JournalEntry[]): Promise<void>;
   journalList(): Promise<readonly string[]>;
 }
@@ -36,6 +43,14 @@ const HANDLERS: Readonly<Record<string, (provider: never) => BusHandlers[string]
   queue: (provider: QueueProvider) => queueBusHandlers(provider),
   r2: (provider: R2Provider) => r2BusHandlers(provider),
 };
+/** The platform's limit behind each method: the same table the container's client checks. */
+const MESSAGE_LIMITS: MessageLimits = {
+  ...kvBusLimits,
+  ...doBusLimits,
+  ...queueBusLimits,
+  ...r2BusLimits,
+  ...JOURNAL_MESSAGE_LIMITS,
+};
 /** Capabilities whose handlers hold state across bus POSTs (r2 body streams): one set per container. */
 const PER_CONTAINER: ReadonlySet<string> = new Set(["r2"]);
 
@@ -43,7 +58,7 @@ const refused = (message: string) =>
   Object.assign(new Error(message), { code: "CAP403", retryable: false }) as Error & { code: string };
 
 /** One run's journal in its FlowRunObject, and no other run's. */
-function runJournal(env: WorkerEnv, runsBinding: string, runId: string): JournalStore {
+function runJournal(env: WorkerEnv, runsBinding: string, runId: string): PagedJournalStore {
   const namespace = env[runsBinding] as DurableObjectNamespace<RunJournalRpc & Rpc.DurableObjectBranded>;
   const run: RunJournalRpc = namespace.get(namespace.idFromName(runId));
   const only = (id: string) => {
@@ -53,6 +68,10 @@ function runJournal(env: WorkerEnv, runsBinding: string, runId: string): Journal
     read: async (id) => {
       only(id);
       return run.journalRead(id);
+    },
+    readPage: async (id, from, maxUnits) => {
+      only(id);
+      return run.journalReadPage(id, from, maxUnits);
     },
     append: async (id, entries) => {
       only(id);
@@ -81,6 +100,17 @@ export function createBusOutbound(options: BusOutboundOptions): OutboundHandler<
   // Body streams span several POSTs, so their handlers live as long as the isolate does,
   // keyed by container: stream ids of one container never meet another's.
   const perContainer = new Map<string, BusHandlers>();
+  // Messages too large for a frame arrive (and leave) in parts over several POSTs: one table
+  // per container, like the r2 streams, bounded in bytes and dropping what idles.
+  const staging = new Map<string, BusStaging>();
+  const stagingOf = (containerId: string) => {
+    let table = staging.get(containerId);
+    if (table === undefined) {
+      table = createBusStaging();
+      staging.set(containerId, table);
+    }
+    return table;
+  };
 
   const providers = (env: WorkerEnv) => {
     let resolved = providersByEnv.get(env);
@@ -152,6 +182,8 @@ export function createBusOutbound(options: BusOutboundOptions): OutboundHandler<
     const dispatcher = createBusDispatcher({
       handlers: { ...handlers, journal: journalBusHandlers(runJournal(env, options.runsBinding, meta.run_id)) },
       allowed: new Set([...grant.capabilities, ...(grant.journal ? ["journal"] : [])]),
+      messageLimits: MESSAGE_LIMITS,
+      staging: stagingOf(context.containerId),
     });
     return serveBusOverHttp(request, dispatcher);
   };

@@ -2,16 +2,35 @@ import { Container, type OutboundHandler, type StopParams } from "@cloudflare/co
 import { BUS_HOST, DEFAULT_BUS_URL, type FlowsMeta } from "@flows/caps/bus";
 import type { WorkerEnv } from "../config";
 import { createBusGrants } from "./bus-grants";
-import type { BusGrant, ContainerAnswer, ContainerCall, ContainerInstance, ContainerStatus } from "./container-types";
+import type {
+  BusGrant,
+  ContainerAnswer,
+  ContainerCall,
+  ContainerInstance,
+  ContainerStatus,
+  OperatorAnswer,
+} from "./container-types";
+import { CONTAINER_ERROR_CODES, containerFailure } from "./errors";
 import { createForwarding, type ForwardHost } from "./forward";
+import { type ContainerHooks, createHookRunner, hookEvents } from "./hooks";
 import { createInFlight } from "./in-flight";
 import { createContainerLedger } from "./ledger";
 import { createLifecycle } from "./lifecycle";
 import { log } from "./log";
+import { createOperator } from "./operator";
 import { createReconciler } from "./reconcile";
 import type { ContainerSettings } from "./settings";
+import { type ContainerEnvBuilder, startEnvironment } from "./start-env";
 
-export type { BusGrant, ContainerAnswer, ContainerCall, ContainerInstance, ContainerStatus } from "./container-types";
+export type {
+  BusGrant,
+  ContainerAnswer,
+  ContainerCall,
+  ContainerInstance,
+  ContainerStatus,
+  OperatorAnswer,
+} from "./container-types";
+export type { ContainerErrorEvent, ContainerHooks, ContainerStartEvent, ContainerStopEvent } from "./hooks";
 
 /**
  * The `@cloudflare/containers` Container subclass that runs a project's container nodes and
@@ -26,26 +45,55 @@ export type FlowContainerClass = new <Env = unknown>(
   env: Env,
 ) => Container<Env> & ContainerInstance;
 
-export function createContainerClass(
+/** What the runtime itself needs in its environment; nothing else may replace these. */
+const RUNTIME_ENV = { FLOWS_BUS_URL: DEFAULT_BUS_URL };
+
+export function createContainerClass<WorkerBindings extends WorkerEnv = WorkerEnv>(
   settings: ContainerSettings,
   busOutbound: OutboundHandler<WorkerEnv>,
+  containerEnv?: ContainerEnvBuilder<WorkerBindings>,
+  hooks?: ContainerHooks<WorkerBindings>,
 ): FlowContainerClass {
   class FlowContainer<Env = unknown> extends Container<Env> implements ContainerInstance {
     override defaultPort = settings.port;
     override sleepAfter: string | number = settings.sleepAfter;
-    override envVars = { ...settings.env, FLOWS_BUS_URL: DEFAULT_BUS_URL };
+    override enableInternet = settings.enableInternet;
+    // Without secrets: those are added at each start (below), so they exist only in the start call.
+    override envVars: Record<string, string> = { ...settings.env, ...RUNTIME_ENV };
     readonly #ledger = createContainerLedger(this.ctx.storage.sql, settings.crashLoop);
     readonly #grants = createBusGrants();
     readonly #host: ForwardHost = {
       getState: () => this.getState(),
       running: () => this.ctx.container?.running === true,
-      start: () => this.startAndWaitForPorts(),
+      start: () => this.#start(),
       name: () => this.ctx.id.name ?? this.#ledger.name() ?? this.ctx.id.toString(),
       alwaysOn: () => settings.alwaysOn.includes(this.#host.name()),
       fetch: (request) => this.containerFetch(request),
     };
-    readonly #lifecycle = createLifecycle(settings, this.#ledger, this.#host);
+    readonly #hooks = createHookRunner(
+      hooks,
+      // The class is generic over Env for the library; it is the Worker's env all the same.
+      () => this.env as unknown as WorkerBindings,
+      (promise) => this.ctx.waitUntil(promise),
+    );
+    readonly #lifecycle = createLifecycle(
+      settings,
+      this.#ledger,
+      this.#host,
+      hookEvents(this.#hooks, () => this.#host.name()),
+    );
     readonly #reconciler = createReconciler(this.#ledger, this.#lifecycle, this.#host, this.ctx.storage);
+    readonly #operator = createOperator({
+      ledger: this.#ledger,
+      lifecycle: this.#lifecycle,
+      reconciler: this.#reconciler,
+      host: {
+        ...this.#host,
+        terminate: () => this.stop("SIGTERM"),
+        kill: () => this.destroy(),
+        forgetAlarm: () => this.ctx.storage.deleteAlarm(),
+      },
+    });
     readonly #forwarding = createForwarding({
       settings,
       ledger: this.#ledger,
@@ -54,6 +102,24 @@ export function createContainerClass(
       inFlight: createInFlight(),
       host: this.#host,
     });
+
+    /**
+     * Starts the process with the whole environment: the manifest's env, the named Worker secrets
+     * and the per-instance builder's variables. Kept as `envVars` too, so a start the library
+     * makes by itself (a request racing a crash) gets the same, never one without the secrets.
+     */
+    async #start(): Promise<void> {
+      const envVars = await startEnvironment(
+        settings,
+        { PORT: String(settings.port), ...RUNTIME_ENV },
+        // The class is generic over Env for the library; it is the Worker's env all the same.
+        this.env as unknown as WorkerBindings,
+        this.#host.name(),
+        containerEnv,
+      );
+      this.envVars = envVars;
+      await this.startAndWaitForPorts({ startOptions: { envVars, enableInternet: settings.enableInternet } });
+    }
 
     async call(call: ContainerCall): Promise<ContainerAnswer> {
       this.#ledger.setName(call.instance);
@@ -86,16 +152,43 @@ export function createContainerClass(
     /** Starts an always_on instance when it is down and arms the reconciliation alarm. */
     async keepAlive(instance: string): Promise<ContainerStatus> {
       this.#ledger.setName(instance);
-      if (this.#host.alwaysOn()) {
+      // An operator's stop holds until an operator's start.
+      if (this.#host.alwaysOn() && !this.#ledger.view(Date.now()).held) {
         await this.#lifecycle.ensureRunning();
         await this.#reconciler.arm();
       }
       return this.#lifecycle.status(await this.getState());
     }
 
+    async startInstance(instance: string): Promise<OperatorAnswer> {
+      this.#ledger.setName(instance);
+      return this.#operator.start();
+    }
+
+    async stopInstance(instance: string): Promise<OperatorAnswer> {
+      this.#ledger.setName(instance);
+      return this.#operator.stop();
+    }
+
+    async removeInstance(instance: string): Promise<OperatorAnswer> {
+      this.#ledger.setName(instance);
+      return this.#operator.remove(instance);
+    }
+
+    async reconcileInstance(instance: string): Promise<OperatorAnswer> {
+      this.#ledger.setName(instance);
+      return this.#operator.reconcile();
+    }
+
     override onStart(): void {
-      this.#ledger.started();
+      const now = Date.now();
+      this.#ledger.started(now);
       log({ level: "info", message: "container started", instance: this.#host.name() });
+      this.#hooks.started({
+        instance: this.#host.name(),
+        at: new Date(now).toISOString(),
+        starts_total: this.#ledger.view(now).startsTotal,
+      });
     }
 
     override async onStop(params: StopParams): Promise<void> {
@@ -105,12 +198,12 @@ export function createContainerClass(
 
     /** Start failures: a process that exited before it was healthy counts as a crash. */
     override async onError(error: unknown): Promise<unknown> {
-      log({
-        level: "error",
-        message: "container error",
-        instance: this.#host.name(),
-        error: error instanceof Error ? error.message : String(error),
-      });
+      const message = error instanceof Error ? error.message : String(error);
+      log({ level: "error", message: "container error", instance: this.#host.name(), error: message });
+      this.#hooks.failed(
+        this.#host.name(),
+        containerFailure(CONTAINER_ERROR_CODES.unavailable, `the container failed: ${message}`),
+      );
       if (!this.#host.running()) await this.#lifecycle.observeSettled();
       return error;
     }

@@ -1,4 +1,5 @@
 import type { FlowsMeta } from "@flows/caps/bus";
+import type { ContainerFailure } from "./errors";
 import type { ContainerSettings } from "./settings";
 
 /** Work for the container: `/run` or `/resume` a whole flow or one `/node`, for one run. */
@@ -46,7 +47,14 @@ export interface ContainerStatus {
   readonly crashes_total: number;
   readonly crash_loop: { readonly max_crashes: number; readonly window_ms: number; readonly tripped_at: string | null };
   readonly last_exit: { readonly code: number; readonly at: string; readonly crash: boolean } | null;
+  /** When the process last became ready (ISO time), and for how long it has run since (null while down). */
+  readonly last_start: string | null;
+  readonly uptime_ms: number | null;
+  readonly starts_total: number;
 }
+
+/** What an operator route answers: the instance's status, or why the action was refused. */
+export type OperatorAnswer = { readonly status: ContainerStatus } | { readonly failure: ContainerFailure };
 
 /** The RPC surface of a container instance, as the Worker's routes and nodes call it. */
 export interface ContainerInstance {
@@ -60,4 +68,12 @@ export interface ContainerInstance {
   status(instance: string): Promise<ContainerStatus>;
   reset(instance: string): Promise<ContainerStatus>;
   keepAlive(instance: string): Promise<ContainerStatus>;
+  /** Starts the process (and releases an operator's stop); refused while crash-loop protection holds. */
+  startInstance(instance: string): Promise<OperatorAnswer>;
+  /** Stops the process gracefully (SIGTERM, then SIGKILL after a grace period) and keeps it down. */
+  stopInstance(instance: string): Promise<OperatorAnswer>;
+  /** Stops the process and forgets the instance: crash history, starts, protection, an operator's stop. */
+  removeInstance(instance: string): Promise<OperatorAnswer>;
+  /** Carries out now what the alarm would: a restart the policy scheduled, an always_on instance that is down. */
+  reconcileInstance(instance: string): Promise<OperatorAnswer>;
 }

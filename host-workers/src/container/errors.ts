@@ -6,6 +6,10 @@ export const CONTAINER_ERROR_CODES = {
   down: "CONTAINER_DOWN",
   /** The process died while serving a request that is not safe to repeat. */
   lost: "CONTAINER_LOST",
+  /** Its environment is incomplete: a secret `container.secrets` names is not set, or `containerEnv` failed. */
+  environment: "CONTAINER_ENV",
+  /** An operator stopped it (`POST /containers/:name/stop`): nothing starts it until `POST /containers/:name/start`. */
+  stopped: "CONTAINER_STOPPED",
   /** It could not be started or reached (capacity, a start that timed out). */
   unavailable: "CONTAINER_UNAVAILABLE",
 } as const;

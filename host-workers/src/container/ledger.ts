@@ -13,6 +13,11 @@ export interface LedgerView {
   readonly trippedAt: number | undefined;
   /** The stop the instance is still down from was a crash. */
   readonly downFromCrash: boolean;
+  /** When the process last became ready, and how many times it did. */
+  readonly lastStart: number | undefined;
+  readonly startsTotal: number;
+  /** An operator stopped it: nothing starts it again until an operator starts it. */
+  readonly held: boolean;
 }
 
 /**
@@ -50,6 +55,9 @@ export function createContainerLedger(sql: SqlStorage, crashLoop: { maxCrashes: 
       lastExit: last === undefined ? undefined : { at: last.at, exitCode: last.exit_code, crash: last.crash === 1 },
       trippedAt: tripped === undefined ? undefined : Number(tripped),
       downFromCrash: flag("down_from_crash") === "1",
+      lastStart: flag("started_at") === undefined ? undefined : Number(flag("started_at")),
+      startsTotal: Number(flag("starts_total") ?? "0"),
+      held: flag("held") === "1",
     };
   };
 
@@ -64,7 +72,9 @@ export function createContainerLedger(sql: SqlStorage, crashLoop: { maxCrashes: 
       exitCode: number,
       now: number,
     ): { first: boolean; crash: boolean; requested: boolean; tripped: boolean } {
-      const seen = sql.exec("SELECT 1 FROM flows_container_stops WHERE key = ?", key).toArray().length > 0;
+      const seen =
+        key === flag("forgotten_stop") ||
+        sql.exec("SELECT 1 FROM flows_container_stops WHERE key = ?", key).toArray().length > 0;
       const requested = flag("stop_requested") === "1";
       const crash = exitCode !== 0 && !requested;
       if (!seen) {
@@ -87,8 +97,24 @@ export function createContainerLedger(sql: SqlStorage, crashLoop: { maxCrashes: 
     stopRequested() {
       setFlag("stop_requested", "1");
     },
-    started() {
+    started(now: number = Date.now()) {
       setFlag("down_from_crash", undefined);
+      setFlag("started_at", String(now));
+      setFlag("starts_total", String(Number(flag("starts_total") ?? "0") + 1));
+    },
+    /** An operator's stop (held) or start (released). */
+    setHeld(held: boolean) {
+      setFlag("held", held ? "1" : undefined);
+    },
+    /**
+     * Forgets the instance: stops, starts, protection, name and every flag (the operator removed
+     * it). `lastStop` is the key of the stop the platform still reports, which must not be
+     * counted again as if it were new.
+     */
+    clear(lastStop: string) {
+      sql.exec("DELETE FROM flows_container_stops");
+      sql.exec("DELETE FROM flows_container_flags");
+      setFlag("forgotten_stop", lastStop);
     },
     /** Clears crash history and protection: the operator fixed the image or its configuration. */
     reset() {

@@ -2,9 +2,11 @@ import type { State } from "@cloudflare/containers";
 import type { ContainerStatus } from "./container-types";
 import { CONTAINER_ERROR_CODES, type ContainerFailure, containerFailure, crashLoopDetected } from "./errors";
 import type { ContainerLedger } from "./ledger";
+import type { LifecycleEvents } from "./lifecycle-events";
 import { log } from "./log";
 import { restartsAfter } from "./restart-policy";
 import type { ContainerSettings } from "./settings";
+import { StartRefusal } from "./start-env";
 
 /** What the restart and crash-loop policy needs from the Container instance it governs. */
 export interface ContainerHost {
@@ -22,9 +24,20 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  * whether a restart follows (`restart_policy`), refuses to start after `max_crashes` inside
  * `window_ms` (CrashLoopDetected) and reports the instance's status.
  */
-export function createLifecycle(settings: ContainerSettings, ledger: ContainerLedger, host: ContainerHost) {
+export function createLifecycle(
+  settings: ContainerSettings,
+  ledger: ContainerLedger,
+  host: ContainerHost,
+  events?: LifecycleEvents,
+) {
   const record = (key: string, exitCode: number) => {
-    const outcome = ledger.recordStop(key, exitCode, Date.now());
+    const now = Date.now();
+    const wasTripped = ledger.view(now).trippedAt !== undefined;
+    const outcome = ledger.recordStop(key, exitCode, now);
+    if (outcome.first && outcome.tripped && !wasTripped) {
+      const view = ledger.view(now);
+      events?.failed(crashLoopDetected(host.name(), view.crashesInWindow, settings.crashLoop.windowMs, now));
+    }
     if (outcome.first) {
       log({
         level: outcome.crash ? "warn" : "info",
@@ -41,7 +54,10 @@ export function createLifecycle(settings: ContainerSettings, ledger: ContainerLe
   /** Records a stop with its exit code (once, however many paths see it) and whether a restart follows. */
   const stopped = (key: string, exitCode: number): void => {
     const outcome = record(key, exitCode);
-    if (outcome.first && restartsAfter(settings.restartPolicy, outcome)) ledger.setRestartPending(true);
+    if (!outcome.first) return;
+    const restart = restartsAfter(settings.restartPolicy, outcome) && !ledger.view(Date.now()).held;
+    if (restart) ledger.setRestartPending(true);
+    events?.stopped({ exitCode, crash: outcome.crash, requested: outcome.requested, restart, at: Date.now() });
   };
 
   /** Records a stop the library reported with an exit code. */
@@ -77,6 +93,13 @@ export function createLifecycle(settings: ContainerSettings, ledger: ContainerLe
     if (view.trippedAt !== undefined) {
       return crashLoopDetected(name, view.crashesInWindow, settings.crashLoop.windowMs, view.trippedAt);
     }
+    if (view.held) {
+      return containerFailure(
+        CONTAINER_ERROR_CODES.stopped,
+        `container instance "${name}" was stopped by an operator: it stays down until POST /containers/${name}/start`,
+        { instance: name },
+      );
+    }
     if (settings.restartPolicy === "never" && view.downFromCrash && !host.alwaysOn()) {
       return containerFailure(
         CONTAINER_ERROR_CODES.down,
@@ -98,6 +121,11 @@ export function createLifecycle(settings: ContainerSettings, ledger: ContainerLe
         await host.start();
         return undefined;
       } catch (error) {
+        // Nothing was started: no crash to count, and trying again cannot help.
+        if (error instanceof StartRefusal) {
+          events?.failed(error.failure);
+          return error.failure;
+        }
         if (host.running()) {
           return containerFailure(CONTAINER_ERROR_CODES.unavailable, `the container did not become ready: ${error}`);
         }
@@ -109,8 +137,10 @@ export function createLifecycle(settings: ContainerSettings, ledger: ContainerLe
   };
 
   const status = (state: State): ContainerStatus => {
-    const view = ledger.view(Date.now());
+    const now = Date.now();
+    const view = ledger.view(now);
     const refused = refusal();
+    const running = host.running();
     return {
       name: host.name(),
       state:
@@ -118,8 +148,10 @@ export function createLifecycle(settings: ContainerSettings, ledger: ContainerLe
           ? "crash_loop"
           : refused?.code === CONTAINER_ERROR_CODES.down
             ? "down"
-            : state.status,
-      running: host.running(),
+            : refused?.code === CONTAINER_ERROR_CODES.stopped && !running
+              ? "stopped"
+              : state.status,
+      running,
       policy: settings.restartPolicy,
       always_on: host.alwaysOn(),
       crashes: view.crashesInWindow,
@@ -137,6 +169,10 @@ export function createLifecycle(settings: ContainerSettings, ledger: ContainerLe
               at: new Date(view.lastExit.at).toISOString(),
               crash: view.lastExit.crash,
             },
+      last_start: view.lastStart === undefined ? null : new Date(view.lastStart).toISOString(),
+      // Since the process last became ready; none while it is down.
+      uptime_ms: running && view.lastStart !== undefined ? Math.max(0, now - view.lastStart) : null,
+      starts_total: view.startsTotal,
     };
   };
 

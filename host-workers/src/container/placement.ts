@@ -10,6 +10,13 @@ import type { ContainerAnswer, ContainerCall, ContainerInstance } from "./contai
 import { CONTAINER_ERROR_CODES } from "./errors";
 import type { ContainerSettings } from "./settings";
 
+/**
+ * The largest line of a container's streamed answer: one value, or the run's outcome with its
+ * output. The Worker journals it, and a journal entry reaches the run's object in one Workers RPC
+ * call of at most 32 MiB, so a line may be as large as that, not only the bus's 1 MiB frame.
+ */
+const STREAMED_LINE_BYTES = 32 * 1024 * 1024;
+
 /** Metadata field naming the container instance a run uses (from `?container_key=`). */
 export const CONTAINER_KEY_FIELD = "container_key";
 
@@ -319,7 +326,7 @@ async function* runValues(
 ): AsyncGenerator<unknown> {
   let outcome: RunOutcome | undefined;
   try {
-    for await (const line of decodeValueStream(stream)) {
+    for await (const line of decodeValueStream(stream, STREAMED_LINE_BYTES)) {
       const entry = line as { value?: unknown; outcome?: RunOutcome } & Failure;
       if ("value" in entry) yield entry.value;
       else if (entry.outcome !== undefined)
@@ -351,7 +358,7 @@ function nodeValues(stream: ReadableStream<Uint8Array>): { iterable: AsyncIterab
   });
   async function* values(): AsyncGenerator<unknown> {
     try {
-      for await (const line of decodeValueStream(stream)) {
+      for await (const line of decodeValueStream(stream, STREAMED_LINE_BYTES)) {
         const entry = line as { value?: unknown; end?: unknown } & Failure;
         if ("value" in entry) yield entry.value;
         else if (entry.end === true) return;

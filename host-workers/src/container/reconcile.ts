@@ -22,6 +22,8 @@ export function createReconciler(
   const reconcile = async (): Promise<void> => {
     if (host.running()) return;
     lifecycle.observe(await host.getState());
+    // An operator's stop holds until an operator's start.
+    if (ledger.view(Date.now()).held) return;
     const alwaysOn = host.alwaysOn();
     if (!alwaysOn && !ledger.restartPending()) return;
     ledger.setRestartPending(false);
@@ -38,3 +40,5 @@ export function createReconciler(
 
   return { arm, reconcile };
 }
+
+export type Reconciler = ReturnType<typeof createReconciler>;

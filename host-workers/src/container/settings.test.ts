@@ -9,7 +9,7 @@ describe("container settings", () => {
       binding: "FLOW_CONTAINER",
       className: "FlowContainer",
       restartPolicy: "on_failure",
-      crashLoop: { maxCrashes: 3, windowMs: 60_000 },
+      crashLoop: { maxCrashes: 3, windowMs: 600_000 },
       instances: 1,
       alwaysOn: [],
       nodes: [],

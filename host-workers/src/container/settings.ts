@@ -14,6 +14,10 @@ export interface ContainerSettings {
   readonly instances: number;
   readonly alwaysOn: readonly string[];
   readonly env: Readonly<Record<string, string>>;
+  /** Worker secrets, by name, the process gets as environment variables when it starts. */
+  readonly secrets: readonly string[];
+  /** Whether the process may reach the internet (the library's `enableInternet`). */
+  readonly enableInternet: boolean;
   /** The port the container runtime listens on (its `PORT`). */
   readonly port: number;
 }
@@ -21,6 +25,8 @@ export interface ContainerSettings {
 export const DEFAULT_CONTAINER_BINDING = "FLOW_CONTAINER";
 export const DEFAULT_CONTAINER_CLASS = "FlowContainer";
 const DEFAULT_PORT = 8080;
+export const DEFAULT_MAX_CRASHES = 3;
+export const DEFAULT_CRASH_WINDOW_MS = 600_000;
 
 interface ContainerSection {
   readonly nodes?: readonly string[];
@@ -33,6 +39,8 @@ interface ContainerSection {
   readonly instances?: number;
   readonly always_on?: readonly string[];
   readonly env?: Readonly<Record<string, string>>;
+  readonly secrets?: readonly string[];
+  readonly enable_internet?: boolean;
 }
 
 /** Undefined when the manifest runs everything in the Worker. */
@@ -46,11 +54,17 @@ export function containerSettings(manifest: ManifestLike | undefined): Container
     className: section.class_name ?? DEFAULT_CONTAINER_CLASS,
     sleepAfter: section.sleep_after ?? "10m",
     restartPolicy: section.restart_policy ?? "on_failure",
-    crashLoop: { maxCrashes: section.crash_loop?.max_crashes ?? 3, windowMs: section.crash_loop?.window_ms ?? 60_000 },
+    // The orchestrator's default policy: 3 crashes in 10 minutes stop restarts.
+    crashLoop: {
+      maxCrashes: section.crash_loop?.max_crashes ?? DEFAULT_MAX_CRASHES,
+      windowMs: section.crash_loop?.window_ms ?? DEFAULT_CRASH_WINDOW_MS,
+    },
     instances: Math.max(1, section.instances ?? 1),
     alwaysOn: section.always_on ?? [],
     // PORT is the runtime's; the manifest may not move it away from the port the class probes.
     env: { ...section.env, PORT: String(DEFAULT_PORT) },
+    secrets: section.secrets ?? [],
+    enableInternet: section.enable_internet ?? true,
     port: DEFAULT_PORT,
   };
 }

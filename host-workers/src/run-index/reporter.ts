@@ -167,38 +167,37 @@ export class RunIndexReporter {
   }
 
   /** The journal with every change the index must show recorded beside it. */
-  journal(inner: JournalStore): JournalStore {
-    return {
-      read: (runId) => inner.read(runId),
-      list: () => inner.list(),
-      append: async (runId, entries) => {
-        if (!this.#changes(runId, entries)) return inner.append(runId, entries);
-        const { storage } = this.#options;
-        const started = entries.find((entry) => entry.type === "started");
-        // An async start's run beginning: its row (running since it was accepted) stays as it is.
-        if (started !== undefined && entries.length === 1 && readIndexed(storage, runId) !== undefined) {
-          this.#settled.add(runId);
-          return inner.append(runId, entries);
-        }
-        // A change made by a request is pushed before the answer, and repaired the next time the
-        // object wakes if a crash cut the push off; inside the alarm handler, a crash makes
-        // workerd run the handler again, which pushes first. Only a first write needs more.
-        const known = readIndexed(storage, runId) !== undefined;
-        const trigger = this.#origins.get(runId) ?? "http";
-        const announced = !known && started !== undefined && (await this.#announce(runId, started, trigger));
-        if (readIndexed(storage, runId) !== undefined) bumpIndexed(storage, runId);
-        else if (started !== undefined) this.#record(runId, started.flow, trigger, started.at, announced ? 1 : 0);
-        // No await between the record above and the journal's own writes: they commit together.
-        await inner.append(runId, entries);
-        this.#origins.delete(runId);
-        const last = entries.findLast((entry) => entry.type !== "value");
-        if (last?.type === "suspended") this.#settled.delete(runId);
-        else this.#settled.add(runId);
-        // A run journaled before the index existed is adopted from its journal.
-        if (!known && started === undefined) void this.refresh(runId).catch(() => {});
-        else this.#pushSoon(runId);
-      },
+  journal<Store extends JournalStore>(inner: Store): Store {
+    // Inherits every other method of the store, so a paged store stays paged.
+    const indexed: Store = Object.create(inner);
+    indexed.append = async (runId, entries) => {
+      if (!this.#changes(runId, entries)) return inner.append(runId, entries);
+      const { storage } = this.#options;
+      const started = entries.find((entry) => entry.type === "started");
+      // An async start's run beginning: its row (running since it was accepted) stays as it is.
+      if (started !== undefined && entries.length === 1 && readIndexed(storage, runId) !== undefined) {
+        this.#settled.add(runId);
+        return inner.append(runId, entries);
+      }
+      // A change made by a request is pushed before the answer, and repaired the next time the
+      // object wakes if a crash cut the push off; inside the alarm handler, a crash makes
+      // workerd run the handler again, which pushes first. Only a first write needs more.
+      const known = readIndexed(storage, runId) !== undefined;
+      const trigger = this.#origins.get(runId) ?? "http";
+      const announced = !known && started !== undefined && (await this.#announce(runId, started, trigger));
+      if (readIndexed(storage, runId) !== undefined) bumpIndexed(storage, runId);
+      else if (started !== undefined) this.#record(runId, started.flow, trigger, started.at, announced ? 1 : 0);
+      // No await between the record above and the journal's own writes: they commit together.
+      await inner.append(runId, entries);
+      this.#origins.delete(runId);
+      const last = entries.findLast((entry) => entry.type !== "value");
+      if (last?.type === "suspended") this.#settled.delete(runId);
+      else this.#settled.add(runId);
+      // A run journaled before the index existed is adopted from its journal.
+      if (!known && started === undefined) void this.refresh(runId).catch(() => {});
+      else this.#pushSoon(runId);
     };
+    return indexed;
   }
 
   #changes(runId: string, entries: readonly JournalEntry[]): boolean {

@@ -1,9 +1,22 @@
+import { createHash } from "node:crypto";
 import type { DoApi } from "@flows/cap-do";
 import type { KvApi } from "@flows/cap-kv";
 import type { QueueApi } from "@flows/cap-queue";
 import type { R2Api } from "@flows/cap-r2";
 import type { NodeContext, NodeRegistry } from "@flows/kernel";
-import { approval, boxed, crashy, gated, mixed, mixedgate, mixedstream, streamy } from "../fixture/container-project";
+import {
+  approval,
+  boxed,
+  bulky,
+  crashy,
+  gated,
+  keyed,
+  mixed,
+  mixedbulk,
+  mixedgate,
+  mixedstream,
+  streamy,
+} from "../fixture/container-project";
 
 // The container image's app, run by the real `flows-container` binary: every capability call
 // goes over the bus to the Worker, which serves it from its real bindings.
@@ -97,6 +110,32 @@ const ran = async (input: unknown, ctx: NodeContext) => {
   return input;
 };
 
+/**
+ * Writes a KV value of `kv_bytes` and reads it back (both cross the bus in parts when large),
+ * then answers with an output of `output_bytes`.
+ */
+async function makeBulk(input: unknown, ctx: NodeContext) {
+  const {
+    id,
+    kv_bytes: kvBytes = 0,
+    output_bytes: outputBytes = 0,
+  } = input as {
+    id: string;
+    kv_bytes?: number;
+    output_bytes?: number;
+  };
+  let kvRead = 0;
+  if (kvBytes > 0) {
+    const { kv } = caps(ctx);
+    const value = "k".repeat(kvBytes);
+    await kv.put(`bulk:${id}`, value);
+    const back = await kv.get(`bulk:${id}`);
+    if (back !== value) throw Object.assign(new Error("the KV value came back changed"), { code: "BULK500" });
+    kvRead = back.length;
+  }
+  return { id, kv_bytes: kvRead, output: "o".repeat(outputBytes) };
+}
+
 /** Nodes the Worker runs: the runtime wants every node of a flow it serves to have an implementation. */
 const inTheWorker = (identifier: string) => () => {
   throw Object.assign(new Error(`${identifier} runs in the Worker`), { code: "IMPL001" });
@@ -158,6 +197,27 @@ const nodes: NodeRegistry = {
   "mixedgate::after": inTheWorker("mixedgate::after"),
   "mixedstream::start": inTheWorker("mixedstream::start"),
   "mixedstream::emit": emit,
+  "keyed::start": (input) => input,
+  "keyed::use": (input) => {
+    // Uses the secret the way a `git clone` with a token would, and says only that it had it.
+    const key = process.env.API_KEY ?? "";
+    console.log(JSON.stringify({ message: "calling the API with the key", key_length: key.length }));
+    return {
+      ...(input as object),
+      key_sha256: createHash("sha256").update(key).digest("hex"),
+      tenant: process.env.TENANT ?? null,
+      greeting: process.env.GREETING ?? null,
+    };
+  },
+  "bulky::start": (input) => input,
+  "bulky::make": makeBulk,
+  "bulky::check": (input) => {
+    const { id, kv_bytes, output } = input as { id: string; kv_bytes: number; output: string };
+    return { id, kv_bytes, output_bytes: output.length, pid: process.pid };
+  },
+  "mixedbulk::start": inTheWorker("mixedbulk::start"),
+  "mixedbulk::make": makeBulk,
+  "mixedbulk::check": inTheWorker("mixedbulk::check"),
   "crashy::start": (input) => input,
   "crashy::boom": () => {
     // A process that dies on this input every time: what crash-loop protection is for.
@@ -166,4 +226,7 @@ const nodes: NodeRegistry = {
   },
 };
 
-export default { flows: [mixed, boxed, crashy, approval, gated, streamy, mixedgate, mixedstream], nodes };
+export default {
+  flows: [mixed, boxed, crashy, approval, gated, streamy, mixedgate, mixedstream, keyed, bulky, mixedbulk],
+  nodes,
+};

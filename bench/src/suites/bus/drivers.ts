@@ -3,7 +3,7 @@ import { readFileSync } from "node:fs";
 import { createServer, type Server } from "node:net";
 import { join } from "node:path";
 import type { BusCaller } from "@flows/cap-r2/bus";
-import { createBusClient } from "@flows/caps/bus";
+import { createBusClient, JOURNAL_MESSAGE_LIMITS } from "@flows/caps/bus";
 import { createLineWriter, openLineChannel } from "@flows/host-container";
 
 export type Transport = "stdio" | "socket";
@@ -58,7 +58,12 @@ async function connectPeer(
 /** The bus: a client over the stream transport calling `echo.echo` on the peer's dispatcher. */
 function busClient(input: NodeJS.ReadableStream, output: NodeJS.WritableStream): BusCaller {
   const channel = openLineChannel(input as never, output as never, { onLine: (line) => client.receive(line) });
-  const client = createBusClient({ send: (line) => channel.send(line), maxInFlight: 256, timeoutMs: 60_000 });
+  const client = createBusClient({
+    send: (line) => channel.send(line),
+    maxInFlight: 256,
+    timeoutMs: 60_000,
+    messageLimits: JOURNAL_MESSAGE_LIMITS,
+  });
   return client;
 }
 

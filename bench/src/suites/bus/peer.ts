@@ -1,12 +1,13 @@
 import { connect } from "node:net";
 import { r2BusHandlers } from "@flows/cap-r2/bus";
 import { createOpendalR2Provider } from "@flows/cap-r2/opendal";
-import { createBusDispatcher } from "@flows/caps/bus";
+import { createBusDispatcher, JOURNAL_MESSAGE_LIMITS, journalBusHandlers } from "@flows/caps/bus";
 import { createLineWriter, serveBusOnStreams } from "@flows/host-container";
+import { createMemoryJournal } from "@flows/kernel";
 import { Operator } from "opendal";
 
 // The far end of the bus benchmark, run as its own process: `bus` serves an `echo.echo`
-// method (and r2 on OpenDAL memory) through the real dispatcher and stream transport; `raw`
+// method (and r2 on OpenDAL memory, and a memory run journal) through the real dispatcher and stream transport; `raw`
 // echoes each NDJSON line back as it came, with no bus at all (the floor), one write a line;
 // `raw-batched` does the same through the bus's batching line writer. argv: mode, then a Unix
 // socket path or nothing for stdio.
@@ -26,8 +27,12 @@ if (mode === "bus") {
     handlers: {
       echo: { echo: (params) => params },
       r2: r2BusHandlers(createOpendalR2Provider(new Operator("memory", {}))),
+      // A run journal as the Worker's run object keeps it: node outputs larger than a frame
+      // arrive (and are read back) in parts.
+      journal: journalBusHandlers(createMemoryJournal()),
     },
-    allowed: new Set(["echo", "r2"]),
+    allowed: new Set(["echo", "r2", "journal"]),
+    messageLimits: JOURNAL_MESSAGE_LIMITS,
   });
   serveBusOnStreams(input, output, dispatcher, { onClose: () => process.exit(0) });
 } else {

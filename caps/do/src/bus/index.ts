@@ -1,1 +1,2 @@
+export { doBusLimits } from "./limits";
 export { type BusCaller, createBusDoProvider, doBusHandlers } from "./provider";

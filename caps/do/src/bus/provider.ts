@@ -1,4 +1,5 @@
 import type { EffectId } from "@flows/caps";
+import { capCaller } from "@flows/caps/bus";
 import type { CasResult, DoProvider, LedgerEntry, Reservation } from "../api";
 
 /** What the do bus provider needs from a bus client. */
@@ -24,29 +25,31 @@ function effectOf(params: Record<string, unknown>): EffectId | undefined {
 }
 
 export function createBusDoProvider(bus: BusCaller, options: Pick<DoProvider, "clock"> = {}): DoProvider {
+  // Bus failures become CapErrors: a message over its limit is CAP413 naming the limit (details.bus BUS413).
+  const calls = capCaller(bus);
   return {
     ...(options.clock === undefined ? {} : { clock: options.clock }),
-    get: async (key) => ((await bus.call("do.get", { key })) as string | null) ?? undefined,
+    get: async (key) => ((await calls.call("do.get", { key })) as string | null) ?? undefined,
     put: async (key, json, effect) => {
-      await bus.call("do.put", { key, json, ...effectParam(effect) });
+      await calls.call("do.put", { key, json, ...effectParam(effect) });
     },
-    delete: async (key, effect) => (await bus.call("do.delete", { key, ...effectParam(effect) })) as boolean,
+    delete: async (key, effect) => (await calls.call("do.delete", { key, ...effectParam(effect) })) as boolean,
     compareAndSet: async (key, expected, next, effect) =>
-      (await bus.call("do.compareAndSet", {
+      (await calls.call("do.compareAndSet", {
         key,
         expected: expected ?? null,
         next,
         ...effectParam(effect),
       })) as CasResult,
-    next: async (sequence, effect) => (await bus.call("do.next", { sequence, ...effectParam(effect) })) as number,
-    reserve: async (key, owner, ttlMs) => (await bus.call("do.reserve", { key, owner, ttlMs })) as Reservation,
+    next: async (sequence, effect) => (await calls.call("do.next", { sequence, ...effectParam(effect) })) as number,
+    reserve: async (key, owner, ttlMs) => (await calls.call("do.reserve", { key, owner, ttlMs })) as Reservation,
     complete: async (key, owner, resultJson, ttlMs) => {
-      await bus.call("do.complete", { key, owner, resultJson, ttlMs });
+      await calls.call("do.complete", { key, owner, resultJson, ttlMs });
     },
     release: async (key, owner) => {
-      await bus.call("do.release", { key, owner });
+      await calls.call("do.release", { key, owner });
     },
-    lookup: async (key) => ((await bus.call("do.lookup", { key })) as LedgerEntry | null) ?? undefined,
+    lookup: async (key) => ((await calls.call("do.lookup", { key })) as LedgerEntry | null) ?? undefined,
   };
 }
 

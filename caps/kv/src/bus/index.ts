@@ -1,1 +1,2 @@
+export { kvBusLimits } from "./limits";
 export { type BusCaller, createBusKvProvider, kvBusHandlers } from "./provider";

@@ -1,3 +1,4 @@
+import { capCaller } from "@flows/caps/bus";
 import type { KvListResult, KvProvider, KvPutOptions, KvValueType, KvWithMetadata } from "../api";
 import { fromWire, toWire } from "./wire";
 
@@ -12,20 +13,22 @@ export interface BusCaller {
  * API, before they travel.
  */
 export function createBusKvProvider(bus: BusCaller, options: Pick<KvProvider, "clock"> = {}): KvProvider {
+  // Bus failures become CapErrors: a message over its limit is CAP413 naming the limit (details.bus BUS413).
+  const calls = capCaller(bus);
   return {
     ...(options.clock === undefined ? {} : { clock: options.clock }),
-    get: async (key: string, type: KvValueType) => fromWire(await bus.call("kv.get", { key, type })),
+    get: async (key: string, type: KvValueType) => fromWire(await calls.call("kv.get", { key, type })),
     getWithMetadata: async (key: string, type: KvValueType) => {
-      const answer = (await bus.call("kv.getWithMetadata", { key, type })) as { value: unknown; metadata: unknown };
+      const answer = (await calls.call("kv.getWithMetadata", { key, type })) as { value: unknown; metadata: unknown };
       return { value: fromWire(answer.value), metadata: answer.metadata ?? null } as KvWithMetadata<unknown>;
     },
     put: async (key: string, value: string | Uint8Array, putOptions: KvPutOptions) => {
-      await bus.call("kv.put", { key, value: toWire(value), options: putOptions });
+      await calls.call("kv.put", { key, value: toWire(value), options: putOptions });
     },
     delete: async (key: string) => {
-      await bus.call("kv.delete", { key });
+      await calls.call("kv.delete", { key });
     },
-    list: async (listOptions) => (await bus.call("kv.list", listOptions)) as KvListResult,
+    list: async (listOptions) => (await calls.call("kv.list", listOptions)) as KvListResult,
   };
 }
 

@@ -1,1 +1,2 @@
+export { queueBusLimits } from "./limits";
 export { type BusCaller, createBusQueueProvider, queueBusHandlers } from "./provider";

@@ -1,3 +1,4 @@
+import { capCaller } from "@flows/caps/bus";
 import type { QueueProvider } from "../api";
 
 /** What the queue bus provider needs from a bus client. */
@@ -10,12 +11,14 @@ export interface BusCaller {
  * publishes on the real Queue binding (`queueBusHandlers`). Bodies are JSON already.
  */
 export function createBusQueueProvider(bus: BusCaller): QueueProvider {
+  // Bus failures become CapErrors: a message over its limit is CAP413 naming the limit (details.bus BUS413).
+  const calls = capCaller(bus);
   return {
     send: async (bodyJson, delaySeconds) => {
-      await bus.call("queue.send", { bodyJson, ...(delaySeconds === undefined ? {} : { delaySeconds }) });
+      await calls.call("queue.send", { bodyJson, ...(delaySeconds === undefined ? {} : { delaySeconds }) });
     },
     sendBatch: async (messages) => {
-      await bus.call("queue.sendBatch", { messages });
+      await calls.call("queue.sendBatch", { messages });
     },
   };
 }
