@@ -178,7 +178,8 @@ describe("run index repair and rebuild", () => {
     try {
       const started = await post(mf, "/flows/nap/invoke?run_id=sleeper", 5);
       expect(started.status).toBe(202);
-      const wakeAt = Date.parse(((await started.json()) as { wake_at: string }).wake_at);
+      const { wake_at: wake } = (await started.json()) as { wake_at: number | string };
+      const wakeAt = typeof wake === "number" ? wake : Date.parse(wake);
       // The answer came after the index push: the row is there, and the repair alarm gave way to the wake.
       const [row] = await listed(mf);
       expect(row).toMatchObject({ run_id: "sleeper", status: "suspended", wake_at: wakeAt });
