@@ -157,8 +157,8 @@ describe("flows run / resume / runs / inspect", () => {
   it("lists runs and inspects a run's history", () => {
     const runs = flows("runs", "--state", state, "--format", "json");
     expect(runs.status).toBe(0);
-    const listed = JSON.parse(runs.stdout) as { runId: string; status: string }[];
-    expect(listed.map((run) => [run.runId, run.status]).sort()).toEqual([
+    const listed = (JSON.parse(runs.stdout) as { runs: { run_id: string; status: string }[] }).runs;
+    expect(listed.map((run) => [run.run_id, run.status]).sort()).toEqual([
       ["large", "completed"],
       ["small", "completed"],
     ]);
@@ -167,9 +167,9 @@ describe("flows run / resume / runs / inspect", () => {
     expect(text.stdout).toMatch(/charge\s+completed\s+2\s+\d+ ms/);
     expect(text.stdout).toMatch(/approval\s+skipped/);
     const json = JSON.parse(flows("inspect", "small", "--state", state, "--format", "json").stdout) as {
-      history: { node: string; status: string; attempts: number }[];
+      nodes: { node: string; status: string; attempts: number }[];
     };
-    expect(json.history.find((record) => record.node === "charge")).toMatchObject({ status: "completed", attempts: 2 });
+    expect(json.nodes.find((record) => record.node === "charge")).toMatchObject({ status: "completed", attempts: 2 });
     expect(flows("inspect", "nope", "--state", state).status).toBe(1);
   });
 

@@ -1,91 +1,112 @@
 import { resolve } from "node:path";
-import { foldJournal, summarizeRun } from "@flows/kernel";
 import { parseVerbArgs } from "../args";
-import { reportUsage, UsageError } from "../exit";
+import { EXIT_FAILED, reportUsage, UsageError } from "../exit";
 import { createFsJournal } from "../local/journal";
+import { listLocalRuns } from "../local/run-list";
+import { runDetailOf } from "../local/run-wire";
 import { openLocalStore } from "../local/store";
+import { getRun, listRuns } from "../remote/client";
+import { RemoteError } from "../remote/remote-error";
+import { REMOTE_HELP, REMOTE_OPTIONS, remoteTarget } from "../remote/target";
+import { formatRunDetail } from "../views/run-detail";
+import { formatRunList, type ViewFormat } from "../views/run-list";
+import { readRunQuery } from "../views/run-query";
 import type { RunIo } from "./run-io";
 
-export const RUNS_HELP = `Usage: flows runs [--state <dir>] [--format text|json]
+export const RUNS_HELP = `Usage: flows runs [filters] [--state <dir> | --url <url>] [--format text|json]
 
-Lists the local runs under the state directory, oldest first: run id, flow,
-status, start time and, for halted runs, the checkpoint they wait at.
+Lists runs, newest first: run id, flow, status, start time and, for halted runs, the
+checkpoint they wait at. Local runs by default; with --url (or FLOWS_URL) the runs of a
+Worker (flows dev or deployed), from its run index.
+
+Filters:
+  --flow <name>        runs of this flow only
+  --status <status>    running, suspended, halted, completed, failed or cancelled
+                       (several comma-separated)
+  --since <time>       started at or after: ISO 8601, epoch ms, or an age (30m, 2h, 7d)
+  --until <time>       started before
+  --limit <n>          at most n runs (1–200, default 50); the next page's --cursor is
+                       printed on stderr
+  --cursor <cursor>    the page after the one that printed it
 
 Options:
   --state <dir>        state directory (default: .flows)
-  --format <format>    text (default) or json
+${REMOTE_HELP}  --format <format>    text (default) or json ({"runs": […], "next_cursor": …}, as GET /runs)
   -h, --help           show this help
 `;
 
-export const INSPECT_HELP = `Usage: flows inspect <run-id> [--state <dir>] [--format text|json]
+export const INSPECT_HELP = `Usage: flows inspect <run-id> [--state <dir> | --url <url>] [--format text|json]
 
-Shows one run's history: every node with its status, attempts, duration and error
-code, then the run's status (and checkpoint and token when it is halted).
+Shows one run: every node with its status, attempts, duration and error code, then the
+run's status (and checkpoint and resume token when it is halted). A local run by default;
+with --url (or FLOWS_URL) a Worker's run.
 
 Options:
   --state <dir>        state directory (default: .flows)
-  --format <format>    text (default) or json
+${REMOTE_HELP}  --format <format>    text (default) or json (the run as GET /runs/:id answers it)
   -h, --help           show this help
 `;
 
-const OPTIONS = {
+const VIEW_OPTIONS = {
   state: { type: "string" },
   format: { type: "string" },
   help: { type: "boolean", short: "h" },
+  ...REMOTE_OPTIONS,
 } as const;
 
-function readFormat(format: string | undefined): "text" | "json" {
+const RUNS_OPTIONS = {
+  ...VIEW_OPTIONS,
+  flow: { type: "string" },
+  status: { type: "string" },
+  since: { type: "string" },
+  until: { type: "string" },
+  limit: { type: "string" },
+  cursor: { type: "string" },
+} as const;
+
+export function readFormat(format: string | undefined): ViewFormat {
   if (format === undefined || format === "text" || format === "json") return format ?? "text";
   throw new UsageError("USAGE", `unknown --format "${format}": use text or json`);
 }
 
-async function summaries(stateDir: string, ids?: readonly string[]) {
-  const journal = createFsJournal(openLocalStore(stateDir));
-  const runIds = ids ?? (await journal.list());
-  return Promise.all(
-    runIds.map(async (id) => {
-      const state = foldJournal(id, await journal.read(id));
-      return { state, summary: summarizeRun(state) };
-    }),
+/** The Worker named by --url/--token (or the environment); --state makes no sense with it. */
+export function targetOf(
+  values: {
+    url?: string | undefined;
+    token?: string | undefined;
+    "request-timeout"?: string | undefined;
+    state?: string | undefined;
+  },
+  io: RunIo,
+) {
+  const target = remoteTarget(
+    { url: values.url, token: values.token, requestTimeout: values["request-timeout"] },
+    io.env,
   );
+  if (target !== undefined && values.state !== undefined) {
+    throw new UsageError("USAGE", "--state reads local runs and --url (or FLOWS_URL) a Worker's: give one");
+  }
+  return target;
 }
-
-function table(rows: string[][]): string {
-  const widths = rows[0]?.map((_, column) => Math.max(...rows.map((row) => (row[column] ?? "").length))) ?? [];
-  return rows
-    .map((row) =>
-      row
-        .map((cell, column) => cell.padEnd(widths[column] ?? 0))
-        .join("  ")
-        .trimEnd(),
-    )
-    .join("\n");
-}
-
-const time = (at: number | undefined) => (at === undefined ? "-" : new Date(at).toISOString());
 
 export async function runsCommand(argv: readonly string[], io: RunIo): Promise<number> {
   try {
-    const { values, positionals } = parseVerbArgs(argv, OPTIONS);
+    const { values, positionals } = parseVerbArgs(argv, RUNS_OPTIONS);
     if (values.help) {
       io.stdout(RUNS_HELP);
       return 0;
     }
     if (positionals.length > 0) throw new UsageError("USAGE", `unexpected arguments: ${positionals.join(" ")}`);
     const format = readFormat(values.format);
-    const runs = (await summaries(resolve(values.state ?? ".flows"))).map((run) => run.summary);
-    if (format === "json") {
-      io.stdout(`${JSON.stringify(runs.map(({ history: _, ...run }) => run))}\n`);
-      return 0;
-    }
-    if (runs.length === 0) {
-      io.stdout("no runs yet: start one with flows run\n");
-      return 0;
-    }
-    const rows = [["RUN", "FLOW", "STATUS", "STARTED", "CHECKPOINT"]];
-    for (const run of runs)
-      rows.push([run.runId, run.flow ?? "-", run.status, time(run.startedAt), run.checkpoint ?? ""]);
-    io.stdout(`${table(rows)}\n`);
+    const query = readRunQuery(values, Date.now());
+    const target = targetOf(values, io);
+    const list =
+      target === undefined
+        ? await listLocalRuns(resolve(values.state ?? ".flows"), query)
+        : await listRuns(target, query);
+    const { stdout, stderr } = formatRunList(list, format);
+    io.stdout(stdout);
+    io.stderr(stderr);
     return 0;
   } catch (error) {
     return reportUsage(error, io, "runs");
@@ -94,7 +115,7 @@ export async function runsCommand(argv: readonly string[], io: RunIo): Promise<n
 
 export async function inspectCommand(argv: readonly string[], io: RunIo): Promise<number> {
   try {
-    const { values, positionals } = parseVerbArgs(argv, OPTIONS);
+    const { values, positionals } = parseVerbArgs(argv, VIEW_OPTIONS);
     if (values.help) {
       io.stdout(INSPECT_HELP);
       return 0;
@@ -103,33 +124,26 @@ export async function inspectCommand(argv: readonly string[], io: RunIo): Promis
     if (runId === undefined) throw new UsageError("USAGE", "name the run id to inspect");
     if (extra.length > 0) throw new UsageError("USAGE", `unexpected arguments: ${extra.join(" ")}`);
     const format = readFormat(values.format);
+    const target = targetOf(values, io);
+    if (target !== undefined) {
+      try {
+        io.stdout(formatRunDetail(await getRun(target, runId), format));
+        return 0;
+      } catch (error) {
+        if (error instanceof RemoteError && error.code === "RUN404") {
+          io.stderr(`flows inspect: RUN404: no run ${runId} on ${target.display} (see "flows runs --url …")\n`);
+          return EXIT_FAILED;
+        }
+        throw error;
+      }
+    }
     const stateDir = resolve(values.state ?? ".flows");
-    const [run] = await summaries(stateDir, [runId]);
-    if (run === undefined || run.state.started === undefined) {
+    const detail = runDetailOf(runId, await createFsJournal(openLocalStore(stateDir)).read(runId));
+    if (detail === undefined) {
       io.stderr(`flows inspect: no run ${runId} under ${stateDir} (see "flows runs")\n`);
-      return 1;
+      return EXIT_FAILED;
     }
-    const { summary, state } = run;
-    if (format === "json") {
-      io.stdout(`${JSON.stringify({ ...summary, token: state.halt?.token })}\n`);
-      return 0;
-    }
-    const rows = [["NODE", "STATUS", "ATTEMPTS", "DURATION", "CODE"]];
-    for (const record of summary.history) {
-      rows.push([
-        record.node,
-        record.status,
-        String(record.attempts),
-        `${record.durationMs} ms`,
-        record.error?.code ?? "",
-      ]);
-    }
-    io.stdout(`run ${summary.runId} of flow ${summary.flow} started ${time(summary.startedAt)}\n${table(rows)}\n`);
-    io.stdout(`status: ${summary.status}`);
-    if (state.halt)
-      io.stdout(` at checkpoint "${state.halt.checkpoint}" (node ${state.halt.node}), token ${state.halt.token}`);
-    if (summary.error) io.stdout(` — ${summary.error.code}: ${summary.error.message}`);
-    io.stdout("\n");
+    io.stdout(formatRunDetail(detail, format));
     return 0;
   } catch (error) {
     return reportUsage(error, io, "inspect");
