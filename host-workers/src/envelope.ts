@@ -15,6 +15,7 @@ const STATUS_BY_CODE: Readonly<Record<string, number>> = {
   HALT403: 403,
   FLOW404: 404,
   RUN404: 404,
+  NODE404: 404,
   ROUTE404: 404,
   HALT404: 409,
   HALT409: 409,

@@ -11,10 +11,10 @@ export function runAfterEvent(outcome: RunOutcome): Record<string, unknown> {
         status: "halted",
         node: outcome.node,
         ...(outcome.event === undefined ? { checkpoint: outcome.checkpoint } : { event: outcome.event }),
-        ...(outcome.deadline === undefined ? {} : { deadline: new Date(outcome.deadline).toISOString() }),
+        ...(outcome.deadline === undefined ? {} : { deadline_at: outcome.deadline }),
       };
     case "suspended":
-      return { status: "suspended", wake_at: new Date(outcome.wakeAt).toISOString() };
+      return { status: "suspended", wake_at: outcome.wakeAt };
     default:
       return { status: outcome.status, code: outcome.error.code, error: outcome.error.message };
   }

@@ -11,7 +11,7 @@ export async function outcomeResponse(
     case "completed":
       return Response.json({ run_id: outcome.runId, status: "completed", output: outcome.output });
     case "halted": {
-      const deadline = outcome.deadline === undefined ? {} : { deadline: new Date(outcome.deadline).toISOString() };
+      const deadline = outcome.deadline === undefined ? {} : { deadline_at: outcome.deadline };
       if (outcome.event !== undefined) {
         // It waits for an event (POST /runs/:id/events/:name), not for a resume: no token.
         return Response.json(
@@ -43,10 +43,7 @@ export async function outcomeResponse(
       );
     }
     case "suspended":
-      return Response.json(
-        { run_id: outcome.runId, status: "suspended", wake_at: new Date(outcome.wakeAt).toISOString() },
-        { status: 202 },
-      );
+      return Response.json({ run_id: outcome.runId, status: "suspended", wake_at: outcome.wakeAt }, { status: 202 });
     default:
       return errorResponse({
         code: outcome.error.code,

@@ -8,6 +8,7 @@ import { errorResponse } from "./envelope";
 import { deliveryResponse } from "./event-route";
 import { outcomeResponse } from "./outcome-response";
 import { verifyResumeToken } from "./resume-token";
+import { addRunDetailRoutes } from "./run-detail-routes";
 import { type InvokeRequest, RUN_ORIGIN } from "./run-protocol";
 
 /** Client-chosen run ids (idempotent invocations): safe in URLs, logs and storage keys. */
@@ -168,18 +169,7 @@ export function createRoutes<Env extends WorkerEnv>(
     }),
   );
 
-  router.get(
-    "/runs/:id",
-    guarded(async (request, env) => {
-      const checked = pathRunId(request);
-      if (!checked.ok) return checked.response;
-      const { runId } = checked;
-      const answer = await runStub(env, runId).fetch(`${RUN_ORIGIN}/status?run=${encodeURIComponent(runId)}`);
-      const summary = (await answer.json()) as { flow?: string };
-      if (summary.flow === undefined) return errorResponse({ code: "RUN404", message: `no run ${runId}` });
-      return Response.json(summary);
-    }),
-  );
+  addRunDetailRoutes({ get: (path, handler) => router.get(path, guarded(handler)), runStub, pathRunId, signing });
 
   router.post(
     "/runs/:id/resume",
@@ -251,13 +241,9 @@ export function createRoutes<Env extends WorkerEnv>(
       if (before.status === "completed" || before.status === "failed" || before.status === "cancelled") {
         return errorResponse({ code: "RUN409", message: `run ${runId} already ${before.status}: nothing to cancel` });
       }
-      const answer = await stub.fetch(`${RUN_ORIGIN}/cancel`, {
-        method: "POST",
-        body: JSON.stringify({ runId }),
-      });
-      const summary = (await answer.json()) as { flow?: string };
-      if (summary.flow === undefined) return errorResponse({ code: "RUN404", message: `no run ${runId}` });
-      return Response.json(summary);
+      await stub.fetch(`${RUN_ORIGIN}/cancel`, { method: "POST", body: JSON.stringify({ runId }) });
+      // Answered with the run as it now stands, in the same form as GET /runs/:id.
+      return stub.fetch(`${RUN_ORIGIN}/detail?run=${encodeURIComponent(runId)}`);
     }),
   );
 

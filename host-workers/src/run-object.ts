@@ -8,12 +8,15 @@ import {
   type JournalStore,
   type Kernel,
   type LogRecord,
+  outcomeWire,
   type RunOutcome,
   systemClock,
 } from "@flows/kernel";
 import type { ReadingConfig, WorkerEnv } from "./config";
 import { errorResponse } from "./envelope";
+import { createJournalFeed } from "./journal-feed";
 import type { EventRunRequest, InvokeRequest, ResumeRunRequest } from "./run-protocol";
+import { serveRunView } from "./run-views";
 import { createSqlJournal, hasSqlJournal } from "./sql-journal";
 import { errorEvent, eventStream } from "./sse";
 import {
@@ -99,6 +102,8 @@ export function createRunObjectClass<Env extends WorkerEnv>(
   return class FlowRunObject extends DurableObject<Env> {
     #kernel: Promise<Kernel> | undefined;
     #journal: JournalStore | undefined;
+    /** Every append, whoever makes it, for the run's followers (`GET /runs/:id/events`). */
+    readonly #feed = createJournalFeed();
     /** Runs executing elsewhere right now, by run id: what cancelling them aborts and waits for. */
     readonly #remote = new Map<string, { readonly controller: AbortController; readonly done: Promise<unknown> }>();
 
@@ -135,7 +140,7 @@ export function createRunObjectClass<Env extends WorkerEnv>(
     }
 
     journal(): JournalStore {
-      this.#journal ??= createSqlJournal(this.ctx.storage);
+      this.#journal ??= this.#feed.watch(createSqlJournal(this.ctx.storage));
       return this.#journal;
     }
 
@@ -226,7 +231,14 @@ export function createRunObjectClass<Env extends WorkerEnv>(
             if (this.#journal === undefined && !hasSqlJournal(this.ctx.storage)) return Response.json({});
             return Response.json(await (await this.kernel()).status(url.searchParams.get("run") ?? ""));
           default:
-            return errorResponse({ code: "ROUTE404", message: `no internal route ${url.pathname}` });
+            return (
+              (await serveRunView(`${request.method} ${url.pathname}`, url, {
+                storage: this.ctx.storage,
+                feed: this.#feed,
+                kernel: () => this.kernel(),
+                journaled: () => this.#journal !== undefined || hasSqlJournal(this.ctx.storage),
+              })) ?? errorResponse({ code: "ROUTE404", message: `no internal route ${url.pathname}` })
+            );
         }
       } catch (error) {
         return errorResponse({ code: "NODE500", message: error instanceof Error ? error.message : String(error) });
@@ -252,7 +264,7 @@ export function createRunObjectClass<Env extends WorkerEnv>(
             const result = await outcome;
             if (result.status === "failed" || result.status === "cancelled")
               await send("error", errorEvent(result.error));
-            else await send("end", result);
+            else await send("end", outcomeWire(result));
           },
           // The client went away: the run is cancelled in the container, as it would be here.
           () => void this.#cancel(invocation.runId).catch(() => {}),
@@ -274,7 +286,7 @@ export function createRunObjectClass<Env extends WorkerEnv>(
             const outcome = await stream.outcome;
             if (outcome.status === "failed" || outcome.status === "cancelled")
               await send("error", errorEvent(outcome.error));
-            else await send("end", outcome);
+            else await send("end", outcomeWire(outcome));
           },
           () => controller.abort(),
         );

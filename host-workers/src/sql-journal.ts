@@ -62,3 +62,19 @@ export function createSqlJournal(storage: DurableObjectStorage): JournalStore {
     },
   };
 }
+
+/** A run's entries after sequence number `after` (-1 for all), with their numbers: what a follower has not seen. */
+export function readJournalAfter(
+  storage: DurableObjectStorage,
+  runId: string,
+  after: number,
+): { readonly seq: number; readonly entry: JournalEntry }[] {
+  return storage.sql
+    .exec<{ seq: number; entry: string }>(
+      "SELECT seq, entry FROM flows_journal WHERE run_id = ? AND seq > ? ORDER BY seq",
+      runId,
+      after,
+    )
+    .toArray()
+    .map((row) => ({ seq: row.seq, entry: JSON.parse(row.entry) as JournalEntry }));
+}

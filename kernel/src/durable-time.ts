@@ -164,7 +164,7 @@ export async function waitForEvent(
   );
   if (event !== undefined) {
     claimed.add(event.id);
-    await run.record([{ type: "received", node, seq, id: event.id }]);
+    await run.record([{ type: "received", node, seq, id: event.id, at: run.host.clock.now() }]);
     return event.payload;
   }
   if (deadline !== undefined && run.host.clock.now() >= deadline) {

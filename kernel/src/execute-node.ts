@@ -366,9 +366,12 @@ function retryOrThrow(attempts: Attempts, attempt: number, thrown: unknown): Pro
   const delayMs = backoffDelay(plan.retry as NonNullable<NodePlan["retry"]>, attempt, Math.random);
   const error = toFlowError(thrown, plan.alias);
   run.emit?.({ type: "node-retrying", node: plan.alias, attempt, delayMs, code: error.code });
-  const retryAt = clock.now() + delayMs;
+  const at = clock.now();
+  const retryAt = at + delayMs;
   return run
-    .record([{ type: "retrying", node: plan.alias, ...(item === undefined ? {} : { item }), attempt, error, retryAt }])
+    .record([
+      { type: "retrying", node: plan.alias, ...(item === undefined ? {} : { item }), attempt, error, retryAt, at },
+    ])
     .then(() => waitUntil(run, retryAt))
     .then(() => attemptFrom(attempts, attempt + 1));
 }

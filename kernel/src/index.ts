@@ -47,5 +47,27 @@ export type {
 export { isAsyncIterable } from "./nodes";
 export type { RunEvent } from "./run-context";
 export { foldJournal, type NodeRecord, type RunState, type RunStatus } from "./run-state";
+export { nodeValues, runDetail, runSummaryWire } from "./run-view";
+export type {
+  GraphView,
+  NodeStatus,
+  NodeValues,
+  NodeView,
+  ResumeView,
+  RunDetail,
+  RunViewEvent,
+  WireRunSummary,
+} from "./run-view-wire";
 export type { RunOutcome } from "./scheduler";
 export { validatingFlowReader } from "./validating-reader";
+export {
+  CAPPED_VALUE_BYTES,
+  cappedValue,
+  errorWire,
+  journalEntryWire,
+  outcomeWire,
+  snakeKey,
+  type TruncatedValue,
+  type WireError,
+  type WireJournalEntry,
+} from "./wire";

@@ -33,6 +33,8 @@ export type JournalEntry =
       readonly node: string;
       readonly error: FlowError;
       readonly attempts: number;
+      /** When the node started; absent in runs journaled before it was recorded. */
+      readonly startedAt?: number;
       readonly durationMs: number;
     }
   /**
@@ -47,6 +49,8 @@ export type JournalEntry =
       readonly attempt: number;
       readonly error: FlowError;
       readonly retryAt: number;
+      /** When the attempt failed; absent in runs journaled before it was recorded. */
+      readonly at?: number;
     }
   /** The run stopped to wait for a time (a long sleep or retry backoff): invoke it again at `wakeAt`. */
   | { readonly type: "suspended"; readonly wakeAt: number; readonly at: number }
@@ -83,7 +87,14 @@ export type JournalEntry =
       readonly at: number;
     }
   /** The event a node's wait (its `seq`-th of that node) took: replays take the same one. */
-  | { readonly type: "received"; readonly node: string; readonly seq: number; readonly id: string }
+  | {
+      readonly type: "received";
+      readonly node: string;
+      readonly seq: number;
+      readonly id: string;
+      /** When the wait took it; absent in runs journaled before it was recorded. */
+      readonly at?: number;
+    }
   | {
       readonly type: "resumed";
       readonly node: string;

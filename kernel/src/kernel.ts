@@ -10,10 +10,12 @@ import type { RateLimiter } from "./rate-limiter";
 import type { RunEvent } from "./run-context";
 import { type Delivery, deliverEvent, type EventRequest } from "./run-event";
 import type { ExecutionDeps, RunningExecution } from "./run-execution";
+import { inspectNode, inspectRun } from "./run-inspect";
 import { acceptResume, type ResumeRequest } from "./run-resume";
 import { readRun, type Started, startRun } from "./run-start";
 import type { RunState, RunStatus } from "./run-state";
 import { streamCapacity, streamValues } from "./run-stream";
+import type { NodeValues, RunDetail } from "./run-view-wire";
 import type { RunOutcome } from "./scheduler";
 
 export type { Delivery, EventRequest } from "./run-event";
@@ -99,6 +101,10 @@ export interface Kernel {
   deliver(request: EventRequest): Promise<Delivery>;
   status(runId: string): Promise<RunSummary>;
   runs(): Promise<RunSummary[]>;
+  /** What happened in a run, node by node, on the flow it ran (see `runDetail`); undefined for no run. */
+  detail(runId: string): Promise<RunDetail | undefined>;
+  /** One node's whole input, output and error, by alias or id; undefined for no such run or node. */
+  nodeValues(runId: string, node: string): Promise<NodeValues | undefined>;
 }
 
 const DEFAULT_CONCURRENCY = 16;
@@ -199,6 +205,12 @@ export function createKernelWith(options: KernelOptions, readFlow: FlowReader): 
     async runs() {
       const ids = await host.journal.list();
       return Promise.all(ids.map(async (id) => summarizeRun(await readRun(deps, id))));
+    },
+    detail(runId) {
+      return inspectRun(host.journal, catalog, runId);
+    },
+    nodeValues(runId, node) {
+      return inspectNode(host.journal, catalog, runId, node);
     },
   };
   return kernel;

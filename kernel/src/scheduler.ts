@@ -1,6 +1,7 @@
 import { type FlowError, KernelError, toFlowError } from "./errors";
 import { executeNode, type NodeInput, type NodeOutcome, type OutcomeWaiter } from "./execute-node";
 import type { EventWait } from "./journal";
+import { joinedValue, rootInput, unchosenBranches } from "./node-input";
 import type { NodePlan } from "./plan";
 import type { AbortListener } from "./run-abort";
 import type { RunContext } from "./run-context";
@@ -92,10 +93,9 @@ class RunScheduler implements AbortListener, OutcomeWaiter {
   start(trigger: string, payload: unknown): void {
     for (const node of this.#run.plan.order) {
       if (node.predecessors.length > 0) continue;
-      if (node.alias === trigger)
-        this.#ready.push({ plan: node, value: payload, keyed: false, edgeBudgetMs: undefined });
-      else if (node.node.kind === "trigger") this.#skip(node);
-      else this.#ready.push({ plan: node, value: undefined, keyed: false, edgeBudgetMs: undefined });
+      const input = rootInput(node.node, trigger, payload);
+      if (input.skipped) this.#skip(node);
+      else this.#ready.push({ plan: node, value: input.value, keyed: false, edgeBudgetMs: undefined });
     }
     this.#pump();
   }
@@ -213,16 +213,7 @@ class RunScheduler implements AbortListener, OutcomeWaiter {
   }
 
   #deliver(node: NodePlan, output: unknown): void {
-    let dead: Set<string> | undefined;
-    for (const router of node.routers) {
-      const chosen = router.choose(output);
-      for (const branch of router.branches) {
-        if (!chosen.has(branch)) {
-          dead ??= new Set();
-          dead.add(branch);
-        }
-      }
-    }
+    const dead = node.routers.length === 0 ? undefined : unchosenBranches(node.routers, output);
     for (const successor of node.next) {
       this.#resolveEdge(successor, node.alias, output, dead === undefined || !dead.has(successor.alias));
     }
@@ -261,7 +252,7 @@ class RunScheduler implements AbortListener, OutcomeWaiter {
       });
       return DONE;
     }
-    if (outcome.kind === "failed") return this.#failNode(node, outcome, durationMs);
+    if (outcome.kind === "failed") return this.#failNode(node, outcome, startedAt, durationMs);
     const written = run.record([
       {
         type: "completed",
@@ -279,11 +270,16 @@ class RunScheduler implements AbortListener, OutcomeWaiter {
     return written.then(() => this.#completed(node, outcome, durationMs));
   }
 
-  async #failNode(node: NodePlan, outcome: Extract<NodeOutcome, { kind: "failed" }>, durationMs: number) {
+  async #failNode(
+    node: NodePlan,
+    outcome: Extract<NodeOutcome, { kind: "failed" }>,
+    startedAt: number,
+    durationMs: number,
+  ) {
     const run = this.#run;
     if (run.abort.aborted) return;
     await run.record([
-      { type: "failed", node: node.alias, error: outcome.error, attempts: outcome.attempts, durationMs },
+      { type: "failed", node: node.alias, error: outcome.error, attempts: outcome.attempts, startedAt, durationMs },
     ]);
     run.emit?.({
       type: "node-finished",
@@ -433,5 +429,5 @@ function inputOf(node: NodePlan, delivered: ReadonlyMap<string, unknown>): Ready
     const budget = node.edgeTimeouts.get(from);
     if (budget !== undefined) edgeBudgetMs = Math.min(edgeBudgetMs ?? budget, budget);
   }
-  return { plan: node, value: Object.fromEntries(delivered), keyed: true, edgeBudgetMs };
+  return { plan: node, value: joinedValue(delivered), keyed: true, edgeBudgetMs };
 }

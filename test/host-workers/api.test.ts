@@ -230,10 +230,10 @@ describe("async runs", () => {
     expect(started.status).toBe(202);
     const { run_id: runId } = (await started.json()) as { run_id: string };
     const done = await waitFor(async () => {
-      const summary = (await (await call(`/runs/${runId}`)).json()) as { status: string; history: { node: string }[] };
+      const summary = (await (await call(`/runs/${runId}`)).json()) as { status: string; nodes: { alias: string }[] };
       return summary.status === "completed" ? summary : undefined;
     }, "the async run to complete");
-    expect(done.history.map((record) => record.node)).toEqual(["start", "step1", "step2", "step3"]);
+    expect(done.nodes.map((record) => record.alias)).toEqual(["start", "step1", "step2", "step3"]);
   });
 
   it("waits out a long retry backoff in a Durable Object alarm, not in memory", async () => {
@@ -242,11 +242,11 @@ describe("async runs", () => {
     const done = await waitFor(async () => {
       const summary = (await (await call(`/runs/${runId}`)).json()) as {
         status: string;
-        history: { node: string; attempts: number }[];
+        nodes: { alias: string; attempts: number }[];
       };
       return summary.status === "completed" ? summary : undefined;
     }, "the retried run to complete");
-    expect(done.history.find((record) => record.node === "call")).toMatchObject({ attempts: 2 });
+    expect(done.nodes.find((record) => record.alias === "call")).toMatchObject({ attempts: 2 });
     const kv = await mf.getKVNamespace("LEDGER");
     const first = Number(await kv.get("patient:p-1:1", "text"));
     const second = Number(await kv.get("patient:p-1:2", "text"));

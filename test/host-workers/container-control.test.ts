@@ -46,9 +46,13 @@ function sseReader(response: Response) {
 
 interface RunSummary {
   readonly status: string;
-  readonly history: { node: string; status: string }[];
+  readonly nodes: { node: string; alias: string; status: string }[];
   readonly error?: { code: string };
 }
+
+/** The nodes a run completed, in the flow's order. */
+const completed = (run: RunSummary) =>
+  run.nodes.filter((record) => record.status === "completed").map((record) => record.alias);
 
 beforeAll(() => buildContainerBin(), 60_000);
 
@@ -108,7 +112,7 @@ describe("halts, cancellation and streams of container work", () => {
     expect(JSON.parse((await kv.get("approved:a1")) ?? "null")).toEqual(decision);
     const done = await run("approve-1");
     expect(done.status).toBe("completed");
-    expect(done.history.map((record) => [record.node, record.status])).toEqual([
+    expect(done.nodes.map((record) => [record.alias, record.status])).toEqual([
       ["start", "completed"],
       ["ask", "completed"],
       ["record", "completed"],
@@ -119,7 +123,7 @@ describe("halts, cancellation and streams of container work", () => {
     expect(reused.status).toBe(403);
     expect(((await reused.json()) as { code: string }).code).toBe("HALT403");
     expect(JSON.parse((await kv.get("approved:a1")) ?? "null")).toEqual(decision);
-    expect((await run("approve-1")).history).toHaveLength(3);
+    expect((await run("approve-1")).nodes.filter((record) => record.status === "completed")).toHaveLength(3);
   });
 
   it("cancels a container flow waiting on a gate: its signal aborts there, the run is cancelled, no later node runs", async () => {
@@ -140,7 +144,7 @@ describe("halts, cancellation and streams of container work", () => {
     // The container's kernel journaled the cancellation; opening the gate now runs nothing more.
     const summary = await run("cancel-1");
     expect(summary).toMatchObject({ status: "cancelled", error: { code: "RUN499" } });
-    expect(summary.history.map((record) => record.node)).toEqual(["start"]);
+    expect(completed(summary)).toEqual(["start"]);
     await kv.put("gate:cancel-1", "open");
     const again = await app.post("/flows/gated/invoke?run_id=cancel-1&container_key=whole", { id: "c1" });
     expect(((await again.json()) as { code: string }).code).toBe("RUN499");
@@ -157,7 +161,7 @@ describe("halts, cancellation and streams of container work", () => {
     await kv.put("gate:cancel-2", "open");
     const summary = await run("cancel-2");
     expect(summary.status).toBe("cancelled");
-    expect(summary.history.map((record) => record.node)).toEqual(["start"]);
+    expect(completed(summary)).toEqual(["start"]);
     expect(await kv.get("ran:cancel-2:after")).toBeNull();
   });
 
@@ -175,7 +179,7 @@ describe("halts, cancellation and streams of container work", () => {
       return current.status === "cancelled" ? current : undefined;
     }, "the run to be cancelled");
     expect(summary.error?.code).toBe("RUN499");
-    expect(summary.history.map((record) => record.node)).toEqual(["start"]);
+    expect(completed(summary)).toEqual(["start"]);
   });
 
   it("streams a container flow's values to SSE as they are produced: the later ones only once the gate opens", async () => {

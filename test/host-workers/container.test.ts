@@ -42,10 +42,10 @@ describe("container placement (restart policy on_failure)", () => {
     expect(JSON.parse((await blob?.text()) ?? "null")).toMatchObject({ id: "m1", prepared_in: "worker" });
     const run = (await (await app.call("/runs/mixed-1")).json()) as {
       status: string;
-      history: { node: string; status: string }[];
+      nodes: { alias: string; status: string }[];
     };
     expect(run.status).toBe("completed");
-    expect(run.history.map((record) => [record.node, record.status])).toEqual([
+    expect(run.nodes.map((record) => [record.alias, record.status])).toEqual([
       ["start", "completed"],
       ["prepare", "completed"],
       ["enrich", "completed"],
@@ -58,9 +58,9 @@ describe("container placement (restart policy on_failure)", () => {
     expect(response.status).toBe(200);
     const body = (await response.json()) as { output: { id: string; receipt: number } };
     expect(body.output).toMatchObject({ id: "b1", receipt: 1 });
-    const run = (await (await app.call("/runs/boxed-1")).json()) as { status: string; history: { node: string }[] };
+    const run = (await (await app.call("/runs/boxed-1")).json()) as { status: string; nodes: { alias: string }[] };
     expect(run.status).toBe("completed");
-    expect(run.history.map((record) => record.node)).toEqual(["start", "step1", "step2", "step3"]);
+    expect(run.nodes.map((record) => record.alias)).toEqual(["start", "step1", "step2", "step3"]);
     // The queue message the container sent reached the real queue: its consumer ran the sink flow.
     await waitFor(async () => ((await app.ledger("queued:b1")).length > 0 ? true : undefined), "the queued message");
     // Invoking the same run id again answers from the journal: nothing runs twice.
@@ -84,10 +84,13 @@ describe("container placement (restart policy on_failure)", () => {
     expect(started.status).toBe(202);
     const { run_id: runId } = (await started.json()) as { run_id: string };
     const run = await waitFor(async () => {
-      const body = (await (await app.call(`/runs/${runId}`)).json()) as { status: string; history: unknown[] };
+      const body = (await (await app.call(`/runs/${runId}`)).json()) as {
+        status: string;
+        nodes: { status: string }[];
+      };
       return body.status === "completed" ? body : undefined;
     }, "the async run to complete in the container");
-    expect(run.history).toHaveLength(4);
+    expect(run.nodes.filter((record) => record.status === "completed")).toHaveLength(4);
   });
 
   it("answers malformed container names and keys with BAD_REQUEST", async () => {

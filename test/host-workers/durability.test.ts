@@ -47,10 +47,10 @@ describe("durable async runs", () => {
     try {
       const summary = await waitFor(async () => {
         const response = await second.dispatchFetch(`http://flows.test/runs/${runId}`, { headers: auth });
-        const body = (await response.json()) as { status: string; history: { node: string; status: string }[] };
+        const body = (await response.json()) as { status: string; nodes: { alias: string; status: string }[] };
         return body.status === "completed" ? body : undefined;
       }, "the interrupted run to be finished by the new instance");
-      expect(summary.history.filter((record) => record.status === "completed").map((record) => record.node)).toEqual([
+      expect(summary.nodes.filter((record) => record.status === "completed").map((record) => record.alias)).toEqual([
         "start",
         "step1",
         "step2",

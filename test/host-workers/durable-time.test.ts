@@ -68,9 +68,9 @@ describe("durable time in a Worker", () => {
     const first = await boot();
     const started = await post(first, "/flows/nap/invoke?run_id=nap-1", 5);
     expect(started.status).toBe(202);
-    const suspended = (await started.json()) as { status: string; wake_at: string };
+    const suspended = (await started.json()) as { status: string; wake_at: number };
     expect(suspended.status).toBe("suspended");
-    const wakeAt = Date.parse(suspended.wake_at);
+    const wakeAt = suspended.wake_at;
     expect(wakeAt - Date.now()).toBeGreaterThan(29 * DAY);
     await first.dispose();
 
@@ -96,9 +96,9 @@ describe("durable time in a Worker", () => {
         await fireAlarm(mf, runId, 0, false);
         const halted = (await (await post(mf, `/flows/gate/invoke?run_id=${runId}`, 1)).json()) as {
           resume_token: string;
-          deadline: string;
+          deadline_at: number;
         };
-        expect(Date.parse(halted.deadline) - Date.now()).toBeGreaterThan(DAY - 60_000);
+        expect(halted.deadline_at - Date.now()).toBeGreaterThan(DAY - 60_000);
         // The clock passes the deadline 0–9 ms after both requests leave, so each side gets to win.
         const [resumed] = await Promise.all([
           post(mf, `/runs/${runId}/resume`, { token: halted.resume_token, payload: "yes" }),

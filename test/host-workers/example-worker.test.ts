@@ -74,9 +74,9 @@ describe("the order-approval example Worker", () => {
     const history = (await (
       await mf.dispatchFetch(`http://example.test/runs/${record.run_id}`, { headers: auth })
     ).json()) as {
-      history: { node: string; status: string }[];
+      nodes: { alias: string; status: string }[];
     };
-    expect(history.history.filter((entry) => entry.status === "completed").map((entry) => entry.node)).toContain(
+    expect(history.nodes.filter((entry) => entry.status === "completed").map((entry) => entry.alias)).toContain(
       "ship_express",
     );
   });

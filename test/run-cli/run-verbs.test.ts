@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { camelCaseKeys } from "../support/camel-keys";
 
 // `flows run`, `resume`, `runs` and `inspect` through the built binary, on real disk state.
 
@@ -157,7 +158,8 @@ describe("flows run / resume / runs / inspect", () => {
   it("lists runs and inspects a run's history", () => {
     const runs = flows("runs", "--state", state, "--format", "json");
     expect(runs.status).toBe(0);
-    const listed = (JSON.parse(runs.stdout) as { runs: { run_id: string; status: string }[] }).runs;
+    const listed = JSON.parse(runs.stdout) as { run_id: string; status: string }[];
+    expect(camelCaseKeys(listed)).toEqual([]);
     expect(listed.map((run) => [run.run_id, run.status]).sort()).toEqual([
       ["large", "completed"],
       ["small", "completed"],
@@ -166,10 +168,20 @@ describe("flows run / resume / runs / inspect", () => {
     expect(text.status).toBe(0);
     expect(text.stdout).toMatch(/charge\s+completed\s+2\s+\d+ ms/);
     expect(text.stdout).toMatch(/approval\s+skipped/);
+    expect(text.stdout).toMatch(/retrying charge attempt 1 failed/);
     const json = JSON.parse(flows("inspect", "small", "--state", state, "--format", "json").stdout) as {
-      nodes: { node: string; status: string; attempts: number }[];
+      nodes: { alias: string; status: string; attempts: number; input: unknown; output: unknown }[];
+      events: { type: string; node: string }[];
+      graph: { nodes: unknown[] };
     };
-    expect(json.nodes.find((record) => record.node === "charge")).toMatchObject({ status: "completed", attempts: 2 });
+    expect(camelCaseKeys(json)).toEqual([]);
+    const charge = json.nodes.find((record) => record.alias === "charge");
+    expect(charge).toMatchObject({ status: "completed", attempts: 2 });
+    // Inputs are rebuilt from the journal and the flow the run recorded.
+    expect(charge?.input).not.toBeNull();
+    expect(charge?.output).not.toBeNull();
+    expect(json.graph.nodes.length).toBe(json.nodes.length);
+    expect(json.events).toContainEqual(expect.objectContaining({ type: "retrying", node: "charge" }));
     expect(flows("inspect", "nope", "--state", state).status).toBe(1);
   });
 

@@ -1,13 +1,13 @@
 import { resolve } from "node:path";
+import { journalEntryWire } from "@flows/kernel";
 import { parseVerbArgs } from "../args";
 import { EXIT_FAILED, EXIT_OK, reportUsage, UsageError } from "../exit";
 import { followLocalJournal } from "../local/follow-journal";
-import { entryToWire } from "../local/run-wire";
 import { followRun } from "../remote/client";
 import { RemoteError } from "../remote/remote-error";
 import { REMOTE_HELP, REMOTE_OPTIONS, type RemoteTarget } from "../remote/target";
 import { formatLogEntry } from "../views/log-entry";
-import type { WireEntry } from "../views/wire";
+import type { WireJournalEntry as WireEntry } from "../views/wire";
 import type { RunIo } from "./run-io";
 import { readFormat, targetOf } from "./runs";
 
@@ -137,7 +137,7 @@ async function* localEntries(
   })) {
     // A run that never started has nothing to follow.
     if (seq === 0 && entry.type !== "started") return;
-    yield { seq, entry: entryToWire(entry) };
+    yield { seq, entry: journalEntryWire(entry) };
   }
 }
 

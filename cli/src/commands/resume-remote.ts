@@ -1,5 +1,5 @@
 import type { RunOutcome } from "@flows/kernel";
-import { EXIT_FAILED, EXIT_OK, UsageError } from "../exit";
+import { EXIT_FAILED, UsageError } from "../exit";
 import { getRun, resumeRun } from "../remote/client";
 import type { RemoteTarget } from "../remote/target";
 import { type RunIo, reportOutcome } from "./run-io";
@@ -56,38 +56,48 @@ function outcomeOf(runId: string, status: number, body: Readonly<Record<string, 
  * detail, the checkpoint checked when given, then the same report a local resume prints.
  */
 export async function resumeRemote(target: RemoteTarget, runId: string, request: RemoteResume): Promise<number> {
-  let token = request.resumeToken;
-  if (token === undefined || request.checkpoint !== undefined) {
-    const detail = await getRun(target, runId);
-    const resume = detail.resume;
-    if (detail.status !== "halted" || resume === undefined || resume === null) {
-      throw new UsageError(
-        "RUN409",
-        `run ${runId} is ${detail.status}, not halted at a checkpoint: nothing to resume`,
-        EXIT_FAILED,
-      );
-    }
-    if (resume.event !== undefined && resume.event !== null) {
-      throw new UsageError(
-        "RUN409",
-        `run ${runId} waits for the event "${resume.event}", not a resume: send it with POST /runs/${runId}/events/${resume.event}`,
-        EXIT_FAILED,
-      );
-    }
-    if (request.checkpoint !== undefined && request.checkpoint !== resume.checkpoint) {
-      throw new UsageError(
-        "HALT404",
-        `run ${runId} waits at checkpoint "${resume.checkpoint}", not "${request.checkpoint}"`,
-        EXIT_FAILED,
-      );
-    }
-    token ??= resume.token;
-  }
+  const token =
+    request.resumeToken !== undefined && request.checkpoint === undefined
+      ? request.resumeToken
+      : await tokenFromDetail(target, runId, request);
   const answer = await resumeRun(target, runId, { token, payload: request.payload });
   const outcome = outcomeOf(runId, answer.status, answer.body);
   if (outcome.status === "completed") request.io.stdout(`${JSON.stringify(outcome.output ?? null)}\n`);
-  const code = reportOutcome(outcome, request.io);
-  return outcome.status === "completed" || outcome.status === "halted" || outcome.status === "suspended"
-    ? EXIT_OK
-    : code;
+  return reportOutcome(outcome, request.io);
+}
+
+/** The run's own detail: the checkpoint it waits at checked, and its resume token unless one was given. */
+async function tokenFromDetail(target: RemoteTarget, runId: string, request: RemoteResume): Promise<string> {
+  const detail = await getRun(target, runId);
+  const resume = detail.resume;
+  if (detail.status !== "halted" || resume === null) {
+    throw new UsageError(
+      "RUN409",
+      `run ${runId} is ${detail.status}, not halted at a checkpoint: nothing to resume`,
+      EXIT_FAILED,
+    );
+  }
+  if (resume.event !== null) {
+    throw new UsageError(
+      "RUN409",
+      `run ${runId} waits for the event "${resume.event}", not a resume: send it with POST /runs/${runId}/events/${resume.event}`,
+      EXIT_FAILED,
+    );
+  }
+  if (request.checkpoint !== undefined && request.checkpoint !== resume.checkpoint) {
+    throw new UsageError(
+      "HALT404",
+      `run ${runId} waits at checkpoint "${resume.checkpoint}", not "${request.checkpoint}"`,
+      EXIT_FAILED,
+    );
+  }
+  const token = request.resumeToken ?? resume.token;
+  if (token === null) {
+    throw new UsageError(
+      "HALT403",
+      `${target.display} gave no resume token for run ${runId}: its FLOWS_RESUME_SECRET is not set (wrangler secret put, or .dev.vars for flows dev)`,
+      EXIT_FAILED,
+    );
+  }
+  return token;
 }

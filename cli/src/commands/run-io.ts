@@ -50,7 +50,7 @@ export function reportOutcome(outcome: RunOutcome, io: RunIo): number {
     case "halted": {
       const deadline = outcome.deadline === undefined ? undefined : new Date(outcome.deadline).toISOString();
       io.stdout(
-        `${JSON.stringify({ status: "halted", run_id: outcome.runId, node: outcome.node, ...(outcome.event === undefined ? { checkpoint: outcome.checkpoint, token: outcome.token } : { event: outcome.event }), ...(deadline === undefined ? {} : { deadline }), details: outcome.details })}\n`,
+        `${JSON.stringify({ status: "halted", run_id: outcome.runId, node: outcome.node, ...(outcome.event === undefined ? { checkpoint: outcome.checkpoint, token: outcome.token } : { event: outcome.event }), ...(outcome.deadline === undefined ? {} : { deadline_at: outcome.deadline }), details: outcome.details })}\n`,
       );
       const until = deadline === undefined ? "" : ` until ${deadline} (then "flows wake" expires it)`;
       io.stderr(

@@ -91,7 +91,7 @@ export interface LocalRunOptions {
 }
 
 /** The flow to run: a Flow IR file's document, or a flow of a module of defined flows. */
-async function readRunnableFlow(flowFile: string, stateDir: string, wanted: string | undefined) {
+export async function readRunnableFlow(flowFile: string, stateDir: string, wanted: string | undefined) {
   if (isFlowModule(flowFile)) {
     const flow = pickFlow(await loadFlowModule(flowFile, { stateDir }), flowFile, wanted);
     return { source: flow as unknown, document: flow.toFlowIR() as unknown, defined: flow };

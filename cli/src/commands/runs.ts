@@ -1,9 +1,9 @@
 import { resolve } from "node:path";
+import { foldJournal, runDetail } from "@flows/kernel";
 import { parseVerbArgs } from "../args";
 import { EXIT_FAILED, reportUsage, UsageError } from "../exit";
 import { createFsJournal } from "../local/journal";
 import { listLocalRuns } from "../local/run-list";
-import { runDetailOf } from "../local/run-wire";
 import { openLocalStore } from "../local/store";
 import { getRun, listRuns } from "../remote/client";
 import { RemoteError } from "../remote/remote-error";
@@ -11,6 +11,7 @@ import { REMOTE_HELP, REMOTE_OPTIONS, remoteTarget } from "../remote/target";
 import { formatRunDetail } from "../views/run-detail";
 import { formatRunList, type ViewFormat } from "../views/run-list";
 import { readRunQuery } from "../views/run-query";
+import { recordedFlow } from "./recorded-flow";
 import type { RunIo } from "./run-io";
 
 export const RUNS_HELP = `Usage: flows runs [filters] [--state <dir> | --url <url>] [--format text|json]
@@ -31,15 +32,20 @@ Filters:
 
 Options:
   --state <dir>        state directory (default: .flows)
-${REMOTE_HELP}  --format <format>    text (default) or json ({"runs": […], "next_cursor": …}, as GET /runs)
+${REMOTE_HELP}  --format <format>    text (default) or json: an array of runs (run_id, flow, status, trigger,
+                       started_at, updated_at, finished_at, checkpoint, wake_at, error_code;
+                       times in epoch ms), as the items of GET /runs
   -h, --help           show this help
 `;
 
 export const INSPECT_HELP = `Usage: flows inspect <run-id> [--state <dir> | --url <url>] [--format text|json]
 
-Shows one run: every node with its status, attempts, duration and error code, then the
-run's status (and checkpoint and resume token when it is halted). A local run by default;
-with --url (or FLOWS_URL) a Worker's run.
+Shows what happened in one run: every node of its flow with its status, attempts,
+duration, error code and (briefly) its input and output, the halts, resumes and retries
+along the way, then the run's status (and checkpoint and token when it is halted). A local
+run by default; with --url (or FLOWS_URL) a Worker's run. With --format json, the run
+detail as GET /runs/:id answers it (values over 4 KiB of JSON shown as
+{"$truncated": true, "bytes", "preview"}).
 
 Options:
   --state <dir>        state directory (default: .flows)
@@ -138,7 +144,11 @@ export async function inspectCommand(argv: readonly string[], io: RunIo): Promis
       }
     }
     const stateDir = resolve(values.state ?? ".flows");
-    const detail = runDetailOf(runId, await createFsJournal(openLocalStore(stateDir)).read(runId));
+    const entries = await createFsJournal(openLocalStore(stateDir)).read(runId);
+    const state = foldJournal(runId, entries);
+    // The graph and node inputs come from the flow file the run recorded, when it still holds that version.
+    const detail =
+      state.started === undefined ? undefined : runDetail(runId, entries, await recordedFlow(stateDir, state));
     if (detail === undefined) {
       io.stderr(`flows inspect: no run ${runId} under ${stateDir} (see "flows runs")\n`);
       return EXIT_FAILED;

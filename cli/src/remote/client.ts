@@ -1,5 +1,5 @@
 import type { RunQuery } from "../views/run-query";
-import type { WireEntry, WireRunDetail, WireRunList } from "../views/wire";
+import type { RunDetail, WireJournalEntry, WireRunList } from "../views/wire";
 import { callJson, readJson, refusal, send } from "./http";
 import { RemoteError } from "./remote-error";
 import { readSse } from "./sse";
@@ -36,14 +36,14 @@ export async function listRuns(target: RemoteTarget, query: RunQuery): Promise<W
 }
 
 /** `GET /runs/:id`. */
-export async function getRun(target: RemoteTarget, runId: string): Promise<WireRunDetail> {
+export async function getRun(target: RemoteTarget, runId: string): Promise<RunDetail> {
   const { body } = await callJson(target, runPath(runId));
   if (!isObject(body) || typeof body.run_id !== "string" || typeof body.status !== "string") {
     throw shapeError(target, `GET /runs/${runId}`);
   }
-  // The shape checked above is what the formatter relies on; a detail without nodes shows none.
-  const detail = { ...body, nodes: Array.isArray(body.nodes) ? body.nodes : [] };
-  return detail as unknown as WireRunDetail;
+  if (!Array.isArray(body.nodes) || !Array.isArray(body.events)) throw shapeError(target, `GET /runs/${runId}`);
+  // Checked as far as the formatter leans on it; the rest is the Worker's, printed as it came.
+  return body as unknown as RunDetail;
 }
 
 /** What `POST /runs/:id/resume` answered: a run outcome (200 completed, 202 halted or suspended) or its error. */
@@ -92,7 +92,7 @@ async function outcomeCall(target: RemoteTarget, path: string, request: unknown)
 /** One journal entry from `GET /runs/:id/events`, with its sequence number. */
 export interface RemoteEntry {
   readonly seq: number;
-  readonly entry: WireEntry;
+  readonly entry: WireJournalEntry;
 }
 
 export interface FollowOptions {
@@ -164,7 +164,7 @@ export async function* followRun(
           if (seq <= last) continue;
           last = seq;
         }
-        yield { seq: Number.isInteger(seq) ? seq : last, entry: entry as WireEntry };
+        yield { seq: Number.isInteger(seq) ? seq : last, entry: entry as WireJournalEntry };
         if (entry.type === "finished") return;
       }
     } catch (error) {

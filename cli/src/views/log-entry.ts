@@ -1,6 +1,6 @@
 import type { ViewFormat } from "./run-list";
 import { isoTime } from "./table";
-import type { WireEntry } from "./wire";
+import type { WireJournalEntry as WireEntry } from "./wire";
 
 const str = (value: unknown) => (typeof value === "string" || typeof value === "number" ? String(value) : "");
 

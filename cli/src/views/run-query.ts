@@ -66,8 +66,10 @@ export function readRunQuery(flags: RunQueryFlags, now: number): RunQuery {
 }
 
 /** Newest first, as the Worker's index lists: started_at, then run_id, both descending. */
-export function newestFirst(a: WireRunSummary, b: WireRunSummary): number {
-  const byTime = (b.started_at ?? 0) - (a.started_at ?? 0);
+export type RunPosition = Pick<WireRunSummary, "started_at" | "run_id">;
+
+export function newestFirst(a: RunPosition, b: RunPosition): number {
+  const byTime = b.started_at - a.started_at;
   if (byTime !== 0) return byTime;
   return a.run_id < b.run_id ? 1 : a.run_id > b.run_id ? -1 : 0;
 }
