@@ -1,0 +1,270 @@
+import type { JournalEntry, JournalStore, RunOutcome } from "@flows/kernel";
+import { RUN_ORIGIN } from "../run-protocol";
+import { alarmBy, pendingInvocations } from "../wake-schedule";
+import { bucketOf, indexStub, shardName, shardOf } from "./address";
+import {
+  acknowledge,
+  alarmStillNeeded,
+  bumpIndexed,
+  indexedRunIds,
+  journalRunIds,
+  pendingRunIds,
+  readIndexed,
+  recordEarlyFailure,
+  recordIndexed,
+  unpushed,
+} from "./outbox";
+import { type RunSummaryRow, summaryRow } from "./summary";
+
+/** How long after a change the alarm pushes again if its shard has not acknowledged it. */
+export const REPAIR_AFTER_MS = 5_000;
+
+/** How long the alarm waits for its pushes; one still unanswered then counts as failed (the alarm comes back). */
+const FLUSH_WAIT_MS = 10_000;
+
+/** The push's answer, or false once `ms` have passed without one. */
+async function within(push: Promise<boolean>, ms: number): Promise<boolean> {
+  let timer: number | undefined;
+  const late = new Promise<boolean>((resolve) => {
+    timer = setTimeout(() => resolve(false), ms);
+  });
+  try {
+    return await Promise.race([push, late]);
+  } finally {
+    if (timer !== undefined) clearTimeout(timer);
+  }
+}
+
+/** Journal entries that change what the index shows of a run (status, checkpoint, wake time). */
+const CHANGES = new Set<JournalEntry["type"]>([
+  "started",
+  "suspended",
+  "halted",
+  "expired",
+  "event",
+  "resumed",
+  "finished",
+]);
+
+export interface ReporterOptions {
+  readonly storage: DurableObjectStorage;
+  readonly namespace: () => DurableObjectNamespace;
+  readonly shards: number;
+  /** The runs' clock (an async start's started_at). */
+  readonly now: () => number;
+  /** The run's journal, read without creating one where none exists. */
+  readonly read: (runId: string) => Promise<readonly JournalEntry[]>;
+  readonly beforePush?: () => Promise<void> | void;
+}
+
+/**
+ * A run object's side of the index. Every change the index must show is recorded in the same
+ * storage transaction as the change (a journal entry, or an async start's pending row), then
+ * pushed to the run's shard and acknowledged; the object's alarm pushes whatever a crash or a
+ * failed push left unacknowledged. The alarm is armed before the change is written, so a crash
+ * at any point leaves either nothing or a change with an alarm that will push it.
+ */
+export class RunIndexReporter {
+  readonly #options: ReporterOptions;
+  /** How runs arriving at this object were started (http, async, queue, cron), until journaled. */
+  readonly #origins = new Map<string, string>();
+  /** Runs whose last recorded change left them not suspended: their node entries change nothing. */
+  readonly #settled = new Set<string>();
+  /** Pushes per run, one after another, so a shard never sees an older version after a newer. */
+  readonly #pushes = new Map<string, Promise<boolean>>();
+  /** Whether this instance set the repair alarm and it has not fired or been deleted since. */
+  #armed = false;
+
+  constructor(options: ReporterOptions) {
+    this.#options = options;
+  }
+
+  /** How a run about to be invoked here was started; its `started` entry records it. */
+  expect(runId: string, trigger: string): void {
+    this.#origins.set(runId, trigger);
+  }
+
+  /**
+   * An async start: recorded synchronously, so the caller's pending row and this commit together.
+   * A run id already recorded keeps its row (a start of an existing run continues it).
+   */
+  accepted(runId: string, flow: string, trigger: string): void {
+    const { storage } = this.#options;
+    if (readIndexed(storage, runId) !== undefined) {
+      bumpIndexed(storage, runId);
+      return;
+    }
+    this.#record(runId, flow, trigger, this.#options.now());
+  }
+
+  /** After an async start is recorded and its alarm set: the push, in the background. */
+  acceptedCommitted(runId: string): void {
+    this.#armed = true;
+    void this.push(runId);
+  }
+
+  #record(runId: string, flow: string, trigger: string, startedAt: number): void {
+    recordIndexed(this.#options.storage, {
+      runId,
+      flow,
+      trigger,
+      startedAt,
+      bucket: bucketOf(startedAt),
+      shard: shardOf(runId, this.#options.shards),
+    });
+  }
+
+  /** The journal with every change the index must show recorded beside it. */
+  journal(inner: JournalStore): JournalStore {
+    return {
+      read: (runId) => inner.read(runId),
+      list: () => inner.list(),
+      append: async (runId, entries) => {
+        if (!this.#changes(runId, entries)) return inner.append(runId, entries);
+        const { storage } = this.#options;
+        const started = entries.find((entry) => entry.type === "started");
+        // An async start's run beginning: its row (running since it was accepted) stays as it is.
+        if (started !== undefined && entries.length === 1 && readIndexed(storage, runId) !== undefined) {
+          this.#settled.add(runId);
+          return inner.append(runId, entries);
+        }
+        await this.#arm();
+        const known = readIndexed(storage, runId) !== undefined;
+        if (known) bumpIndexed(storage, runId);
+        else if (started !== undefined) {
+          this.#record(runId, started.flow, this.#origins.get(runId) ?? "http", started.at);
+        }
+        // No await between the record above and the journal's own writes: they commit together.
+        await inner.append(runId, entries);
+        this.#origins.delete(runId);
+        const last = entries.findLast((entry) => entry.type !== "value");
+        if (last?.type === "suspended") this.#settled.delete(runId);
+        else this.#settled.add(runId);
+        // A run journaled before the index existed is adopted from its journal.
+        if (!known && started === undefined) void this.refresh(runId).catch(() => {});
+        else void this.push(runId);
+      },
+    };
+  }
+
+  #changes(runId: string, entries: readonly JournalEntry[]): boolean {
+    if (entries.some((entry) => CHANGES.has(entry.type))) return true;
+    // After a suspension (or in a fresh instance, not knowing), the next step makes it running.
+    return !this.#settled.has(runId) && entries.some((entry) => entry.type !== "value");
+  }
+
+  async #arm(): Promise<void> {
+    if (this.#armed) return;
+    await alarmBy(this.#options.storage, Date.now() + REPAIR_AFTER_MS);
+    this.#armed = true;
+  }
+
+  /** Pushes the run's row if its shard has not acknowledged its latest version; false if that failed. */
+  push(runId: string): Promise<boolean> {
+    const previous = this.#pushes.get(runId) ?? Promise.resolve(true);
+    const next = previous.then(() => this.#pushOnce(runId));
+    this.#pushes.set(runId, next);
+    void next.finally(() => {
+      if (this.#pushes.get(runId) === next) this.#pushes.delete(runId);
+    });
+    return next;
+  }
+
+  async #pushOnce(runId: string): Promise<boolean> {
+    const { storage, namespace } = this.#options;
+    const run = readIndexed(storage, runId);
+    if (run === undefined || run.pushed >= run.version) return true;
+    try {
+      const row = summaryRow(run, await this.#options.read(runId));
+      await this.#options.beforePush?.();
+      const answer = await indexStub(namespace(), shardName(run.bucket, run.shard)).fetch(`${RUN_ORIGIN}/index/put`, {
+        method: "POST",
+        body: JSON.stringify({ bucket: run.bucket, shard: run.shard, rows: [{ ...row, version: run.version }] }),
+      });
+      if (!answer.ok) throw new Error(`the index shard answered ${answer.status}: ${await answer.text()}`);
+      acknowledge(storage, runId, run.version);
+      this.#disarmIfIdle();
+      return true;
+    } catch (error) {
+      console.log(
+        JSON.stringify({
+          level: "warn",
+          message: `run index push failed, the alarm retries: ${error instanceof Error ? error.message : String(error)}`,
+          code: "INDEX503",
+          run_id: runId,
+        }),
+      );
+      return false;
+    }
+  }
+
+  /** Deletes the repair alarm once nothing needs it (no unpushed row, no pending run). */
+  #disarmIfIdle(): void {
+    const { storage } = this.#options;
+    // Checked and deleted in one synchronous step: a pending run recorded later sets its own alarm after.
+    if (alarmStillNeeded(storage)) return;
+    this.#armed = false;
+    void storage.deleteAlarm();
+  }
+
+  /** The alarm fired: push everything unacknowledged. Await the result after the alarm's other work. */
+  async flush(): Promise<void> {
+    this.#armed = false;
+    const results = await Promise.all(
+      unpushed(this.#options.storage).map((runId) => within(this.push(runId), FLUSH_WAIT_MS)),
+    );
+    if (results.includes(false)) {
+      await alarmBy(this.#options.storage, Date.now() + REPAIR_AFTER_MS);
+      this.#armed = true;
+    }
+  }
+
+  /** At the end of the alarm: the repair alarm goes unless something still needs it. */
+  afterAlarm(): void {
+    this.#disarmIfIdle();
+  }
+
+  /** A run that failed before journaling anything (its async start named no valid trigger, say). */
+  async settled(runId: string, outcome: RunOutcome): Promise<void> {
+    if (outcome.status !== "failed") return;
+    const { storage } = this.#options;
+    const run = readIndexed(storage, runId);
+    if (run === undefined || (await this.#options.read(runId)).length > 0) return;
+    await this.#arm();
+    recordEarlyFailure(storage, runId, outcome.error.code, this.#options.now());
+    void this.push(runId);
+  }
+
+  /**
+   * The rows of the runs this object holds (one run, or every run here), recomputed from their
+   * journals and pushed now: a rebuild of the index from its run objects.
+   */
+  async refresh(only?: string): Promise<{ rows: RunSummaryRow[]; failed: string[] }> {
+    const { storage } = this.#options;
+    const ids =
+      only === undefined
+        ? [...new Set([...indexedRunIds(storage), ...journalRunIds(storage), ...pendingRunIds(storage)])]
+        : [only];
+    const rows: RunSummaryRow[] = [];
+    const failed: string[] = [];
+    for (const runId of ids) {
+      const entries = await this.#options.read(runId);
+      const started = entries.find((entry) => entry.type === "started");
+      const pending =
+        started === undefined && pendingRunIds(storage).includes(runId)
+          ? pendingInvocations(storage).find((invocation) => invocation.runId === runId)
+          : undefined;
+      // Nothing of this run here: nothing is written (a made-up run id leaves no object behind).
+      if (readIndexed(storage, runId) === undefined && started === undefined && pending === undefined) continue;
+      await this.#arm();
+      if (readIndexed(storage, runId) !== undefined) bumpIndexed(storage, runId);
+      else if (started !== undefined) this.#record(runId, started.flow, "unknown", started.at);
+      else if (pending !== undefined)
+        this.#record(runId, pending.flow, pending.origin ?? "unknown", this.#options.now());
+      if (!(await this.push(runId))) failed.push(runId);
+      const run = readIndexed(storage, runId);
+      if (run !== undefined) rows.push(summaryRow(run, entries));
+    }
+    return { rows, failed };
+  }
+}
