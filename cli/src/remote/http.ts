@@ -37,8 +37,8 @@ async function exchange<T>(
     controller.abort();
   }, target.timeoutMs);
   const outer = options.signal;
-  const onOuter = () => controller.abort(outer?.reason);
-  outer?.addEventListener("abort", onOuter, { once: true });
+  // The caller's signal stays tied to the request after the headers: it also stops a body being read.
+  const signal = outer === undefined ? controller.signal : AbortSignal.any([controller.signal, outer]);
   try {
     const response = await fetch(url, {
       method: options.method ?? "GET",
@@ -49,7 +49,7 @@ async function exchange<T>(
         ...options.headers,
       },
       ...(options.body === undefined ? {} : { body: JSON.stringify(options.body) }),
-      signal: controller.signal,
+      signal,
       // A redirect could carry the Authorization header to another origin.
       redirect: "manual",
     });
@@ -59,7 +59,6 @@ async function exchange<T>(
     throw transportError(error, target.display, target.timeoutMs, timedOut);
   } finally {
     clearTimeout(timer);
-    outer?.removeEventListener("abort", onOuter);
   }
 }
 
