@@ -37,7 +37,7 @@ export async function listLocalRuns(stateDir: string, query: RunQuery): Promise<
         (query.status === undefined || query.status.includes(run.status)) &&
         (query.since === undefined || run.started_at >= query.since) &&
         (query.until === undefined || run.started_at < query.until) &&
-        (after === undefined || newestFirst(after, run) > 0),
+        (after === undefined || newestFirst(run, after) > 0),
     )
     .sort(newestFirst);
   const page = matching.slice(0, query.limit);
