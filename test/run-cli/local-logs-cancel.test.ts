@@ -20,11 +20,15 @@ interface Result {
   stderr: string;
 }
 
-function flows(args: string[], onStdout?: (sofar: string) => void): Promise<Result> {
+function flows(
+  args: string[],
+  onStdout?: (sofar: string) => void,
+  extraEnv: Record<string, string> = {},
+): Promise<Result> {
   const { FLOWS_URL: _url, FLOWS_API_TOKEN: _token, ...env } = process.env;
   return new Promise((done, fail) => {
     const child = spawn(process.execPath, [join(root, "cli/bin/flows.mjs"), ...args], {
-      env: { ...env, NO_COLOR: "1", FLOWS_PROGRESS: "" },
+      env: { ...env, NO_COLOR: "1", FLOWS_PROGRESS: "", ...extraEnv },
     });
     let stdout = "";
     let stderr = "";
@@ -88,6 +92,13 @@ describe("local runs, logs and cancel", () => {
     const cursor = /--cursor (\S+)/.exec(first.stderr)?.[1] ?? "";
     const second = await flows(["runs", "--state", state, "--limit", "2", "--cursor", cursor, "--format", "json"]);
     expect(JSON.parse(second.stdout)).toEqual([expect.objectContaining({ run_id: "big", status: "halted" })]);
+    // An explicit --state reads local runs even with a Worker in the environment.
+    const worker = { FLOWS_URL: "http://127.0.0.1:9", FLOWS_API_TOKEN: "unused" };
+    const local = await flows(["runs", "--state", state, "--format", "json"], undefined, worker);
+    expect(local.status, local.stderr).toBe(0);
+    expect(JSON.parse(local.stdout)).toHaveLength(3);
+    const both = await flows(["runs", "--state", state, "--url", "http://127.0.0.1:9"]);
+    expect(both.status).toBe(2);
     const bad = await flows(["runs", "--state", state, "--since", "yesterday-ish"]);
     expect(bad.status).toBe(2);
     expect(bad.stderr).toContain("--since");

@@ -73,11 +73,11 @@ export async function resumeCommand(argv: readonly string[], io: RunIo): Promise
     if (runId === undefined) throw new UsageError("USAGE", "name the run id to resume");
     if (extra.length > 0) throw new UsageError("USAGE", `unexpected arguments: ${extra.join(" ")}`);
     // Without a Worker, --token is the resume token, as it was before Workers could be named.
-    const remote = namesWorker(values.url, io.env);
-    const target = remoteTarget(
-      { url: values.url, token: remote ? values.token : undefined, requestTimeout: values["request-timeout"] },
-      io.env,
-    );
+    // An explicit --state means a local run even when FLOWS_URL is set.
+    const remote = values.url !== undefined || (values.state === undefined && namesWorker(undefined, io.env));
+    const target = remote
+      ? remoteTarget({ url: values.url, token: values.token, requestTimeout: values["request-timeout"] }, io.env)
+      : undefined;
     if (target !== undefined) {
       const local = (["state", "flow", "nodes", "manifest", "wait", "timeout"] as const).filter(
         (name) => values[name] !== undefined,

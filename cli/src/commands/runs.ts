@@ -75,7 +75,10 @@ export function readFormat(format: string | undefined): ViewFormat {
   throw new UsageError("USAGE", `unknown --format "${format}": use text or json`);
 }
 
-/** The Worker named by --url/--token (or the environment); --state makes no sense with it. */
+/**
+ * The Worker named by --url/--token (or the environment), or undefined for local runs. An
+ * explicit --state means local runs even when FLOWS_URL is set; with --url it is a mistake.
+ */
 export function targetOf(
   values: {
     url?: string | undefined;
@@ -85,14 +88,14 @@ export function targetOf(
   },
   io: RunIo,
 ) {
-  const target = remoteTarget(
-    { url: values.url, token: values.token, requestTimeout: values["request-timeout"] },
-    io.env,
-  );
-  if (target !== undefined && values.state !== undefined) {
-    throw new UsageError("USAGE", "--state reads local runs and --url (or FLOWS_URL) a Worker's: give one");
+  if (values.state !== undefined) {
+    if (values.url !== undefined) {
+      throw new UsageError("USAGE", "--state reads local runs and --url a Worker's: give one");
+    }
+    if (values.token !== undefined) throw new UsageError("USAGE", "--token is for a Worker's runs, not with --state");
+    return undefined;
   }
-  return target;
+  return remoteTarget({ url: values.url, token: values.token, requestTimeout: values["request-timeout"] }, io.env);
 }
 
 export async function runsCommand(argv: readonly string[], io: RunIo): Promise<number> {
