@@ -13,6 +13,13 @@ export { type ParseResult, parseJson } from "./json/parse";
 export { decodePointer, encodePointer, resolvePointer } from "./json/pointer";
 export { createPositionLocator, positionAt, type SourcePosition } from "./json/position";
 export { checkManifestText, type ManifestCheck } from "./manifest/check";
+export {
+  CUSTOM_INSTANCE_BOUNDS,
+  type CustomInstanceType,
+  customInstanceProblems,
+  DEPRECATED_INSTANCE_TYPES,
+  NAMED_INSTANCE_TYPES,
+} from "./manifest/instance-types";
 export { ManifestSchema, type ProjectManifest, type ProjectManifestInput } from "./manifest/manifest";
 export { FLOW_IR_SCHEMA_ID, flowIrJsonSchema, MANIFEST_SCHEMA_ID, manifestJsonSchema } from "./schema/json-schema";
 export { closest } from "./suggest/closest";

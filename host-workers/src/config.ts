@@ -1,6 +1,7 @@
 import type { CapabilityRegistry, ManifestLike } from "@flows/caps";
 import type { NodeIR } from "@flows/flow-ir";
 import type { Clock, EffectScope, FlowReader, NodeRegistry } from "@flows/kernel";
+import type { SourceMapInput } from "./source-map/source-map";
 
 export type WorkerEnv = Record<string, unknown>;
 
@@ -71,6 +72,14 @@ export interface FlowWorkerConfig<Env extends WorkerEnv = WorkerEnv> {
      */
     readonly beforePush?: (env: Env) => Promise<void> | void;
   };
+  /**
+   * The Worker bundle's source map (JSON text, parsed, or a function giving it): a node's bug
+   * (NODE500) is journaled, answered and logged with its stack at the sources' positions
+   * (`src/nodes.ts:12:7`) instead of the bundle's. Read and decoded on the first failure in an
+   * isolate, then kept. `flows publish workers` and `flows dev` hand over the bundle's map
+   * trimmed to the project's own sources.
+   */
+  readonly sourceMap?: SourceMapInput;
   /** Cron expression → flows started on that schedule. */
   readonly crons?: Readonly<Record<string, readonly string[]>>;
   /**

@@ -1,5 +1,6 @@
 export type { FlowWorkerConfig, WorkerEnv } from "./config";
 export type { FlowContainerClass } from "./container/container-class";
+export type { ContainerEnvBuilder } from "./container/start-env";
 export { createFlowWorker } from "./create-flow-worker";
 export { errorResponse, statusFor } from "./envelope";
 export {

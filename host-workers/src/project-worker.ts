@@ -2,6 +2,7 @@ import type { CapabilityRegistry, ManifestLike } from "@flows/caps";
 import { validatingFlowReader } from "@flows/kernel";
 import type { FlowWorkerConfig, ReadingConfig, WorkerEnv } from "./config";
 import type { FlowContainerClass } from "./container/container-class";
+import type { ContainerEnvBuilder } from "./container/start-env";
 import { buildFlowWorker } from "./create-flow-worker";
 import { withFlowSources } from "./flow-sources";
 
@@ -22,6 +23,12 @@ export interface ProjectWorkerConfig<Env extends WorkerEnv = WorkerEnv>
    * `@cloudflare/containers`.
    */
   readonly containers?: ProjectContainers;
+  /**
+   * Extra environment variables for each container instance, by its name (e.g. a token scoped
+   * to that tenant), computed when the instance starts. They join the manifest's `env` and the
+   * secrets `container.secrets` names; `PORT` and `FLOWS_*` stay the runtime's own.
+   */
+  readonly containerEnv?: ContainerEnvBuilder<Env>;
 }
 
 /** A project's Worker: the handlers, the run Durable Object class and, with a container, its class. */
@@ -37,6 +44,7 @@ export type ProjectContainers = <Env extends WorkerEnv>(config: ProjectFlowConfi
 export type ProjectFlowConfig<Env extends WorkerEnv> = ReadingConfig<Env> & {
   readonly manifest: ManifestLike;
   readonly caps: CapabilityRegistry;
+  readonly containerEnv?: ContainerEnvBuilder<Env>;
 };
 
 /**

@@ -18,6 +18,7 @@ import { createJournalFeed } from "./journal-feed";
 import { createIndexReporter, indexRoute, type RunIndexReporter } from "./run-index/run-object-hooks";
 import type { EventRunRequest, InvokeRequest, ResumeRunRequest } from "./run-protocol";
 import { serveRunView } from "./run-views";
+import { createStackMapper } from "./source-map/stack-mapper";
 import { createSqlJournal, hasSqlJournal } from "./sql-journal";
 import { errorEvent, eventStream } from "./sse";
 import {
@@ -100,6 +101,8 @@ export function createRunObjectClass<Env extends WorkerEnv>(
   config: ReadingConfig<Env>,
   remote?: RemoteRuns,
 ): FlowRunObjectClass<Env> {
+  // One per isolate: the map is decoded on the first failure and serves every run after it.
+  const mapStack = config.sourceMap === undefined ? undefined : createStackMapper(config.sourceMap);
   return class FlowRunObject extends DurableObject<Env> {
     #kernel: Promise<Kernel> | undefined;
     #journal: JournalStore | undefined;
@@ -218,6 +221,7 @@ export function createRunObjectClass<Env extends WorkerEnv>(
             newId: () => crypto.randomUUID(),
             logger: logLines(config.logLevel ?? "info"),
             ...(forNode === undefined ? {} : { capabilities: forNode }),
+            ...(mapStack === undefined ? {} : { mapStack }),
           },
         },
         config.readFlow,

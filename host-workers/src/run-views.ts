@@ -97,10 +97,9 @@ function followJournal(source: RunViewSource, runId: string, after: number, fini
         await idle();
         wake = undefined;
         if (!open) return;
-        if (!grew) {
-          await writer.write(encoder.encode(": keep-alive\n\n"));
-          continue;
-        }
+        // Storage is looked at again after a quiet spell too: the feed wakes a follower at
+        // once, this is the safety net should an append ever reach storage another way.
+        if (!grew) await writer.write(encoder.encode(": keep-alive\n\n"));
       }
       grew = false;
       const rows = source.journaled() ? readJournalAfter(source.storage, runId, last) : [];

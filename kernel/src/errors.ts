@@ -1,3 +1,5 @@
+import { nodeStack, type StackMapper } from "./node-stack";
+
 /**
  * Errors crossing any boundary are data: a stable code, a message a person can act on,
  * details, and whether trying again may help.
@@ -53,8 +55,12 @@ export class KernelError extends Error implements FlowError {
   }
 }
 
-/** Turns anything a node threw into a FlowError, keeping codes that nodes set deliberately. */
-export function toFlowError(error: unknown, node?: string): FlowError {
+/**
+ * Turns anything a node threw into a FlowError, keeping codes that nodes set deliberately. A
+ * bug's error (no code of its own: NODE500) thrown by a node carries the node's stack in
+ * `details.stack`, through `mapStack` when the host can map it to the sources.
+ */
+export function toFlowError(error: unknown, node?: string, mapStack?: StackMapper): FlowError {
   if (error instanceof KernelError) {
     const details = node === undefined || "node" in error.details ? error.details : { ...error.details, node };
     return { code: error.code, message: error.message, retryable: error.retryable, details };
@@ -62,11 +68,13 @@ export function toFlowError(error: unknown, node?: string): FlowError {
   const base = node === undefined ? {} : { node };
   if (error instanceof Error) {
     const coded = error as Error & { code?: unknown; retryable?: unknown };
+    const code = typeof coded.code === "string" ? coded.code : "NODE500";
+    const stack = code === "NODE500" && node !== undefined ? nodeStack(error, mapStack) : undefined;
     return {
-      code: typeof coded.code === "string" ? coded.code : "NODE500",
+      code,
       message: error.message,
       retryable: coded.retryable === true,
-      details: base,
+      details: stack === undefined ? base : { ...base, stack },
     };
   }
   return { code: "NODE500", message: String(error), retryable: false, details: base };

@@ -133,7 +133,7 @@ function outcomeOfThrow(run: RunContext, plan: NodePlan, thrown: unknown, execut
   }
   if (thrown instanceof SuspendSignal) return { kind: "suspended", wakeAt: thrown.wakeAt };
   const exhausted = thrown instanceof AttemptsExhausted ? thrown : undefined;
-  let error = exhausted?.error ?? toFlowError(thrown, plan.alias);
+  let error = exhausted?.error ?? toFlowError(thrown, plan.alias, run.host.mapStack);
   // A direct attempt's failure arrives as the node threw it: shaped here as the retry loop would have.
   if (exhausted === undefined && execution.direct !== undefined && !run.abort.aborted) {
     error = withAttempts(error, execution.attempts);
@@ -360,11 +360,11 @@ function retryOrThrow(attempts: Attempts, attempt: number, thrown: unknown): Pro
   if (thrown instanceof HaltSignal || thrown instanceof SuspendSignal || run.abort.aborted) throw thrown;
   if (!mayRetry(plan, thrown, attempt, idempotencyKey)) {
     const total = execution.attempts;
-    throw new AttemptsExhausted(withAttempts(toFlowError(thrown, plan.alias), total), total);
+    throw new AttemptsExhausted(withAttempts(toFlowError(thrown, plan.alias, run.host.mapStack), total), total);
   }
   const clock = run.host.clock;
   const delayMs = backoffDelay(plan.retry as NonNullable<NodePlan["retry"]>, attempt, Math.random);
-  const error = toFlowError(thrown, plan.alias);
+  const error = toFlowError(thrown, plan.alias, run.host.mapStack);
   run.emit?.({ type: "node-retrying", node: plan.alias, attempt, delayMs, code: error.code });
   const at = clock.now();
   const retryAt = at + delayMs;

@@ -1,5 +1,6 @@
 import type { NodeIR } from "@flows/flow-ir";
 import type { JournalStore } from "./journal";
+import type { StackMapper } from "./node-stack";
 
 export interface Clock {
   now(): number;
@@ -29,6 +30,11 @@ export interface Host {
    * which capability each hint belongs to; the kernel does not).
    */
   readonly capabilities?: (node: NodeIR, effects?: EffectScope) => Readonly<Record<string, unknown>>;
+  /**
+   * Maps a failed node's stack to its sources (a bundle's positions to `.ts` file:line:col),
+   * before the failure is journaled, logged or answered. Called only when a node fails.
+   */
+  readonly mapStack?: StackMapper;
 }
 
 /**

@@ -36,6 +36,7 @@ export {
   type RunSummary,
   summarizeRun,
 } from "./kernel";
+export { MAX_STACK_CHARS, MAX_STACK_FRAMES, nodeStack, type StackMapper } from "./node-stack";
 export type {
   HaltFunction,
   NodeContext,
@@ -47,7 +48,7 @@ export type {
 export { isAsyncIterable } from "./nodes";
 export type { RunEvent } from "./run-context";
 export { foldJournal, type NodeRecord, type RunState, type RunStatus } from "./run-state";
-export { nodeValues, runDetail, runSummaryWire } from "./run-view";
+export { journalRunSummary, nodeValues, runDetail, runSummaryWire } from "./run-view";
 export type {
   GraphView,
   NodeStatus,

@@ -3,7 +3,7 @@ import { buildFlow } from "../../test/support/flow-builder";
 import { createKernel } from "./create-kernel";
 import { systemClock } from "./host";
 import { createMemoryJournal } from "./journal";
-import { nodeValues, runDetail } from "./run-view";
+import { journalRunSummary, nodeValues, runDetail, runSummaryWire } from "./run-view";
 import { cappedValue, journalEntryWire } from "./wire";
 
 // A run that retries, halts, fans in and produces a value over 4 KiB; an if that skips a branch.
@@ -147,6 +147,23 @@ describe("runDetail", () => {
     expect((await other.invoke({ flow: "view", payload: 1, runId: "f" })).status).toBe("failed");
     const detail = await other.detail("f");
     expect(detail).toMatchObject({ status: "failed", error: { code: "BROKE500" }, finished_at: 50 });
+    expect(journalRunSummary("f", journal.runs.get("f") ?? [])).toEqual({
+      run_id: "f",
+      flow: "view",
+      status: "failed",
+      trigger: "start",
+      started_at: 50,
+      updated_at: 50,
+      finished_at: 50,
+      checkpoint: null,
+      wake_at: null,
+      error_code: "BROKE500",
+    });
+    expect(journalRunSummary("none", [])).toBeUndefined();
+    // From the detail, the same line.
+    expect(runSummaryWire(detail as NonNullable<typeof detail>)).toEqual(
+      journalRunSummary("f", journal.runs.get("f") ?? []),
+    );
     expect(detail?.nodes.find((node) => node.alias === "flaky")).toMatchObject({
       status: "failed",
       attempts: 1,

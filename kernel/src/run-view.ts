@@ -31,7 +31,6 @@ interface Walk {
   readonly state: RunState;
   readonly nodes: Map<string, NodeRecord>;
   readonly events: RunViewEvent[];
-  readonly updatedAt: number | undefined;
 }
 
 /** The graph the scheduler walks: predecessors, successors and routers by alias. */
@@ -120,14 +119,9 @@ function walk(runId: string, entries: readonly JournalEntry[], flow: FlowIR | un
   };
 
   const events: RunViewEvent[] = [];
-  let updatedAt: number | undefined;
-  const seen = (at: number | undefined) => {
-    if (at !== undefined && (updatedAt === undefined || at > updatedAt)) updatedAt = at;
-  };
   for (const entry of entries) {
     switch (entry.type) {
       case "started":
-        seen(entry.at);
         for (const node of flow?.nodes ?? []) {
           if ((graph.predecessors.get(node.alias)?.length ?? 0) > 0) continue;
           const input = rootInput(node, entry.trigger, entry.payload);
@@ -142,7 +136,6 @@ function walk(runId: string, entries: readonly JournalEntry[], flow: FlowIR | un
         node.durationMs = entry.durationMs;
         node.error = entry.error;
         node.output = { value: entry.output };
-        seen(entry.startedAt + entry.durationMs);
         resolveFrom(entry.node, entry.output, true);
         break;
       }
@@ -153,7 +146,6 @@ function walk(runId: string, entries: readonly JournalEntry[], flow: FlowIR | un
         node.startedAt = entry.startedAt ?? node.startedAt;
         node.durationMs = entry.durationMs;
         node.error = entry.error;
-        if (entry.startedAt !== undefined) seen(entry.startedAt + entry.durationMs);
         break;
       }
       case "skipped":
@@ -167,7 +159,6 @@ function walk(runId: string, entries: readonly JournalEntry[], flow: FlowIR | un
           node.attempts = Math.max(node.attempts, entry.attempt);
           node.error = entry.error;
         }
-        seen(entry.at);
         events.push({
           type: "retrying",
           at: entry.at ?? null,
@@ -180,7 +171,6 @@ function walk(runId: string, entries: readonly JournalEntry[], flow: FlowIR | un
         break;
       }
       case "halted":
-        seen(entry.at);
         events.push({
           type: "halted",
           at: entry.at,
@@ -192,7 +182,6 @@ function walk(runId: string, entries: readonly JournalEntry[], flow: FlowIR | un
         });
         break;
       case "resumed":
-        seen(entry.at);
         events.push({
           type: "resumed",
           at: entry.at,
@@ -202,7 +191,6 @@ function walk(runId: string, entries: readonly JournalEntry[], flow: FlowIR | un
         });
         break;
       case "expired":
-        seen(entry.at);
         events.push({
           type: "expired",
           at: entry.at,
@@ -212,7 +200,6 @@ function walk(runId: string, entries: readonly JournalEntry[], flow: FlowIR | un
         });
         break;
       case "event":
-        seen(entry.at);
         events.push({
           type: "event",
           at: entry.at,
@@ -223,16 +210,12 @@ function walk(runId: string, entries: readonly JournalEntry[], flow: FlowIR | un
         });
         break;
       case "received":
-        seen(entry.at);
         events.push({ type: "received", at: entry.at ?? null, node: entry.node, seq: entry.seq, id: entry.id });
         break;
       case "suspended":
-        seen(entry.at);
         events.push({ type: "suspended", at: entry.at, node: null, wake_at: entry.wakeAt });
         break;
       case "finished":
-        seen(entry.at);
-        break;
       case "value":
         break;
     }
@@ -246,7 +229,7 @@ function walk(runId: string, entries: readonly JournalEntry[], flow: FlowIR | un
     // Ready and not ended: under way while the run is; otherwise it never got its turn.
     else node.status = live && node.input !== undefined ? "running" : "pending";
   }
-  return { state, nodes, events, updatedAt };
+  return { state, nodes, events };
 }
 
 /**
@@ -255,7 +238,7 @@ function walk(runId: string, entries: readonly JournalEntry[], flow: FlowIR | un
  * `resume.token` is the kernel's halt token: a host that signs tokens puts its own there.
  */
 export function runDetail(runId: string, entries: readonly JournalEntry[], flow?: FlowIR): RunDetail | undefined {
-  const { state, nodes, events, updatedAt } = walk(runId, entries, flow);
+  const { state, nodes, events } = walk(runId, entries, flow);
   const started = state.started;
   if (started === undefined) return undefined;
   const finished = state.finished;
@@ -267,7 +250,7 @@ export function runDetail(runId: string, entries: readonly JournalEntry[], flow?
     status: state.status,
     trigger: started.trigger,
     started_at: started.at,
-    updated_at: updatedAt ?? started.at,
+    updated_at: lastTime(entries) ?? started.at,
     finished_at: finished?.at ?? null,
     checkpoint: halt?.checkpoint ?? null,
     wake_at: state.wakeAt ?? null,
@@ -334,6 +317,23 @@ export function nodeValues(
   };
 }
 
+/** The latest time the journal records: when something last happened in the run. */
+function lastTime(entries: readonly JournalEntry[]): number | undefined {
+  let last: number | undefined;
+  for (const entry of entries) {
+    const at =
+      entry.type === "completed" || entry.type === "failed"
+        ? entry.startedAt === undefined
+          ? undefined
+          : entry.startedAt + entry.durationMs
+        : "at" in entry
+          ? entry.at
+          : undefined;
+    if (at !== undefined && (last === undefined || at > last)) last = at;
+  }
+  return last;
+}
+
 /** The run's line in a list: the detail's own fields, without nodes, values or graph. */
 export function runSummaryWire(detail: RunDetail): WireRunSummary {
   return {
@@ -347,5 +347,27 @@ export function runSummaryWire(detail: RunDetail): WireRunSummary {
     checkpoint: detail.checkpoint,
     wake_at: detail.wake_at,
     error_code: detail.error?.code ?? null,
+  };
+}
+
+/**
+ * The same line from the journal alone, for lists of many runs: no values are capped, no
+ * inputs rebuilt. Undefined when the journal holds no run.
+ */
+export function journalRunSummary(runId: string, entries: readonly JournalEntry[]): WireRunSummary | undefined {
+  const state = foldJournal(runId, entries);
+  const started = state.started;
+  if (started === undefined) return undefined;
+  return {
+    run_id: runId,
+    flow: started.flow,
+    status: state.status,
+    trigger: started.trigger,
+    started_at: started.at,
+    updated_at: lastTime(entries) ?? started.at,
+    finished_at: state.finished?.at ?? null,
+    checkpoint: state.halt?.checkpoint ?? null,
+    wake_at: state.wakeAt ?? null,
+    error_code: state.finished?.error?.code ?? null,
   };
 }

@@ -299,6 +299,8 @@ class RunScheduler implements AbortListener, OutcomeWaiter {
       duration_ms: durationMs,
       code: outcome.error.code,
       error: outcome.error.message,
+      // A bug's stack (NODE500), already mapped to the sources where the host can.
+      ...(typeof outcome.error.details.stack === "string" ? { stack: outcome.error.details.stack } : {}),
     });
     this.#failure ??= outcome.error;
     run.abort.abort(new KernelError(outcome.error.code, outcome.error.message, outcome.error.details));

@@ -93,6 +93,18 @@ describe("container placement (restart policy on_failure)", () => {
     expect(run.nodes.filter((record) => record.status === "completed")).toHaveLength(4);
   });
 
+  it("follows a run executing in the container over GET /runs/:id/events: its journal appends reach the stream", async () => {
+    const started = await app.post("/flows/boxed/runs?run_id=boxed-follow&container_key=whole", { id: "f1" });
+    expect(started.status).toBe(202);
+    const stream = await app.call("/runs/boxed-follow/events");
+    expect(stream.headers.get("content-type")).toBe("text/event-stream");
+    const frames = (await stream.text()).split("\n\n").filter((frame) => frame.startsWith("id: "));
+    const types = frames.map((frame) => /\nevent: (\w+)\n/.exec(frame)?.[1]);
+    expect(types).toEqual(["started", "completed", "completed", "completed", "completed", "finished"]);
+    expect(frames.map((frame) => Number(/^id: (\d+)/.exec(frame)?.[1]))).toEqual([0, 1, 2, 3, 4, 5]);
+    expect(frames[5]).toContain('"status":"completed"');
+  });
+
   it("answers malformed container names and keys with BAD_REQUEST", async () => {
     const status = await app.call("/containers/bad%20name");
     expect(status.status).toBe(400);

@@ -39,6 +39,7 @@ describe("publishing a project with a container", () => {
       "src/entry.js",
       "worker.js",
       "worker.js.map",
+      "worker.map.txt",
       "container/entry.js",
       "container/index.mjs",
       "wrangler.jsonc",

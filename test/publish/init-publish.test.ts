@@ -64,7 +64,14 @@ describe("flows init → publish workers → wrangler dev", () => {
     const result = flows(["publish", "workers", "--dry-run", "--verbose"], project);
     expect(result.status, result.stderr).toBe(0);
     const { files, fingerprint } = published(result.stdout);
-    expect(files).toEqual(["src/entry.js", "worker.js", "worker.js.map", "wrangler.jsonc", "flows.publish.json"]);
+    expect(files).toEqual([
+      "src/entry.js",
+      "worker.js",
+      "worker.js.map",
+      "worker.map.txt",
+      "wrangler.jsonc",
+      "flows.publish.json",
+    ]);
     expect(fingerprint).toMatch(/^[0-9a-f]{64}$/);
     dryRunFingerprint = fingerprint;
     // Progress on stderr, each external command exactly as run, then wrangler's verdict.
@@ -96,7 +103,7 @@ describe("flows init → publish workers → wrangler dev", () => {
     const bundle = readFileSync(join(dist, "worker.js"), "utf8");
     expect(bundle.split("\n").length).toBeLessThan(20);
     expect(bundle).toContain("//# sourceMappingURL=worker.js.map");
-    for (const file of ["worker.js", "worker.js.map", "wrangler.jsonc"]) {
+    for (const file of ["worker.js", "worker.js.map", "worker.map.txt", "wrangler.jsonc"]) {
       const text = readFileSync(join(dist, file), "utf8");
       expect(text, file).not.toContain(scratch);
       expect(text, file).not.toMatch(/"\/(?:work|tmp|home|root)\//);

@@ -60,8 +60,13 @@ describe("flows publish workers --out", () => {
     const original = readFileSync(manifestFile, "utf8");
     const manifest = JSON.parse(original) as Record<string, unknown>;
     writeFileSync(manifestFile, JSON.stringify({ ...manifest, container: { nodes: ["hello::greet"] } }));
+    // With a container, the user's Dockerfile is the image: kept, not replaced.
     const withContainer = publish("--out", out);
     expect(withContainer.status, withContainer.stderr).toBe(0);
+    expect(readFileSync(join(out, "Dockerfile"), "utf8")).toBe("FROM scratch\n");
+    expect(withContainer.stderr).toContain("kept as is and used for the image");
+    rmSync(join(out, "Dockerfile"));
+    expect(publish("--out", out).status).toBe(0);
     expect(readFileSync(join(out, "Dockerfile"), "utf8")).toContain("linux/amd64");
     writeFileSync(manifestFile, original);
     // The container class was deployed: dropping it needs its deletion asked for.

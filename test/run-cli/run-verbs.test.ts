@@ -101,6 +101,7 @@ describe("flows run / resume / runs / inspect", () => {
     );
     expect(halted.status, halted.stderr).toBe(0);
     const record = JSON.parse(halted.stdout) as { status: string; checkpoint: string; token: string; details: unknown };
+    expect(camelCaseKeys(record)).toEqual([]);
     expect(record).toMatchObject({
       status: "halted",
       checkpoint: "manager_approval",

@@ -14,7 +14,7 @@ import { makeDirs } from "../fs/make-dirs";
 import type { CliIo } from "../io";
 import { BuildError } from "../publish/bundle";
 import { emitWorker } from "../publish/emit";
-import { API_TOKEN_SECRET, secretNamesOf } from "../publish/names";
+import { API_TOKEN_SECRET, manifestSecretNames } from "../publish/names";
 import { progress, stderrColor } from "../publish/progress";
 import { checkProject, type Project } from "../publish/project";
 
@@ -105,7 +105,7 @@ export async function devCommand(argv: readonly string[], io: CliIo): Promise<nu
     const secretsFor = (project: Project) => {
       const fromFile = readDevVars(join(project.root, ".dev.vars"));
       const secrets: Record<string, string> = { ...fromFile };
-      for (const name of secretNamesOf(project.manifest.secrets)) {
+      for (const name of manifestSecretNames(project.manifest)) {
         const value = io.env[name];
         if (value !== undefined) secrets[name] = value;
       }

@@ -41,6 +41,14 @@ export function describeError(error: FlowError): string {
   return `${error.code}${node}: ${error.message}`;
 }
 
+/** A node's bug: the frames of its stack (the first line repeats the message), one a line. */
+function stackFrames(error: FlowError): string {
+  const stack = error.details.stack;
+  if (typeof stack !== "string") return "";
+  const frames = stack.split("\n").filter((line) => /^\s+at /.test(line));
+  return frames.length === 0 ? "" : `${frames.join("\n")}\n`;
+}
+
 /** Prints a run's outcome: the status line on stderr, the halt record as JSON on stdout. */
 export function reportOutcome(outcome: RunOutcome, io: RunIo): number {
   switch (outcome.status) {
@@ -68,7 +76,9 @@ export function reportOutcome(outcome: RunOutcome, io: RunIo): number {
       );
       return EXIT_OK;
     default:
-      io.stderr(`run ${outcome.runId} ${outcome.status}: ${describeError(outcome.error)}\n`);
+      io.stderr(
+        `run ${outcome.runId} ${outcome.status}: ${describeError(outcome.error)}\n${stackFrames(outcome.error)}`,
+      );
       return EXIT_FAILED;
   }
 }

@@ -50,6 +50,8 @@ export function miniflareOptions(project: Project, settings: DevSettings) {
     modules: true,
     scriptPath: settings.scriptPath,
     modulesRoot: dirname(settings.scriptPath),
+    // The bundle imports its trimmed source map (worker.map.txt) as text, as wrangler attaches it.
+    modulesRules: [{ type: "Text" as const, include: ["**/*.txt"] }],
     compatibilityDate: manifest.compatibility_date ?? DEFAULT_COMPATIBILITY_DATE,
     compatibilityFlags: [...(manifest.compatibility_flags ?? DEFAULT_COMPATIBILITY_FLAGS)],
     host: settings.host,

@@ -1,8 +1,10 @@
 import { randomUUID } from "node:crypto";
+import { dirname, resolve } from "node:path";
 import { createKernel, type Kernel, type Logger, type NodeRegistry, systemClock } from "@flows/kernel";
 import { createFsDedupe } from "./dedupe";
 import { createFsJournal } from "./journal";
 import { isRunLeaseHeld, withKeyLock } from "./lease";
+import { projectRelativeStack } from "./stack-paths";
 import { openLocalStore } from "./store";
 
 export interface LocalKernelOptions {
@@ -30,6 +32,8 @@ export function createLocalKernel(options: LocalKernelOptions): Kernel {
       clock: systemClock,
       newId: () => randomUUID(),
       logger: options.logger ?? (() => {}),
+      // The state folder (.flows) sits in the project: a node's stack names files from there.
+      mapStack: projectRelativeStack(dirname(resolve(options.root))),
       ...(options.capabilities === undefined ? {} : { capabilities: options.capabilities }),
     },
   });

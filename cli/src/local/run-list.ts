@@ -1,4 +1,4 @@
-import { runDetail, runSummaryWire } from "@flows/kernel";
+import { journalRunSummary } from "@flows/kernel";
 import { UsageError } from "../exit";
 import { newestFirst, type RunPosition, type RunQuery } from "../views/run-query";
 import type { WireRunList } from "../views/wire";
@@ -25,10 +25,10 @@ function decodeCursor(cursor: string): RunPosition {
 export async function listLocalRuns(stateDir: string, query: RunQuery): Promise<WireRunList> {
   const journal = createFsJournal(openLocalStore(stateDir));
   const ids = await journal.list();
-  // A list needs no graph: the details are built from the journals alone.
-  const rows = (await Promise.all(ids.map(async (id) => runDetail(id, await journal.read(id)))))
-    .filter((detail) => detail !== undefined)
-    .map(runSummaryWire);
+  // A list line comes from the journal alone: no values capped, no inputs rebuilt.
+  const rows = (await Promise.all(ids.map(async (id) => journalRunSummary(id, await journal.read(id))))).filter(
+    (run) => run !== undefined,
+  );
   const after = query.cursor === undefined ? undefined : decodeCursor(query.cursor);
   const matching = rows
     .filter(

@@ -1,5 +1,6 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
+import { OUT } from "./names";
 import { esbuildBinary, runTool, runtimeModules, type ToolCommand } from "./toolchain";
 
 /** How each external command is shown before it runs (with --verbose: the exact line). */
@@ -21,6 +22,8 @@ const WORKER_FLAGS = [
   "--conditions=workerd,worker,browser",
   "--external:cloudflare:*",
   "--external:node:*",
+  // Written after the bundle, from its source map: imported by the entry as a module of its own.
+  `--external:./${OUT.ownSourceMap}`,
   // The flows' IR is embedded, built in Node: defined flows only hand over their nodes here.
   "--alias:@valibot/to-json-schema=@flows/define/no-json-schema",
   "--log-level=warning",

@@ -2,15 +2,18 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node
 import { dirname, join } from "node:path";
 import type { FlowIR } from "@flows/flow-ir";
 import { type CommandLog, writeAndBundle } from "./bundle";
+import { planContainerImage } from "./container-image";
 import { dockerfile } from "./dockerfile";
 import { containerEntrySource, workerEntrySource } from "./entries";
 import { fingerprint, sha256, shortFingerprint } from "./fingerprint";
 import { earlierFlows, type FlowVersions, readFlowVersions, withPublished } from "./flow-versions";
+import { isUnchangedGenerated } from "./generated-mark";
 import { type Migration, planMigrations, readHistory } from "./migrations";
 import { OUT } from "./names";
 import type { Project } from "./project";
+import { writeOwnSourceMap } from "./source-map";
 import { wranglerSchemaPath } from "./toolchain";
-import { containerImage, durableObjectClasses, wranglerConfig, wranglerJsonc } from "./wrangler-config";
+import { durableObjectClasses, wranglerConfig, wranglerJsonc } from "./wrangler-config";
 
 export interface Emitted {
   readonly fingerprint: string;
@@ -56,6 +59,7 @@ export async function emitWorker(
     "worker",
     steps.command,
   );
+  writeOwnSourceMap(project.root, outDir);
   return join(outDir, OUT.bundle);
 }
 
@@ -75,9 +79,11 @@ export async function emitProject(
   const migrations = planMigrations(readHistory(project.root), durableObjectClasses(project), options.deleteClasses);
   const recorded = readFlowVersions(project.root);
   mkdirSync(outDir, { recursive: true });
-  const files: string[] = [OUT.entry, OUT.bundle, OUT.sourceMap];
+  const files: string[] = [OUT.entry, OUT.bundle, OUT.sourceMap, OUT.ownSourceMap];
   await emitWorker(project, outDir, steps, earlierFlows(project, recorded));
   const container = project.manifest.container !== undefined;
+  const image = container ? planContainerImage(project, outDir) : undefined;
+  if (image?.kind === "user" && image.note !== undefined) steps.step(image.note);
   if (container) {
     steps.step("bundling the container entry (Node, linux/amd64)");
     await writeAndBundle(
@@ -92,28 +98,39 @@ export async function emitProject(
     // A project that dropped its container must not leave the old image recipe behind; only
     // files an earlier publish recorded are removed, never a Dockerfile of the user's own.
     const earlier = publishedFiles(outDir);
-    for (const stale of [OUT.containerEntry, OUT.containerBundle, OUT.dockerfile])
+    for (const stale of [OUT.containerEntry, OUT.containerBundle])
       if (earlier.has(stale)) rmSync(join(outDir, stale), { force: true });
+    // The Dockerfile only while it is still ours: one edited since is the user's.
+    const generated = join(outDir, OUT.dockerfile);
+    if (existsSync(generated) && isUnchangedGenerated(readFileSync(generated, "utf8"))) rmSync(generated);
   }
   const lockFile = join(project.root, "package-lock.json");
   const read = (file: string) => readFileSync(join(outDir, file));
   const full = fingerprint({
     ir: JSON.stringify(project.flows.map((flow) => flow.document)),
     [OUT.bundle]: read(OUT.bundle),
+    // Deployed with the bundle: a line moved in a source changes it even when the bundle is the same.
+    [OUT.ownSourceMap]: read(OUT.ownSourceMap),
     ...(container ? { [OUT.containerBundle]: read(OUT.containerBundle) } : {}),
+    // A Dockerfile of the user's is part of what is deployed; the generated one follows from the rest.
+    ...(image?.kind === "user" ? { dockerfile: readFileSync(image.file) } : {}),
+    ...(image?.kind === "generated" && (image.extension.base ?? image.extension.packages) !== undefined
+      ? { image: JSON.stringify(image.extension) }
+      : {}),
     lock: existsSync(lockFile) ? readFileSync(lockFile) : "",
   });
   steps.step(`writing ${OUT.wrangler} (fingerprint ${shortFingerprint(full)})`);
   const config = wranglerConfig(project, {
     fingerprint: full,
-    image: containerImage(project),
+    ...(image === undefined ? {} : { image }),
     migrations,
     schema: wranglerSchemaPath(project.root, outDir),
   });
   writeFileSync(join(outDir, OUT.wrangler), wranglerJsonc(project, config, full));
   files.push(OUT.wrangler);
-  if (container) {
-    writeFileSync(join(outDir, OUT.dockerfile), dockerfile(project.manifest.name, full));
+  // Only ever the generated Dockerfile: one the user wrote or edited is left alone (see the plan).
+  if (image?.kind === "generated") {
+    writeFileSync(join(outDir, OUT.dockerfile), dockerfile(project.manifest.name, full, image.extension));
     files.push(OUT.dockerfile);
   }
   const hashes = Object.fromEntries(files.map((file) => [file, sha256(read(file))]));

@@ -8,6 +8,11 @@ export const API_TOKEN_SECRET = "FLOWS_API_TOKEN";
 export const RESUME_SECRET = "FLOWS_RESUME_SECRET";
 /** Every secret the Worker reads: the host's two and those the manifest lists. */
 export const secretNamesOf = (listed: readonly string[]) => [...new Set([API_TOKEN_SECRET, RESUME_SECRET, ...listed])];
+/** The manifest's secrets: the Worker's own and those it hands the container (`container.secrets`). */
+export const manifestSecretNames = (manifest: {
+  readonly secrets: readonly string[];
+  readonly container?: { readonly secrets?: readonly string[] | undefined } | undefined;
+}) => secretNamesOf([...manifest.secrets, ...(manifest.container?.secrets ?? [])]);
 
 /** The date the pinned workerd implements; a fixed default keeps publishes reproducible. */
 export const DEFAULT_COMPATIBILITY_DATE = "2026-04-26";
@@ -20,6 +25,8 @@ export const OUT = {
   entry: "src/entry.js",
   bundle: "worker.js",
   sourceMap: "worker.js.map",
+  /** The map trimmed to the project's sources, which the Worker reads to map a node's stack. */
+  ownSourceMap: "worker.map.txt",
   dockerfile: "Dockerfile",
   containerEntry: "container/entry.js",
   containerBundle: "container/index.mjs",

@@ -72,7 +72,7 @@ const isFile = (path: string) => {
 
 /**
  * Reads and checks a whole project before anything is generated: the manifest against its
- * schema (MANIFEST001/002), what it names (MANIFEST003: flow files, node modules, flows of
+ * schema (MANIFEST001/002), what it names (MANIFEST003: flow files, node modules, a container Dockerfile, flows of
  * triggers and the container), every flow with the bundled capabilities' rules and the
  * manifest's bindings and secrets (DAG203), and that every capability a flow uses has a
  * Cloudflare binding to be served from (CAP101).
@@ -151,6 +151,15 @@ export async function checkProject(manifestPath: string): Promise<ProjectCheck> 
       );
     }
   });
+  const image = manifest.container?.image;
+  if (typeof image === "object" && image.dockerfile !== undefined && !isFile(resolve(root, image.dockerfile))) {
+    missing.push(
+      manifestProblem(
+        "/container/image/dockerfile",
+        `Dockerfile "${image.dockerfile}" does not exist (relative to ${shown(root)})`,
+      ),
+    );
+  }
   const references = checkProjectReferences(manifest, flows, registry, flowModules.length > 0);
   const manifestDiagnostics = [...checked.diagnostics, ...missing, ...references.manifest];
   if (manifestDiagnostics.length > 0)

@@ -1,3 +1,4 @@
+import type { ContainerImagePlan } from "./container-image";
 import type { Migration } from "./migrations";
 import {
   DEFAULT_COMPATIBILITY_DATE,
@@ -5,11 +6,11 @@ import {
   DEFAULT_CONTAINER_BINDING,
   DEFAULT_CONTAINER_CLASS,
   kebab,
+  manifestSecretNames,
   OUT,
   RUNS_BINDING,
   RUNS_CLASS,
   STATE_CLASS,
-  secretNamesOf,
 } from "./names";
 import type { Project } from "./project";
 
@@ -19,15 +20,23 @@ export interface WranglerOptions {
   readonly migrations: readonly Migration[];
   /** wrangler's config schema, relative to the output directory (for editors). */
   readonly schema: string;
-  /** The container image: the manifest's registry reference, or the emitted Dockerfile. */
-  readonly image: string;
+  /** The container image: the manifest's registry reference, or the Dockerfile to build. */
+  readonly image?: ContainerImagePlan;
 }
 
-/** Every secret the Worker reads: the host's two and those the manifest lists, by name only. */
-export const secretNames = (project: Project) => secretNamesOf(project.manifest.secrets);
+/**
+ * Every secret the Worker reads, by name only: the host's two, the manifest's and those it hands
+ * the container (the Container class passes them to the process as it starts it).
+ */
+export const secretNames = (project: Project) => manifestSecretNames(project.manifest);
 
-/** The container image wrangler builds from, unless the manifest names a registry image. */
-export const containerImage = (project: Project) => project.manifest.container?.image ?? `./${OUT.dockerfile}`;
+/** The `containers[]` image fields: a Dockerfile of the user's builds in the output directory, by the bundle. */
+function imageFields(plan: ContainerImagePlan | undefined): Record<string, string> {
+  if (plan === undefined) return { image: `./${OUT.dockerfile}` };
+  if (plan.kind === "user" && plan.image !== `./${OUT.dockerfile}`)
+    return { image: plan.image, image_build_context: "." };
+  return { image: plan.image };
+}
 
 /** The Durable Object classes a project's Worker exports, in a fixed order. */
 export function durableObjectClasses(project: Project): readonly string[] {
@@ -120,7 +129,7 @@ export function wranglerConfig(project: Project, options: WranglerOptions): Reco
           containers: [
             {
               class_name: containerClass,
-              image: options.image,
+              ...imageFields(options.image),
               ...(container.max_instances === undefined ? {} : { max_instances: container.max_instances }),
               ...(container.instance_type === undefined ? {} : { instance_type: container.instance_type }),
             },

@@ -13,6 +13,9 @@ import { runTool, type ToolResult, wranglerScript } from "./toolchain";
 export const dryRunImage = (name: string, fingerprint: string) =>
   `registry.cloudflare.com/${name}:${shortFingerprint(fingerprint)}`;
 
+/** A path to a Dockerfile (the generated one or the user's), not a registry reference. */
+const isDockerfile = (image: string) => image.startsWith("./") || image.startsWith("../") || image.startsWith("/");
+
 /**
  * `wrangler deploy --dry-run` on the published project, offline. When the containers section
  * points at the Dockerfile, wrangler reads a copy of the config whose image is the
@@ -26,13 +29,13 @@ export async function wranglerDryRun(
 ): Promise<ToolResult & { readonly kept?: string }> {
   const scratch = mkdtempSync(join(tmpdir(), "flows-dry-run-"));
   let configFile = join(outDir, OUT.wrangler);
-  const containers = config.containers as { image: string }[] | undefined;
-  if (containers?.some((container) => container.image.startsWith("./"))) {
+  const containers = config.containers as { image: string; image_build_context?: string }[] | undefined;
+  if (containers?.some((container) => isDockerfile(container.image))) {
     configFile = join(scratch, OUT.wrangler);
     const variant = {
       ...config,
       main: join(outDir, OUT.bundle),
-      containers: containers.map((container) => ({
+      containers: containers.map(({ image_build_context: _context, ...container }) => ({
         ...container,
         image: dryRunImage(String(config.name), fingerprint),
       })),

@@ -45,6 +45,7 @@ export const DIAGNOSTIC_CODES = {
   MANIFEST002: "flows.config.json does not match its schema",
   MANIFEST003: "flows.config.json refers to something the project does not have",
   MANIFEST004: "flows.config.json has a key its schema does not know (kept, but ignored)",
+  MANIFEST005: "flows.config.json names a deprecated setting (still accepted; the message names its replacement)",
 } as const;
 
 export type DiagnosticCode = keyof typeof DIAGNOSTIC_CODES;

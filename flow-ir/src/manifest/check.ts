@@ -3,6 +3,7 @@ import type { Diagnostic } from "../diagnostics/diagnostic";
 import { parseJson } from "../json/parse";
 import { encodePointer } from "../json/pointer";
 import { createPositionLocator } from "../json/position";
+import { DEPRECATED_INSTANCE_TYPES } from "./instance-types";
 import { ManifestSchema, type ProjectManifest } from "./manifest";
 import { unknownKeyWarnings } from "./unknown-keys";
 
@@ -13,7 +14,7 @@ export type ManifestCheck =
 /**
  * Reads the text of `flows.config.json` and places every mistake: MANIFEST001 when it is not
  * JSON, MANIFEST002 for each schema violation, MANIFEST004 (a warning) for each key the schema
- * does not know, each with its JSON Pointer and the line and column it leads to.
+ * does not know, MANIFEST005 (a warning) for a deprecated instance type, each with its JSON Pointer and the line and column it leads to.
  */
 export function checkManifestText(text: string): ManifestCheck {
   const parsed = parseJson(text);
@@ -38,6 +39,7 @@ export function checkManifestText(text: string): ManifestCheck {
         };
       });
   found.push(...unknownKeyWarnings(ManifestSchema, parsed.value));
+  if (result.success) found.push(...deprecatedInstanceType(result.output));
   const source = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
   const locate = createPositionLocator(
     source,
@@ -45,4 +47,19 @@ export function checkManifestText(text: string): ManifestCheck {
   );
   const diagnostics = found.map((diagnostic) => ({ ...diagnostic, position: locate(diagnostic.path) }));
   return result.success ? { ok: true, manifest: result.output, diagnostics } : { ok: false, diagnostics };
+}
+
+/** wrangler still takes the old names; the warning names the type that replaced it. */
+function deprecatedInstanceType(manifest: ProjectManifest): Diagnostic[] {
+  const type = manifest.container?.instance_type;
+  const instead = typeof type === "string" ? DEPRECATED_INSTANCE_TYPES[type] : undefined;
+  if (instead === undefined) return [];
+  return [
+    {
+      code: "MANIFEST005",
+      severity: "warning",
+      message: `/container/instance_type: "${type}" is deprecated; use "${instead}"`,
+      path: "/container/instance_type",
+    },
+  ];
 }

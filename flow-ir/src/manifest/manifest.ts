@@ -1,5 +1,11 @@
 import * as v from "valibot";
 import { refuseArrays } from "../ir/refuse-arrays";
+import {
+  type CustomInstanceType,
+  customInstanceProblems,
+  DEPRECATED_INSTANCE_TYPES,
+  NAMED_INSTANCE_TYPES,
+} from "./instance-types";
 
 // `flows.config.json`: the project around the flows. Which capabilities are bound and which
 // secrets exist (the validator reads these), and what `flows publish workers` turns into
@@ -70,6 +76,75 @@ const TriggersSchema = v.looseObject({
   ),
 });
 
+/** What the container's process sees as an environment variable name. */
+const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+/** A Debian package, optionally pinned (`git`, `git=1:2.39.5-0+deb12u2`); nothing a shell would read. */
+const DEBIAN_PACKAGE = /^[a-z0-9][a-z0-9+.-]+(?:=[A-Za-z0-9.+:~-]+)?$/;
+/** An image reference on one line: it goes into the Dockerfile's FROM. */
+const IMAGE_REFERENCE = /^[A-Za-z0-9][A-Za-z0-9._/:@-]*$/;
+
+/** A secret the container gets: a name the process reads, none of the names the runtime owns. */
+const ContainerSecretName = v.pipe(
+  v.string("each container secret must be a name"),
+  v.regex(ENV_NAME, "each container secret must be an environment variable name (letters, digits, _)"),
+  v.check(
+    (secret) => secret !== "PORT" && !secret.startsWith("FLOWS_"),
+    "PORT and FLOWS_* are the container runtime's own variables, not secrets",
+  ),
+);
+
+/**
+ * The generated image extended (`base`, `packages`), or a Dockerfile of the user's own
+ * (`dockerfile`, relative to the manifest), which flows then never writes.
+ */
+const ContainerImageSchema = v.pipe(
+  v.looseObject({
+    dockerfile: v.optional(name("dockerfile")),
+    base: v.optional(
+      v.pipe(
+        name("base"),
+        v.regex(IMAGE_REFERENCE, "base must be an image reference such as node:20.20.0-bookworm (one word)"),
+      ),
+    ),
+    packages: v.optional(
+      v.array(
+        v.pipe(
+          v.string("each package must be a Debian package name"),
+          v.regex(DEBIAN_PACKAGE, "each package must be a Debian package name such as git or git=1:2.39.5-0+deb12u2"),
+        ),
+        "packages must list Debian package names",
+      ),
+    ),
+  }),
+  v.check(
+    (image) => image.dockerfile === undefined || (image.base === undefined && image.packages === undefined),
+    "a dockerfile is the whole image: base and packages extend only the Dockerfile flows generates",
+  ),
+);
+
+const CustomInstanceTypeSchema = v.pipe(
+  v.strictObject(
+    {
+      vcpu: v.number("vcpu must be a number"),
+      memory_mib: v.number("memory_mib must be a number"),
+      disk_mb: v.number("disk_mb must be a number"),
+    },
+    "a custom instance_type is { vcpu, memory_mib, disk_mb }",
+  ),
+  v.rawCheck(({ dataset, addIssue }) => {
+    if (!dataset.typed) return;
+    for (const problem of customInstanceProblems(dataset.value as CustomInstanceType)) {
+      addIssue({ message: `instance_type: ${problem}` });
+    }
+  }),
+);
+
+const InstanceTypeSchema = v.union(
+  [v.picklist([...NAMED_INSTANCE_TYPES, ...Object.keys(DEPRECATED_INSTANCE_TYPES)]), CustomInstanceTypeSchema],
+  (issue) =>
+    `instance_type ${JSON.stringify(issue.input)} is not a Cloudflare Containers instance type: name one of ${NAMED_INSTANCE_TYPES.join(", ")}, or give a custom size { "vcpu", "memory_mib", "disk_mb" }`,
+);
+
 /**
  * Where the amd64 container comes in (DESIGN §7): which node identifiers and which whole flows
  * run there, and how the Worker-side Container class starts, keeps and restarts instances.
@@ -82,9 +157,20 @@ const ContainerSchema = v.looseObject({
   /** Durable Object binding and class name of the Container class. */
   binding: v.optional(name("binding")),
   class_name: v.optional(name("class_name")),
-  /** A registry image reference; without it `flows publish` builds from the emitted Dockerfile. */
-  image: v.optional(name("image")),
-  instance_type: v.optional(name("instance_type")),
+  /**
+   * A registry image reference; or how to build the image: the generated Dockerfile extended
+   * (`{ base, packages }`), or the user's own (`{ dockerfile }`). Without it, the generated one.
+   */
+  image: v.optional(
+    v.union(
+      [name("image"), ContainerImageSchema],
+      'image must be a registry reference, { "base", "packages" } or { "dockerfile" }',
+    ),
+  ),
+  /** A named Cloudflare instance type, or a custom size within the documented bounds. */
+  instance_type: v.optional(InstanceTypeSchema),
+  /** Whether the process may reach the internet (the Container class's enableInternet; default true). */
+  enable_internet: v.optional(v.boolean("enable_internet must be true or false")),
   max_instances: v.optional(count("max_instances")),
   /** How long an idle instance stays up, e.g. "5m" (the Container class's sleepAfter). */
   sleep_after: v.optional(name("sleep_after")),
@@ -97,6 +183,11 @@ const ContainerSchema = v.looseObject({
   instances: v.optional(count("instances")),
   /** Named instances kept running by periodic reconciliation. */
   always_on: v.optional(v.array(name("each always_on instance name"), "always_on must list instance names")),
+  /**
+   * Worker secrets, by name, handed to the process as environment variables when it starts;
+   * never written into the image, the wrangler config or a log line.
+   */
+  secrets: v.optional(v.array(ContainerSecretName, "secrets must list Worker secret names")),
   /** Plain environment variables for the container process (secrets are listed by name in `secrets`). */
   env: v.optional(
     refuseArrays(v.record(v.string(), v.string("env values must be strings"), "env must map names to strings")),

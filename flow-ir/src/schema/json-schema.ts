@@ -10,7 +10,7 @@ type JsonSchema = Record<string, unknown>;
 
 function exportSchema(schema: Parameters<typeof toJsonSchema>[0], id: string, title: string): JsonSchema {
   // `check` actions guard what JSON Schema already says (e.g. "an object, not an array").
-  const body = toJsonSchema(schema, { target: "draft-2020-12", ignoreActions: ["check"] }) as JsonSchema;
+  const body = toJsonSchema(schema, { target: "draft-2020-12", ignoreActions: ["check", "raw_check"] }) as JsonSchema;
   return { ...body, $id: id, title };
 }
 

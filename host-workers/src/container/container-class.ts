@@ -10,6 +10,7 @@ import { createLifecycle } from "./lifecycle";
 import { log } from "./log";
 import { createReconciler } from "./reconcile";
 import type { ContainerSettings } from "./settings";
+import { type ContainerEnvBuilder, startEnvironment } from "./start-env";
 
 export type { BusGrant, ContainerAnswer, ContainerCall, ContainerInstance, ContainerStatus } from "./container-types";
 
@@ -26,20 +27,26 @@ export type FlowContainerClass = new <Env = unknown>(
   env: Env,
 ) => Container<Env> & ContainerInstance;
 
-export function createContainerClass(
+/** What the runtime itself needs in its environment; nothing else may replace these. */
+const RUNTIME_ENV = { FLOWS_BUS_URL: DEFAULT_BUS_URL };
+
+export function createContainerClass<WorkerBindings extends WorkerEnv = WorkerEnv>(
   settings: ContainerSettings,
   busOutbound: OutboundHandler<WorkerEnv>,
+  containerEnv?: ContainerEnvBuilder<WorkerBindings>,
 ): FlowContainerClass {
   class FlowContainer<Env = unknown> extends Container<Env> implements ContainerInstance {
     override defaultPort = settings.port;
     override sleepAfter: string | number = settings.sleepAfter;
-    override envVars = { ...settings.env, FLOWS_BUS_URL: DEFAULT_BUS_URL };
+    override enableInternet = settings.enableInternet;
+    // Without secrets: those are added at each start (below), so they exist only in the start call.
+    override envVars: Record<string, string> = { ...settings.env, ...RUNTIME_ENV };
     readonly #ledger = createContainerLedger(this.ctx.storage.sql, settings.crashLoop);
     readonly #grants = createBusGrants();
     readonly #host: ForwardHost = {
       getState: () => this.getState(),
       running: () => this.ctx.container?.running === true,
-      start: () => this.startAndWaitForPorts(),
+      start: () => this.#start(),
       name: () => this.ctx.id.name ?? this.#ledger.name() ?? this.ctx.id.toString(),
       alwaysOn: () => settings.alwaysOn.includes(this.#host.name()),
       fetch: (request) => this.containerFetch(request),
@@ -54,6 +61,24 @@ export function createContainerClass(
       inFlight: createInFlight(),
       host: this.#host,
     });
+
+    /**
+     * Starts the process with the whole environment: the manifest's env, the named Worker secrets
+     * and the per-instance builder's variables. Kept as `envVars` too, so a start the library
+     * makes by itself (a request racing a crash) gets the same, never one without the secrets.
+     */
+    async #start(): Promise<void> {
+      const envVars = await startEnvironment(
+        settings,
+        { PORT: String(settings.port), ...RUNTIME_ENV },
+        // The class is generic over Env for the library; it is the Worker's env all the same.
+        this.env as unknown as WorkerBindings,
+        this.#host.name(),
+        containerEnv,
+      );
+      this.envVars = envVars;
+      await this.startAndWaitForPorts({ startOptions: { envVars, enableInternet: settings.enableInternet } });
+    }
 
     async call(call: ContainerCall): Promise<ContainerAnswer> {
       this.#ledger.setName(call.instance);

@@ -6,6 +6,8 @@ export const CONTAINER_ERROR_CODES = {
   down: "CONTAINER_DOWN",
   /** The process died while serving a request that is not safe to repeat. */
   lost: "CONTAINER_LOST",
+  /** Its environment is incomplete: a secret `container.secrets` names is not set, or `containerEnv` failed. */
+  environment: "CONTAINER_ENV",
   /** It could not be started or reached (capacity, a start that timed out). */
   unavailable: "CONTAINER_UNAVAILABLE",
 } as const;

@@ -13,3 +13,4 @@ export { CONTAINER_KEY_FIELD, createPlacement, metaFor, type Placement } from ".
 export { containers } from "./project-containers";
 export { containerRoutes } from "./routes";
 export { type ContainerSettings, containerSettings, type RestartPolicy } from "./settings";
+export { type ContainerEnvBuilder, startEnvironment } from "./start-env";

@@ -5,6 +5,7 @@ import type { ContainerLedger } from "./ledger";
 import { log } from "./log";
 import { restartsAfter } from "./restart-policy";
 import type { ContainerSettings } from "./settings";
+import { StartRefusal } from "./start-env";
 
 /** What the restart and crash-loop policy needs from the Container instance it governs. */
 export interface ContainerHost {
@@ -98,6 +99,8 @@ export function createLifecycle(settings: ContainerSettings, ledger: ContainerLe
         await host.start();
         return undefined;
       } catch (error) {
+        // Nothing was started: no crash to count, and trying again cannot help.
+        if (error instanceof StartRefusal) return error.failure;
         if (host.running()) {
           return containerFailure(CONTAINER_ERROR_CODES.unavailable, `the container did not become ready: ${error}`);
         }

@@ -5,7 +5,7 @@ import { createBusOutbound } from "./bus-outbound";
 import { createContainerClass } from "./container-class";
 import { createPlacement } from "./placement";
 import { containerRoutes } from "./routes";
-import { containerSettings } from "./settings";
+import { type ContainerSettings, containerSettings } from "./settings";
 
 /**
  * Container support for `createProjectWorker`: container nodes and whole flows are placed in
@@ -29,17 +29,10 @@ export function containers<Env extends WorkerEnv>(config: ProjectFlowConfig<Env>
         resume: placement.resume,
       },
       routes: containerRoutes(placement),
-      preflight: (env) =>
-        env[settings.binding] === undefined
-          ? {
-              code: "DAG203",
-              message: `the manifest places work in a container but the Durable Object binding ${settings.binding} is missing: bind the Container class (${settings.className}) under that name`,
-              details: { binding: settings.binding },
-            }
-          : undefined,
+      preflight: (env) => containerPreflight(settings, env),
     },
   );
-  const FlowContainer = createContainerClass(
+  const FlowContainer = createContainerClass<Env>(
     settings,
     createBusOutbound({
       registry: config.caps,
@@ -47,6 +40,7 @@ export function containers<Env extends WorkerEnv>(config: ProjectFlowConfig<Env>
       containerBinding: settings.binding,
       runsBinding: bindingNames(config as FlowWorkerConfig<never>).runs,
     }),
+    config.containerEnv,
   );
 
   // always_on instances are started by the first request or cron an isolate sees; from then
@@ -75,5 +69,23 @@ export function containers<Env extends WorkerEnv>(config: ProjectFlowConfig<Env>
       keepAlive(env, (promise) => ctx.waitUntil(promise));
       return worker.scheduled(controller, env, ctx);
     },
+  };
+}
+
+/** DAG203 before any work: the Container class's binding, and every secret the container is to get. */
+function containerPreflight(settings: ContainerSettings, env: WorkerEnv) {
+  if (env[settings.binding] === undefined) {
+    return {
+      code: "DAG203",
+      message: `the manifest places work in a container but the Durable Object binding ${settings.binding} is missing: bind the Container class (${settings.className}) under that name`,
+      details: { binding: settings.binding },
+    };
+  }
+  const missing = settings.secrets.filter((name) => typeof env[name] !== "string" || env[name] === "");
+  if (missing.length === 0) return undefined;
+  return {
+    code: "DAG203",
+    message: `container.secrets names ${missing.join(", ")}, not set in the Worker: set each with \`wrangler secret put <NAME>\` (or in .dev.vars locally)`,
+    details: { secrets: missing },
   };
 }

@@ -14,6 +14,10 @@ export interface ContainerSettings {
   readonly instances: number;
   readonly alwaysOn: readonly string[];
   readonly env: Readonly<Record<string, string>>;
+  /** Worker secrets, by name, the process gets as environment variables when it starts. */
+  readonly secrets: readonly string[];
+  /** Whether the process may reach the internet (the library's `enableInternet`). */
+  readonly enableInternet: boolean;
   /** The port the container runtime listens on (its `PORT`). */
   readonly port: number;
 }
@@ -33,6 +37,8 @@ interface ContainerSection {
   readonly instances?: number;
   readonly always_on?: readonly string[];
   readonly env?: Readonly<Record<string, string>>;
+  readonly secrets?: readonly string[];
+  readonly enable_internet?: boolean;
 }
 
 /** Undefined when the manifest runs everything in the Worker. */
@@ -51,6 +57,8 @@ export function containerSettings(manifest: ManifestLike | undefined): Container
     alwaysOn: section.always_on ?? [],
     // PORT is the runtime's; the manifest may not move it away from the port the class probes.
     env: { ...section.env, PORT: String(DEFAULT_PORT) },
+    secrets: section.secrets ?? [],
+    enableInternet: section.enable_internet ?? true,
     port: DEFAULT_PORT,
   };
 }

@@ -1,9 +1,20 @@
+import { createHash } from "node:crypto";
 import type { DoApi } from "@flows/cap-do";
 import type { KvApi } from "@flows/cap-kv";
 import type { QueueApi } from "@flows/cap-queue";
 import type { R2Api } from "@flows/cap-r2";
 import type { NodeContext, NodeRegistry } from "@flows/kernel";
-import { approval, boxed, crashy, gated, mixed, mixedgate, mixedstream, streamy } from "../fixture/container-project";
+import {
+  approval,
+  boxed,
+  crashy,
+  gated,
+  keyed,
+  mixed,
+  mixedgate,
+  mixedstream,
+  streamy,
+} from "../fixture/container-project";
 
 // The container image's app, run by the real `flows-container` binary: every capability call
 // goes over the bus to the Worker, which serves it from its real bindings.
@@ -158,6 +169,18 @@ const nodes: NodeRegistry = {
   "mixedgate::after": inTheWorker("mixedgate::after"),
   "mixedstream::start": inTheWorker("mixedstream::start"),
   "mixedstream::emit": emit,
+  "keyed::start": (input) => input,
+  "keyed::use": (input) => {
+    // Uses the secret the way a `git clone` with a token would, and says only that it had it.
+    const key = process.env.API_KEY ?? "";
+    console.log(JSON.stringify({ message: "calling the API with the key", key_length: key.length }));
+    return {
+      ...(input as object),
+      key_sha256: createHash("sha256").update(key).digest("hex"),
+      tenant: process.env.TENANT ?? null,
+      greeting: process.env.GREETING ?? null,
+    };
+  },
   "crashy::start": (input) => input,
   "crashy::boom": () => {
     // A process that dies on this input every time: what crash-loop protection is for.
@@ -166,4 +189,4 @@ const nodes: NodeRegistry = {
   },
 };
 
-export default { flows: [mixed, boxed, crashy, approval, gated, streamy, mixedgate, mixedstream], nodes };
+export default { flows: [mixed, boxed, crashy, approval, gated, streamy, mixedgate, mixedstream, keyed], nodes };

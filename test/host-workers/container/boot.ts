@@ -20,7 +20,10 @@ export interface Booted {
   ledger(prefix: string): Promise<string[]>;
 }
 
-export async function boot(entry: string, options: { containerBinding?: boolean } = {}): Promise<Booted> {
+export async function boot(
+  entry: string,
+  options: { containerBinding?: boolean; bindings?: Record<string, string> } = {},
+): Promise<Booted> {
   const output: string[] = [];
   const supervisor = await startSupervisor({ args: [BIN, APP], onOutput: (line) => output.push(line) });
   const script = await bundleWorker(resolve(import.meta.dirname, "../fixture", entry));
@@ -38,7 +41,12 @@ export async function boot(entry: string, options: { containerBinding?: boolean 
     r2Buckets: ["BLOBS"],
     queueProducers: { EVENTS: "container-events" },
     queueConsumers: { "container-events": { maxBatchTimeout: 0.05 } },
-    bindings: { FLOWS_API_TOKEN: API_TOKEN, FLOWS_RESUME_SECRET: RESUME_SECRET, CONTAINER_SUPERVISOR: supervisor.url },
+    bindings: {
+      FLOWS_API_TOKEN: API_TOKEN,
+      FLOWS_RESUME_SECRET: RESUME_SECRET,
+      CONTAINER_SUPERVISOR: supervisor.url,
+      ...options.bindings,
+    },
     handleRuntimeStdio: (stdout, stderr) => {
       for (const stream of [stdout, stderr]) {
         stream.on("data", (chunk: Buffer) => output.push(...chunk.toString().split("\n").filter(Boolean)));

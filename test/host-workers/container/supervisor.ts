@@ -14,6 +14,8 @@ export interface Supervisor {
   setWorkerUrl(url: string): void;
   /** How many times each instance (by container id) was started. */
   starts(): ReadonlyMap<string, number>;
+  /** Whether the last start of a container id allowed internet access (the start option; null when not given). */
+  internet(id: string): boolean | null | undefined;
   /** The live child of a container id (for kill -9 from the test). */
   pid(id: string): number | undefined;
   kill(id: string, signal: NodeJS.Signals): void;
@@ -57,6 +59,7 @@ export async function startSupervisor(options: {
 }): Promise<Supervisor> {
   const children = new Map<string, Child>();
   const starts = new Map<string, number>();
+  const internet = new Map<string, boolean | null>();
   let workerUrl = "";
 
   const start = async (id: string, env: Record<string, string>): Promise<Child> => {
@@ -98,7 +101,11 @@ export async function startSupervisor(options: {
       const [, action, id = ""] = url.pathname.split("/");
       const child = children.get(id);
       if (request.method === "POST" && action === "start") {
-        const { env } = (await body(request)) as { env?: Record<string, string> };
+        const { env, enable_internet } = (await body(request)) as {
+          env?: Record<string, string>;
+          enable_internet?: boolean | null;
+        };
+        internet.set(id, enable_internet ?? null);
         const started = await start(id, env ?? {});
         return json(response, 200, { port: started.port, generation: started.generation });
       }
@@ -125,6 +132,7 @@ export async function startSupervisor(options: {
       workerUrl = url.replace(/\/$/, "");
     },
     starts: () => starts,
+    internet: (id) => internet.get(id),
     pid: (id) => {
       const child = children.get(id);
       return child?.process.exitCode === null && child.process.signalCode === null ? child.process.pid : undefined;
