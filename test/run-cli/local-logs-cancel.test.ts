@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { acquireRunLease } from "../../cli/src/local/lease";
 
 // `flows logs`, `cancel` and the filters and pages of `flows runs` on local runs, through the
 // built binary: the same outputs as against a Worker (test/run-cli/remote-verbs.test.ts).
@@ -150,5 +151,20 @@ describe("local runs, logs and cancel", () => {
     expect(lines(logs.stdout).at(-1)).toMatch(/finished\s+cancelled — RUN499/);
     const resume = await flows(["resume", "big2", "--checkpoint", "manager_approval", "--state", state]);
     expect(resume.status).toBe(1);
+  }, 60_000);
+
+  it("refuses to cancel a local run another process is executing, until it lets go", async () => {
+    expect((await start("big3", "large-order.json")).status).toBe(0);
+    // This test process stands for the executor: it holds the run's lease.
+    const lease = await acquireRunLease(state, "big3");
+    const held = await flows(["cancel", "big3", "--state", state]);
+    expect(held.status).toBe(1);
+    expect(held.stderr).toContain(`RUN409: run big3 is being executed by process ${process.pid}: stop that process`);
+    const waiting = flows(["cancel", "big3", "--state", state, "--wait"]);
+    await new Promise((done) => setTimeout(done, 500));
+    lease.release();
+    const cancelled = await waiting;
+    expect(cancelled.status, cancelled.stderr).toBe(0);
+    expect(cancelled.stdout).toBe("run big3 cancelled\n");
   }, 60_000);
 });
