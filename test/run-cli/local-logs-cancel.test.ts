@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { acquireRunLease } from "../../cli/src/local/lease";
+import { RUN_DETAIL_KEYS, RUN_SUMMARY_KEYS } from "../support/run-shapes";
 
 // `flows logs`, `cancel` and the filters and pages of `flows runs` on local runs, through the
 // built binary: the same outputs as against a Worker (test/run-cli/remote-verbs.test.ts).
@@ -82,6 +83,9 @@ afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 describe("local runs, logs and cancel", () => {
   it("lists local runs newest first, filtered and paged like a Worker's", async () => {
     const halted = await flows(["runs", "--state", state, "--status", "halted", "--format", "json"]);
+    for (const run of JSON.parse(halted.stdout) as object[]) expect(Object.keys(run).sort()).toEqual(RUN_SUMMARY_KEYS);
+    const detail = JSON.parse((await flows(["inspect", "big", "--state", state, "--format", "json"])).stdout) as object;
+    expect(Object.keys(detail).sort()).toEqual(RUN_DETAIL_KEYS);
     expect((JSON.parse(halted.stdout) as { run_id: string }[]).map((run) => run.run_id)).toEqual(["big2", "big"]);
     const first = await flows(["runs", "--state", state, "--limit", "2"]);
     expect(lines(first.stdout)[0]).toMatch(/^RUN\s+FLOW\s+STATUS\s+STARTED\s+CHECKPOINT$/);

@@ -4,6 +4,7 @@ import { join, resolve } from "node:path";
 import type { Miniflare } from "miniflare";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { API_TOKEN, bundleFixture, startMiniflare, waitFor, workerOptions } from "../host-workers/support";
+import { RUN_DETAIL_KEYS, RUN_SUMMARY_KEYS } from "../support/run-shapes";
 
 // `flows runs`, `inspect`, `resume`, `cancel` and `logs` against a real Worker in workerd
 // (Miniflare on a loopback port), through the built binary, with --url/--token and with
@@ -96,6 +97,7 @@ describe("the CLI against a Worker", () => {
       "rev-3": "halted",
       "broken-1": "failed",
     });
+    for (const run of listed) expect(Object.keys(run).sort()).toEqual(RUN_SUMMARY_KEYS);
     const halted = await remote("runs", "--status", "halted", "--format", "json");
     expect((JSON.parse(halted.stdout) as { run_id: string }[]).map((run) => run.run_id).sort()).toEqual([
       "rev-1",
@@ -126,6 +128,7 @@ describe("the CLI against a Worker", () => {
       resume: { token: string };
     };
     expect(typeof detail.resume.token).toBe("string");
+    expect(Object.keys(detail).sort()).toEqual(RUN_DETAIL_KEYS);
     const wrongCheckpoint = await remote("resume", "rev-1", "--checkpoint", "nope");
     expect(wrongCheckpoint.status).toBe(1);
     expect(wrongCheckpoint.stderr).toContain("HALT404");
