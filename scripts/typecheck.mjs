@@ -31,6 +31,7 @@ const projects = [
   "test/host-workers/fixture",
   "examples/order-approval/tsconfig.worker.json",
   "bench/src/suites/host/tsconfig.json",
+  "bench/src/suites/index/tsconfig.json",
   "tsconfig.test.json",
 ];
 const tsc = join(dirname(createRequire(import.meta.url).resolve("typescript/package.json")), "bin", "tsc");

@@ -228,6 +228,13 @@ export function createRunObjectClass<Env extends WorkerEnv>(
       );
     }
 
+    /** The answer once the index has what it did (briefly waited for): a listing right after shows it. */
+    async #indexed<T>(answer: Promise<T>): Promise<T> {
+      const value = await answer;
+      await this.runIndex().drain();
+      return value;
+    }
+
     override async fetch(request: Request): Promise<Response> {
       const url = new URL(request.url);
       try {
@@ -236,15 +243,17 @@ export function createRunObjectClass<Env extends WorkerEnv>(
         }
         switch (`${request.method} ${url.pathname}`) {
           case "POST /invoke":
-            return await this.invoke((await request.json()) as InvokeRequest, request);
+            return await this.#indexed(this.invoke((await request.json()) as InvokeRequest, request));
           case "POST /start":
-            return await this.start((await request.json()) as InvokeRequest);
+            return await this.#indexed(this.start((await request.json()) as InvokeRequest));
           case "POST /resume":
-            return await this.resume((await request.json()) as ResumeRunRequest);
+            return await this.#indexed(this.resume((await request.json()) as ResumeRunRequest));
           case "POST /event":
-            return await this.event((await request.json()) as EventRunRequest);
+            return await this.#indexed(this.event((await request.json()) as EventRunRequest));
           case "POST /cancel":
-            return Response.json(await this.#cancel(((await request.json()) as { runId: string }).runId));
+            return Response.json(
+              await this.#indexed(this.#cancel(((await request.json()) as { runId: string }).runId)),
+            );
           case "GET /status":
             // An object that never journaled holds no run: answer without creating storage.
             if (this.#journal === undefined && !hasSqlJournal(this.ctx.storage)) return Response.json({});
@@ -342,7 +351,7 @@ export function createRunObjectClass<Env extends WorkerEnv>(
       }
       if (nextWake !== undefined) await alarmBy(this.ctx.storage, nextWake);
       await indexed;
-      this.runIndex().afterAlarm();
+      await this.runIndex().afterAlarm();
     }
 
     /** An event for a run: journaled, and the run goes on if a wait of it takes the event. */

@@ -61,3 +61,21 @@ export async function startRunsAtOnce(base: URL, flow: string, ids: readonly str
   agent.destroy();
   return { statuses, retried, wallMs };
 }
+
+/**
+ * Ids (hex) of the run index's own objects that runs started around now may create: the
+ * directory and each shard of the hours either side of now. Tests that count run objects on
+ * disk leave these out.
+ */
+export async function indexObjectIds(
+  mf: { getDurableObjectNamespace(binding: string): Promise<{ idFromName(name: string): { toString(): string } }> },
+  shards = 8,
+): Promise<Set<string>> {
+  const namespace = await mf.getDurableObjectNamespace("FLOW_RUNS");
+  const hour = Math.floor(Date.now() / 3_600_000);
+  const names = ["flows-index/directory"];
+  for (let bucket = hour - 1; bucket <= hour + 2; bucket += 1) {
+    for (let shard = 0; shard < shards; shard += 1) names.push(`flows-index/${bucket}/${shard}`);
+  }
+  return new Set(names.map((name) => namespace.idFromName(name).toString()));
+}

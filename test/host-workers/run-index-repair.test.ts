@@ -169,4 +169,30 @@ describe("run index repair and rebuild", () => {
       await mf.dispose();
     }
   }, 120_000);
+
+  it("lists a sleeping run suspended with its wake time, leaves its alarm at that time, and lists it completed once woken", async () => {
+    const script = await bundleFixture("time-worker.ts");
+    const root = mkdtempSync(join(tmpdir(), "flows-index-sleep-"));
+    roots.push(root);
+    const mf = await boot(script, root, false);
+    try {
+      const started = await post(mf, "/flows/nap/invoke?run_id=sleeper", 5);
+      expect(started.status).toBe(202);
+      const wakeAt = Date.parse(((await started.json()) as { wake_at: string }).wake_at);
+      // The answer came after the index push: the row is there, and the repair alarm gave way to the wake.
+      const [row] = await listed(mf);
+      expect(row).toMatchObject({ run_id: "sleeper", status: "suspended", wake_at: wakeAt });
+      const clock = (offset: number) =>
+        mf.dispatchFetch(`http://flows.test/__test/clock?run=sleeper&offset_ms=${offset}&alarm=0`);
+      expect(((await (await clock(0)).json()) as { alarm: number }).alarm).toBe(wakeAt);
+      await mf.dispatchFetch(`http://flows.test/__test/clock?run=sleeper&offset_ms=${31 * 86_400_000}&alarm=1`);
+      const done = await waitFor(async () => {
+        const [again] = await listed(mf);
+        return again?.status === "completed" ? again : undefined;
+      }, "the woken run listed as completed");
+      expect(done).toMatchObject({ wake_at: null, error_code: null });
+    } finally {
+      await mf.dispose();
+    }
+  }, 60_000);
 });

@@ -74,6 +74,16 @@ describe("run index", () => {
     expect(row.finished_at).toBeGreaterThanOrEqual(row.started_at);
   });
 
+  it("lists runs started by a queue message and by a cron with their trigger", async () => {
+    await (await mf.getQueueProducer("EVENTS")).send({ name: "queued" });
+    await (await mf.getWorker()).scheduled({ cron: "0 * * * *" });
+    await waitFor(async () => {
+      const { rows } = await listAll("flow=hello&status=completed");
+      const seen = new Set(rows.map((row) => row.trigger));
+      return seen.has("queue") && seen.has("cron") ? seen : undefined;
+    }, "a queue run and a cron run listed as completed");
+  });
+
   it("lists every one of 1,000 runs started at once, then each as completed", async () => {
     const ids = Array.from({ length: 1_000 }, (_, index) => `load-${String(index).padStart(4, "0")}`);
     const began = performance.now();

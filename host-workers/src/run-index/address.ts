@@ -24,8 +24,3 @@ export function shardOf(runId: string, shards: number): number {
   }
   return hash % Math.max(1, Math.floor(shards));
 }
-
-/** The stub of an index object (a shard or the directory) by name. */
-export function indexStub(namespace: DurableObjectNamespace, name: string): DurableObjectStub {
-  return namespace.get(namespace.idFromName(name));
-}

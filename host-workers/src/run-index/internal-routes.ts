@@ -1,7 +1,8 @@
 import { errorResponse } from "../envelope";
 import { RUN_ORIGIN } from "../run-protocol";
-import { DIRECTORY_NAME, indexStub } from "./address";
+import { DIRECTORY_NAME } from "./address";
 import { listBuckets, registerShard } from "./directory-store";
+import { indexStub } from "./index-stub";
 import type { RunIndexReporter } from "./reporter";
 import { isRegistered, isShard, markRegistered, putRows, queryRows, type ShardQuery } from "./shard-store";
 import type { VersionedRow } from "./summary";

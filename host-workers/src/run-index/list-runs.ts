@@ -1,7 +1,8 @@
 import { RUN_ORIGIN } from "../run-protocol";
-import { bucketOf, bucketStart, DIRECTORY_NAME, indexStub, shardName } from "./address";
+import { bucketOf, bucketStart, DIRECTORY_NAME, shardName } from "./address";
 import { encodeCursor } from "./cursor";
 import type { BucketShards } from "./directory-store";
+import { indexStub } from "./index-stub";
 import type { ListQuery } from "./list-query";
 import type { ShardQuery } from "./shard-store";
 import type { RunSummaryRow } from "./summary";

@@ -111,13 +111,6 @@ export function indexedRunIds(storage: DurableObjectStorage): string[] {
     .map((row) => row.run_id);
 }
 
-/** Whether the alarm still has work here: an unpushed row or a pending run (see wake-schedule.ts). */
-export function alarmStillNeeded(storage: DurableObjectStorage): boolean {
-  if (unpushed(storage).length > 0) return true;
-  if (!hasTable(storage, "flows_pending")) return false;
-  return storage.sql.exec("SELECT 1 FROM flows_pending LIMIT 1").toArray().length > 0;
-}
-
 /** Run ids of runs recorded pending (an async start not begun yet), without creating anything. */
 export function pendingRunIds(storage: DurableObjectStorage): string[] {
   if (!hasTable(storage, "flows_pending")) return [];

@@ -1,10 +1,10 @@
-import type { JournalEntry, JournalStore, RunOutcome } from "@flows/kernel";
+import { foldJournal, type JournalEntry, type JournalStore, type RunOutcome } from "@flows/kernel";
 import { RUN_ORIGIN } from "../run-protocol";
-import { alarmBy, pendingInvocations } from "../wake-schedule";
-import { bucketOf, indexStub, shardName, shardOf } from "./address";
+import { pendingInvocations } from "../wake-schedule";
+import { bucketOf, shardName, shardOf } from "./address";
+import { indexStub } from "./index-stub";
 import {
   acknowledge,
-  alarmStillNeeded,
   bumpIndexed,
   indexedRunIds,
   journalRunIds,
@@ -34,6 +34,9 @@ async function within(push: Promise<boolean>, ms: number): Promise<boolean> {
     if (timer !== undefined) clearTimeout(timer);
   }
 }
+
+/** How long an answer to the client waits for its run's index push. */
+const DRAIN_WAIT_MS = 2_000;
 
 /** Journal entries that change what the index shows of a run (status, checkpoint, wake time). */
 const CHANGES = new Set<JournalEntry["type"]>([
@@ -72,8 +75,8 @@ export class RunIndexReporter {
   readonly #settled = new Set<string>();
   /** Pushes per run, one after another, so a shard never sees an older version after a newer. */
   readonly #pushes = new Map<string, Promise<boolean>>();
-  /** Whether this instance set the repair alarm and it has not fired or been deleted since. */
-  #armed = false;
+  /** When the repair alarm this instance set is due, until it fires or is replaced. */
+  #ownAlarm: number | undefined;
 
   constructor(options: ReporterOptions) {
     this.#options = options;
@@ -99,7 +102,6 @@ export class RunIndexReporter {
 
   /** After an async start is recorded and its alarm set: the push, in the background. */
   acceptedCommitted(runId: string): void {
-    this.#armed = true;
     void this.push(runId);
   }
 
@@ -153,10 +155,18 @@ export class RunIndexReporter {
     return !this.#settled.has(runId) && entries.some((entry) => entry.type !== "value");
   }
 
+  /**
+   * Makes sure an alarm will come: one already set (an async start's, a wake's or a deadline's)
+   * pushes what is left when it fires; with none, the repair alarm is set for 5 s from now.
+   * (Inside the alarm handler no alarm reads as set, so the repair alarm is set there.)
+   */
   async #arm(): Promise<void> {
-    if (this.#armed) return;
-    await alarmBy(this.#options.storage, Date.now() + REPAIR_AFTER_MS);
-    this.#armed = true;
+    if (this.#ownAlarm !== undefined) return;
+    const { storage } = this.#options;
+    if ((await storage.getAlarm()) !== null) return;
+    const at = Date.now() + REPAIR_AFTER_MS;
+    await storage.setAlarm(at);
+    this.#ownAlarm = at;
   }
 
   /** Pushes the run's row if its shard has not acknowledged its latest version; false if that failed. */
@@ -183,7 +193,7 @@ export class RunIndexReporter {
       });
       if (!answer.ok) throw new Error(`the index shard answered ${answer.status}: ${await answer.text()}`);
       acknowledge(storage, runId, run.version);
-      this.#disarmIfIdle();
+      await this.#settleAlarm();
       return true;
     } catch (error) {
       console.log(
@@ -198,30 +208,55 @@ export class RunIndexReporter {
     }
   }
 
-  /** Deletes the repair alarm once nothing needs it (no unpushed row, no pending run). */
-  #disarmIfIdle(): void {
+  /**
+   * Once every row is acknowledged, the repair alarm gives way to what the object's pending runs
+   * need: the earliest wake time or deadline among them, or no alarm at all. A pending run due
+   * now (or running) keeps the repair alarm, which then only comes early.
+   */
+  async #settleAlarm(): Promise<void> {
+    const own = this.#ownAlarm;
+    if (own === undefined) return;
     const { storage } = this.#options;
-    // Checked and deleted in one synchronous step: a pending run recorded later sets its own alarm after.
-    if (alarmStillNeeded(storage)) return;
-    this.#armed = false;
-    void storage.deleteAlarm();
+    if (unpushed(storage).length > 0) return;
+    let wake: number | undefined;
+    for (const runId of pendingRunIds(storage)) {
+      const state = foldJournal(runId, await this.#options.read(runId));
+      const at = state.wakeAt ?? state.halt?.deadline;
+      if (at === undefined || state.finished !== undefined) return;
+      wake = Math.min(wake ?? at, at);
+    }
+    if (this.#ownAlarm !== own || unpushed(storage).length > 0) return;
+    if ((await storage.getAlarm()) !== own) {
+      // Someone set the alarm since: theirs stands.
+      if (this.#ownAlarm === own) this.#ownAlarm = undefined;
+      return;
+    }
+    this.#ownAlarm = undefined;
+    if (wake === undefined) await storage.deleteAlarm();
+    else await storage.setAlarm(wake);
   }
 
   /** The alarm fired: push everything unacknowledged. Await the result after the alarm's other work. */
   async flush(): Promise<void> {
-    this.#armed = false;
+    this.#ownAlarm = undefined;
     const results = await Promise.all(
       unpushed(this.#options.storage).map((runId) => within(this.push(runId), FLUSH_WAIT_MS)),
     );
-    if (results.includes(false)) {
-      await alarmBy(this.#options.storage, Date.now() + REPAIR_AFTER_MS);
-      this.#armed = true;
-    }
+    if (results.includes(false)) await this.#arm();
   }
 
-  /** At the end of the alarm: the repair alarm goes unless something still needs it. */
-  afterAlarm(): void {
-    this.#disarmIfIdle();
+  /** At the end of the alarm handler, after its pending runs were dropped or given their wake time. */
+  async afterAlarm(): Promise<void> {
+    await this.#settleAlarm();
+  }
+
+  /** Waits (at most 2 s) for the pushes in flight, so the caller's next listing shows what it did. */
+  async drain(): Promise<void> {
+    if (this.#pushes.size > 0)
+      await within(
+        Promise.all(this.#pushes.values()).then(() => true),
+        DRAIN_WAIT_MS,
+      );
   }
 
   /** A run that failed before journaling anything (its async start named no valid trigger, say). */
