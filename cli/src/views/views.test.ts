@@ -54,7 +54,7 @@ describe("formatters", () => {
 
   it("prints one line per journal entry, and the entry itself as JSON", () => {
     const failed = {
-      type: "finished",
+      type: "finished" as const,
       status: "failed",
       error: { code: "NODE500", message: "boom", details: {}, retryable: false },
       at: NOW,
@@ -75,7 +75,14 @@ describe("formatters", () => {
       "retrying   node pay attempt 1 — UP503: busy; next at 2026-12-04T12:00:00.000Z",
     );
     // A halt's token is left to flows inspect.
-    const halted = { type: "halted", node: "gate", checkpoint: "approve", token: "secret-halt", details: {}, at: NOW };
+    const halted = {
+      type: "halted" as const,
+      node: "gate",
+      checkpoint: "approve",
+      token: "secret-halt",
+      details: {},
+      at: NOW,
+    };
     expect(formatLogEntry(4, halted, "text")).not.toContain("secret-halt");
     expect(formatLogEntry(5, { type: "skipped", node: "x" }, "text")).toBe(
       "  5  -                         skipped    node x\n",
