@@ -64,7 +64,7 @@ describe("formatters", () => {
     );
     expect(formatLogEntry(12, failed, "json")).toBe(`${JSON.stringify(failed)}\n`);
     const retry = {
-      type: "retrying",
+      type: "retrying" as const,
       node: "pay",
       attempt: 1,
       error: { code: "UP503", message: "busy" },
