@@ -219,6 +219,12 @@ describe("the CLI against a Worker", () => {
     const unknown = await remote("inspect", "no-such-run");
     expect(unknown.status).toBe(1);
     expect(unknown.stderr).toContain("RUN404");
+    const noLogs = await remote("logs", "no-such-run");
+    expect(noLogs.status).toBe(1);
+    expect(noLogs.stderr).toContain("RUN404");
+    const noCancel = await remote("cancel", "no-such-run");
+    expect(noCancel.status).toBe(2);
+    expect(noCancel.stderr).toContain("RUN404");
     const down = await flows(["runs", "--url", `http://127.0.0.1:${await freePort()}`, "--token", API_TOKEN]);
     expect(down.status).toBe(2);
     expect(down.stderr).toMatch(/REMOTE503: cannot reach http:\/\/127\.0\.0\.1:\d+: connection refused/);
