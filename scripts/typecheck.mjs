@@ -35,6 +35,7 @@ const projects = [
   "examples/order-approval/tsconfig.worker.json",
   "examples/task-runner/tsconfig.worker.json",
   "bench/src/suites/host/tsconfig.json",
+  "bench/src/suites/index/tsconfig.json",
   "tsconfig.test.json",
 ];
 const tsc = join(dirname(createRequire(import.meta.url).resolve("typescript/package.json")), "bin", "tsc");

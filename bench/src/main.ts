@@ -7,6 +7,7 @@ import { capsSuite } from "./suites/caps.bench";
 import { containerSuite } from "./suites/container.bench";
 import { devSuite } from "./suites/dev.bench";
 import { hostSuite } from "./suites/host.bench";
+import { indexSuite } from "./suites/index.bench";
 import { kernelSuite } from "./suites/kernel.bench";
 import { packageSuite } from "./suites/package.bench";
 import { validateSuite } from "./suites/validate.bench";
@@ -17,6 +18,7 @@ const SUITES: readonly Suite[] = [
   kernelSuite,
   capsSuite,
   hostSuite,
+  indexSuite,
   busSuite,
   containerSuite,
   devSuite,

@@ -73,6 +73,20 @@ export interface FlowWorkerConfig<Env extends WorkerEnv = WorkerEnv> {
    * trimmed to the project's own sources.
    */
   readonly sourceMap?: SourceMapInput;
+  /**
+   * The run index behind `GET /runs` (see docs/workers.md "Run index"): rows live in index
+   * shards, objects of the run Durable Object namespace, one per hour of start time and
+   * `shards` per hour (8 by default; raise it for more than a few thousand run starts and
+   * status changes a second). Changing it later is safe: each run keeps the shard it was put in.
+   */
+  readonly index?: {
+    readonly shards?: number;
+    /**
+     * Awaited before each push of a run's row to its shard. For tests that stop workerd between
+     * a run's first write and its index push (a long timer holds the push).
+     */
+    readonly beforePush?: (env: Env) => Promise<void> | void;
+  };
   /** Cron expression → flows started on that schedule. */
   readonly crons?: Readonly<Record<string, readonly string[]>>;
   /**

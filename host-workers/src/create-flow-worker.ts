@@ -99,11 +99,13 @@ export function buildFlowWorker<Env extends WorkerEnv>(
 
   const routes = createRoutes(config, flows, preflight, extensions.routes);
 
-  const startRun = async (env: WorkerEnv, flow: string, payload: unknown, wait: boolean) => {
+  /** A queue message's run is awaited (its outcome acks the message); a cron's runs start asynchronously. */
+  const startRun = async (env: WorkerEnv, flow: string, payload: unknown, origin: "queue" | "cron") => {
+    const wait = origin === "queue";
     const namespace = env[names.runs] as DurableObjectNamespace;
     const runId = crypto.randomUUID();
     const stub = namespace.get(namespace.idFromName(runId));
-    const body = JSON.stringify({ flow, runId, payload });
+    const body = JSON.stringify({ flow, runId, payload, origin });
     return stub.fetch(`${RUN_ORIGIN}/${wait ? "invoke" : "start"}`, { method: "POST", body });
   };
 
@@ -129,7 +131,7 @@ export function buildFlowWorker<Env extends WorkerEnv>(
           message.retry();
           continue;
         }
-        const answer = await startRun(env, binding.flow, message.body, true);
+        const answer = await startRun(env, binding.flow, message.body, "queue");
         const outcome = (await answer.json()) as { status?: string; error?: { code?: string } };
         const fields = {
           queue: batch.queue,
@@ -173,7 +175,7 @@ export function buildFlowWorker<Env extends WorkerEnv>(
     async scheduled(controller: ScheduledController, env: Env, ctx: ExecutionContext): Promise<void> {
       env0 ??= env;
       for (const flow of config.crons?.[controller.cron] ?? []) {
-        ctx.waitUntil(startRun(env, flow, { cron: controller.cron, scheduled_time: controller.scheduledTime }, false));
+        ctx.waitUntil(startRun(env, flow, { cron: controller.cron, scheduled_time: controller.scheduledTime }, "cron"));
       }
     },
   };

@@ -8,6 +8,7 @@ import { DEFAULT_MAX_BODY_BYTES, readBodyText } from "./body-limit";
 import { bindingNames, DEFAULT_RESUME_TOKEN_TTL_MS, type FlowWorkerConfig, type WorkerEnv } from "./config";
 import { errorResponse } from "./envelope";
 import { deliveryResponse } from "./event-route";
+import { registerIndexRoutes } from "./index-routes";
 import { inspectorRoutes } from "./inspector/routes";
 import { outcomeResponse } from "./outcome-response";
 import { verifyResumeToken } from "./resume-token";
@@ -249,6 +250,8 @@ export function createRoutes<Env extends WorkerEnv>(
       return stub.fetch(`${RUN_ORIGIN}/detail?run=${encodeURIComponent(runId)}`);
     }),
   );
+
+  registerIndexRoutes((method, path, handler) => router[method](path, guarded(handler)), names.runs, maxBodyBytes);
 
   extend?.((method, path, handler) => {
     router[method](path, guarded(handler));

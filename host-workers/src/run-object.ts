@@ -15,6 +15,7 @@ import {
 import type { ReadingConfig, WorkerEnv } from "./config";
 import { errorResponse } from "./envelope";
 import { createJournalFeed } from "./journal-feed";
+import { createIndexReporter, indexRoute, type RunIndexReporter } from "./run-index/run-object-hooks";
 import type { EventRunRequest, InvokeRequest, ResumeRunRequest } from "./run-protocol";
 import { serveRunView } from "./run-views";
 import { createStackMapper } from "./source-map/stack-mapper";
@@ -105,6 +106,7 @@ export function createRunObjectClass<Env extends WorkerEnv>(
   return class FlowRunObject extends DurableObject<Env> {
     #kernel: Promise<Kernel> | undefined;
     #journal: PagedJournalStore | undefined;
+    #index: RunIndexReporter | undefined;
     /** Every append, whoever makes it, for the run's followers (`GET /runs/:id/events`). */
     readonly #feed = createJournalFeed();
     /** Runs executing elsewhere right now, by run id: what cancelling them aborts and waits for. */
@@ -143,8 +145,19 @@ export function createRunObjectClass<Env extends WorkerEnv>(
     }
 
     journal(): PagedJournalStore {
-      this.#journal ??= this.#feed.watch(createSqlJournal(this.ctx.storage));
+      // The index records a change in the same transaction as the SQL append, inside the feed.
+      this.#journal ??= this.#feed.watch(this.runIndex().journal(createSqlJournal(this.ctx.storage)));
       return this.#journal;
+    }
+
+    /** This object's side of the run index (see ./run-index): what it shows of its runs. */
+    runIndex(): RunIndexReporter {
+      this.#index ??= createIndexReporter(this.ctx, this.env, config, (runId) =>
+        this.#journal === undefined && !hasSqlJournal(this.ctx.storage)
+          ? Promise.resolve([])
+          : this.journal().read(runId),
+      );
+      return this.#index;
     }
 
     /** The journal over RPC, for a run whose kernel executes elsewhere (the container, over the bus). */
@@ -221,20 +234,32 @@ export function createRunObjectClass<Env extends WorkerEnv>(
       );
     }
 
+    /** The answer once the index has what it did (briefly waited for): a listing right after shows it. */
+    async #indexed<T>(answer: Promise<T>): Promise<T> {
+      const value = await answer;
+      await this.runIndex().drain();
+      return value;
+    }
+
     override async fetch(request: Request): Promise<Response> {
       const url = new URL(request.url);
       try {
+        if (url.pathname.startsWith("/index/")) {
+          return await indexRoute(request, url.pathname, this.ctx, this.env, config, () => this.runIndex());
+        }
         switch (`${request.method} ${url.pathname}`) {
           case "POST /invoke":
-            return await this.invoke((await request.json()) as InvokeRequest, request);
+            return await this.#indexed(this.invoke((await request.json()) as InvokeRequest, request));
           case "POST /start":
-            return await this.start((await request.json()) as InvokeRequest);
+            return await this.#indexed(this.start((await request.json()) as InvokeRequest));
           case "POST /resume":
-            return await this.resume((await request.json()) as ResumeRunRequest);
+            return await this.#indexed(this.resume((await request.json()) as ResumeRunRequest));
           case "POST /event":
-            return await this.event((await request.json()) as EventRunRequest);
+            return await this.#indexed(this.event((await request.json()) as EventRunRequest));
           case "POST /cancel":
-            return Response.json(await this.#cancel(((await request.json()) as { runId: string }).runId));
+            return Response.json(
+              await this.#indexed(this.#cancel(((await request.json()) as { runId: string }).runId)),
+            );
           case "GET /status":
             // An object that never journaled holds no run: answer without creating storage.
             if (this.#journal === undefined && !hasSqlJournal(this.ctx.storage)) return Response.json({});
@@ -255,6 +280,7 @@ export function createRunObjectClass<Env extends WorkerEnv>(
     }
 
     async invoke(invocation: InvokeRequest, request: Request): Promise<Response> {
+      this.runIndex().expect(invocation.runId, invocation.origin ?? "http");
       const sse = (request.headers.get("accept") ?? "").includes("text/event-stream");
       if (remote?.handles(invocation.flow)) {
         if (!sse) {
@@ -308,11 +334,15 @@ export function createRunObjectClass<Env extends WorkerEnv>(
     /** Records the invocation and lets an alarm run it, so the run continues after this request. */
     async start(invocation: InvokeRequest): Promise<Response> {
       recordPending(this.ctx.storage, invocation);
+      // Recorded for the index with the pending row, in one transaction, and the alarm pushes it if the push below fails.
+      this.runIndex().accepted(invocation.runId, invocation.flow, invocation.origin ?? "async");
       await this.ctx.storage.setAlarm(Date.now());
+      this.runIndex().acceptedCommitted(invocation.runId);
       return Response.json({ run_id: invocation.runId, status: "running" }, { status: 202 });
     }
 
     override async alarm(): Promise<void> {
+      const indexed = this.runIndex().flush();
       let nextWake: number | undefined;
       for (const invocation of pendingInvocations(this.ctx.storage)) {
         // Re-invoking a run id continues it from the journal: a previous alarm cut short by an
@@ -323,8 +353,11 @@ export function createRunObjectClass<Env extends WorkerEnv>(
         const at = wakeTime(outcome);
         if (at !== undefined) nextWake = Math.min(nextWake ?? at, at);
         else dropPending(this.ctx.storage, invocation.runId);
+        await this.runIndex().settled(invocation.runId, outcome);
       }
       if (nextWake !== undefined) await alarmBy(this.ctx.storage, nextWake);
+      await indexed;
+      await this.runIndex().afterAlarm();
     }
 
     /** An event for a run: journaled, and the run goes on if a wait of it takes the event. */

@@ -9,6 +9,8 @@ export interface InvokeRequest {
   readonly metadata?: Record<string, unknown>;
   /** Waits longer than this suspend the run (see `Invocation.suspendAfterMs`). */
   readonly suspendAfterMs?: number;
+  /** How the run was started, as the run index shows it: "queue", "cron" (default "http" for /invoke, "async" for /start). */
+  readonly origin?: string;
 }
 
 export interface ResumeRunRequest {

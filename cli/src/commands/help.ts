@@ -17,8 +17,10 @@ Commands:
   resume <run-id>           continue a run halted at a checkpoint
   event <run-id> <name>     send an event to a run (ctx.waitFor takes it)
   wake                      continue every run whose sleep or halt deadline is due
-  runs                      list local runs
+  runs                      list runs (local, or a Worker's with --url)
   inspect <run-id>          show a run's node history
+  logs <run-id>             print a run's journal and follow it until the run finishes
+  cancel <run-id>           cancel a run that has not finished
   init [dir]                create a project: manifest, example flow and nodes
   publish workers           build a deployable Workers project (wrangler.jsonc, bundle)
   dev                       serve the project as a local Worker (workerd), reloading on change
@@ -27,6 +29,9 @@ Commands:
 Options:
   -h, --help                show help (flows <command> --help for a command's)
   -v, --version             print the version
+
+runs, inspect, logs, resume and cancel work against a Worker (flows dev or deployed)
+with --url and --token, or FLOWS_URL and FLOWS_API_TOKEN.
 
 Exit codes: 0 success, 1 the flow or run failed, 2 usage or read error.
 Colour only on a terminal, and never when NO_COLOR is set.
