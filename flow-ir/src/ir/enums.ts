@@ -29,14 +29,15 @@ export type Profile = (typeof PROFILES)[number];
 export type IdempotencyScope = (typeof IDEMPOTENCY_SCOPES)[number];
 export type ControlSurfaceKind = (typeof CONTROL_SURFACE_KINDS)[number];
 
+// Each schema below is marked pure: a bundle that uses only the lists (a Worker) leaves them out.
 const oneOf = <const T extends readonly string[]>(values: T, what: string) =>
   v.picklist(values, `${what} must be one of ${values.map((x) => `"${x}"`).join(", ")}`);
 
-export const EffectsSchema = oneOf(EFFECTS, "effects");
-export const DeterminismSchema = oneOf(DETERMINISM, "determinism");
-export const NodeKindSchema = oneOf(NODE_KINDS, "kind");
-export const DeliverySchema = oneOf(DELIVERY, "delivery");
-export const OrderingSchema = oneOf(ORDERING, "ordering");
-export const ProfileSchema = oneOf(PROFILES, "profile");
-export const IdempotencyScopeSchema = oneOf(IDEMPOTENCY_SCOPES, "idempotency scope");
-export const ControlSurfaceKindSchema = oneOf(CONTROL_SURFACE_KINDS, "control surface kind");
+export const EffectsSchema = /* @__PURE__ */ oneOf(EFFECTS, "effects");
+export const DeterminismSchema = /* @__PURE__ */ oneOf(DETERMINISM, "determinism");
+export const NodeKindSchema = /* @__PURE__ */ oneOf(NODE_KINDS, "kind");
+export const DeliverySchema = /* @__PURE__ */ oneOf(DELIVERY, "delivery");
+export const OrderingSchema = /* @__PURE__ */ oneOf(ORDERING, "ordering");
+export const ProfileSchema = /* @__PURE__ */ oneOf(PROFILES, "profile");
+export const IdempotencyScopeSchema = /* @__PURE__ */ oneOf(IDEMPOTENCY_SCOPES, "idempotency scope");
+export const ControlSurfaceKindSchema = /* @__PURE__ */ oneOf(CONTROL_SURFACE_KINDS, "control surface kind");
