@@ -1,4 +1,6 @@
 import { constantTimeEqual } from "@flows/kernel";
+import { fromBase64Url, toBase64Url } from "./base64url";
+import { hmacSha256 } from "./hmac";
 
 /**
  * Resume tokens handed out when a run halts: the run, checkpoint and the kernel's own halt
@@ -17,27 +19,7 @@ export interface ResumeClaims {
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
-function toBase64Url(bytes: Uint8Array): string {
-  let binary = "";
-  for (const byte of bytes) binary += String.fromCharCode(byte);
-  return btoa(binary).replaceAll("+", "-").replaceAll("/", "_").replace(/=+$/, "");
-}
-
-function fromBase64Url(text: string): Uint8Array | undefined {
-  try {
-    const binary = atob(text.replaceAll("-", "+").replaceAll("_", "/"));
-    return Uint8Array.from(binary, (char) => char.charCodeAt(0));
-  } catch {
-    return undefined;
-  }
-}
-
-async function sign(payload: string, secret: string): Promise<string> {
-  const key = await crypto.subtle.importKey("raw", encoder.encode(secret), { name: "HMAC", hash: "SHA-256" }, false, [
-    "sign",
-  ]);
-  return toBase64Url(new Uint8Array(await crypto.subtle.sign("HMAC", key, encoder.encode(payload))));
-}
+const sign = (payload: string, secret: string): Promise<string> => hmacSha256(secret, payload);
 
 export async function createResumeToken(claims: ResumeClaims, secret: string): Promise<string> {
   const payload = toBase64Url(encoder.encode(JSON.stringify(claims)));

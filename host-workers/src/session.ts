@@ -1,4 +1,6 @@
 import { constantTimeEqual } from "@flows/kernel";
+import { toBase64Url } from "./base64url";
+import { hmacSha256 } from "./hmac";
 
 /**
  * The inspector page's session: after a sign-in with the API token, the browser holds a cookie
@@ -10,23 +12,11 @@ export const SESSION_COOKIE = "__Host-flows_session";
 /** A working day: long enough to watch runs, short enough that a left-open laptop forgets. */
 export const SESSION_TTL_MS = 12 * 60 * 60 * 1000;
 
-const encoder = new TextEncoder();
 // The MAC covers this label, so a session MAC is never valid as any other value signed with the token.
 const LABEL = "flows-inspector-session:v1";
 
-function toBase64Url(bytes: Uint8Array): string {
-  let binary = "";
-  for (const byte of bytes) binary += String.fromCharCode(byte);
-  return btoa(binary).replaceAll("+", "-").replaceAll("/", "_").replace(/=+$/, "");
-}
-
-async function mac(token: string, expiresAt: number, nonce: string): Promise<string> {
-  const key = await crypto.subtle.importKey("raw", encoder.encode(token), { name: "HMAC", hash: "SHA-256" }, false, [
-    "sign",
-  ]);
-  const signed = await crypto.subtle.sign("HMAC", key, encoder.encode(`${LABEL}:${expiresAt}:${nonce}`));
-  return toBase64Url(new Uint8Array(signed));
-}
+const mac = (token: string, expiresAt: number, nonce: string): Promise<string> =>
+  hmacSha256(token, `${LABEL}:${expiresAt}:${nonce}`);
 
 /** A new session value signed with the API token, valid until `now + ttlMs`. */
 export async function createSession(token: string, now: number, ttlMs = SESSION_TTL_MS): Promise<string> {

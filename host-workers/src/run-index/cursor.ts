@@ -1,3 +1,5 @@
+import { fromBase64Url, toBase64Url } from "../base64url";
+
 /**
  * The opaque `next_cursor` of `GET /runs`: where the previous page stopped, as base64url JSON
  * of (started_at, run_id). The next page holds runs strictly older in (started_at, run_id) order,
@@ -8,23 +10,17 @@ export interface Position {
   readonly run_id: string;
 }
 
-const toBase64Url = (text: string) =>
-  btoa(String.fromCharCode(...new TextEncoder().encode(text)))
-    .replaceAll("+", "-")
-    .replaceAll("/", "_")
-    .replace(/=+$/, "");
-
 export function encodeCursor(position: Position): string {
-  return toBase64Url(JSON.stringify({ v: 1, s: position.started_at, r: position.run_id }));
+  return toBase64Url(new TextEncoder().encode(JSON.stringify({ v: 1, s: position.started_at, r: position.run_id })));
 }
 
 /** The position in a cursor this API gave, or undefined for anything else. */
 export function decodeCursor(cursor: string): Position | undefined {
   if (!/^[A-Za-z0-9_-]{1,400}$/.test(cursor)) return undefined;
+  const bytes = fromBase64Url(cursor);
+  if (bytes === undefined) return undefined;
   try {
-    const binary = atob(cursor.replaceAll("-", "+").replaceAll("_", "/"));
-    const text = new TextDecoder().decode(Uint8Array.from(binary, (char) => char.charCodeAt(0)));
-    const value = JSON.parse(text) as { v?: unknown; s?: unknown; r?: unknown };
+    const value = JSON.parse(new TextDecoder().decode(bytes)) as { v?: unknown; s?: unknown; r?: unknown };
     if (value.v !== 1 || !Number.isSafeInteger(value.s) || typeof value.r !== "string") return undefined;
     return { started_at: value.s as number, run_id: value.r };
   } catch {
