@@ -28,9 +28,10 @@ export function listBuckets(
   if (exists.length === 0) return [];
   const rows = storage.sql
     .exec<{ bucket: number; shard: number }>(
-      `SELECT bucket, shard FROM flows_index_buckets WHERE bucket IN (
-         SELECT DISTINCT bucket FROM flows_index_buckets WHERE bucket <= ? AND bucket >= ? ORDER BY bucket DESC LIMIT ?)
-       ORDER BY bucket DESC, shard`,
+      // One line in the bundle (a template literal would keep these line breaks and indentation).
+      "SELECT bucket, shard FROM flows_index_buckets WHERE bucket IN (" +
+        "SELECT DISTINCT bucket FROM flows_index_buckets WHERE bucket <= ? AND bucket >= ? ORDER BY bucket DESC LIMIT ?) " +
+        "ORDER BY bucket DESC, shard",
       newest,
       oldest,
       limit,

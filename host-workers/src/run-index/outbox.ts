@@ -6,10 +6,12 @@ import type { IndexedRun } from "./summary";
  * transaction as the change itself; `pushed` is the last version its shard acknowledged. A run
  * with `pushed < version` is the outbox: pushed again by the object's alarm until acknowledged.
  */
-const SCHEMA = `CREATE TABLE IF NOT EXISTS flows_index_self (
-  run_id TEXT PRIMARY KEY, flow TEXT NOT NULL, trigger TEXT NOT NULL, started_at INTEGER NOT NULL,
-  bucket INTEGER NOT NULL, shard INTEGER NOT NULL, version INTEGER NOT NULL, pushed INTEGER NOT NULL,
-  failed_code TEXT, failed_at INTEGER)`;
+// One line in the bundle (a template literal would keep these line breaks and indentation).
+const SCHEMA =
+  "CREATE TABLE IF NOT EXISTS flows_index_self (" +
+  "run_id TEXT PRIMARY KEY, flow TEXT NOT NULL, trigger TEXT NOT NULL, started_at INTEGER NOT NULL, " +
+  "bucket INTEGER NOT NULL, shard INTEGER NOT NULL, version INTEGER NOT NULL, pushed INTEGER NOT NULL, " +
+  "failed_code TEXT, failed_at INTEGER)";
 
 const opened = new WeakSet<DurableObjectStorage>();
 

@@ -5,11 +5,13 @@ import type { RunSummaryRow, VersionedRow } from "./summary";
  * One index shard's rows, in its SQLite storage: the runs started in one hour whose id hashes
  * to this shard. Ordered lookups go through (started_at, run_id) indexes, newest first.
  */
+// Statements written as concatenated one-line strings: a bundle keeps a template literal's line
+// breaks and indentation, while esbuild folds the concatenation into one string.
 const SCHEMA = [
-  `CREATE TABLE IF NOT EXISTS flows_index_rows (
-    run_id TEXT PRIMARY KEY, flow TEXT NOT NULL, status TEXT NOT NULL, trigger TEXT NOT NULL,
-    started_at INTEGER NOT NULL, updated_at INTEGER NOT NULL, finished_at INTEGER, checkpoint TEXT,
-    wake_at INTEGER, error_code TEXT, version INTEGER NOT NULL)`,
+  "CREATE TABLE IF NOT EXISTS flows_index_rows (" +
+    "run_id TEXT PRIMARY KEY, flow TEXT NOT NULL, status TEXT NOT NULL, trigger TEXT NOT NULL, " +
+    "started_at INTEGER NOT NULL, updated_at INTEGER NOT NULL, finished_at INTEGER, checkpoint TEXT, " +
+    "wake_at INTEGER, error_code TEXT, version INTEGER NOT NULL)",
   "CREATE INDEX IF NOT EXISTS flows_index_by_start ON flows_index_rows (started_at, run_id)",
   "CREATE INDEX IF NOT EXISTS flows_index_by_flow ON flows_index_rows (flow, started_at, run_id)",
   "CREATE INDEX IF NOT EXISTS flows_index_by_status ON flows_index_rows (status, started_at, run_id)",
@@ -39,13 +41,13 @@ export function putRows(storage: DurableObjectStorage, rows: readonly VersionedR
   storage.transactionSync(() => {
     for (const row of rows) {
       storage.sql.exec(
-        `INSERT INTO flows_index_rows (run_id, flow, status, trigger, started_at, updated_at, finished_at, checkpoint, wake_at, error_code, version)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-         ON CONFLICT (run_id) DO UPDATE SET flow = excluded.flow, status = excluded.status, trigger = excluded.trigger,
-           started_at = excluded.started_at, updated_at = excluded.updated_at, finished_at = excluded.finished_at,
-           checkpoint = excluded.checkpoint, wake_at = excluded.wake_at, error_code = excluded.error_code,
-           version = excluded.version
-         WHERE excluded.version >= flows_index_rows.version`,
+        "INSERT INTO flows_index_rows (run_id, flow, status, trigger, started_at, updated_at, finished_at, checkpoint, wake_at, error_code, version) " +
+          "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) " +
+          "ON CONFLICT (run_id) DO UPDATE SET flow = excluded.flow, status = excluded.status, trigger = excluded.trigger, " +
+          "started_at = excluded.started_at, updated_at = excluded.updated_at, finished_at = excluded.finished_at, " +
+          "checkpoint = excluded.checkpoint, wake_at = excluded.wake_at, error_code = excluded.error_code, " +
+          "version = excluded.version " +
+          "WHERE excluded.version >= flows_index_rows.version",
         row.run_id,
         row.flow,
         row.status,
@@ -122,9 +124,10 @@ export function queryRows(storage: DurableObjectStorage, query: ShardQuery): Run
     where.push(`status IN (${query.statuses.map(() => "?").join(", ")})`);
     args.push(...query.statuses);
   }
-  const sql = `SELECT run_id, flow, status, trigger, started_at, updated_at, finished_at, checkpoint, wake_at, error_code
-    FROM flows_index_rows ${where.length === 0 ? "" : `WHERE ${where.join(" AND ")}`}
-    ORDER BY started_at DESC, run_id DESC LIMIT ?`;
+  const sql =
+    "SELECT run_id, flow, status, trigger, started_at, updated_at, finished_at, checkpoint, wake_at, error_code " +
+    `FROM flows_index_rows ${where.length === 0 ? "" : `WHERE ${where.join(" AND ")} `}` +
+    "ORDER BY started_at DESC, run_id DESC LIMIT ?";
   return storage.sql
     .exec<StoredRow>(sql, ...args, query.limit)
     .toArray()
