@@ -122,6 +122,9 @@ describe("the packages as npm pack makes them", () => {
   });
 });
 
+/** Gzipped bytes of the `flows init` Worker's code, the bundle less the inspector page. */
+const CODE_BUDGET = 45 * 1024;
+
 describe("a project made with the installed flows command", () => {
   it("is created, validated, run and published (dry run) with npx flows", () => {
     const init = npx(["flows", "init", "hello"], consumer);
@@ -139,6 +142,10 @@ describe("a project made with the installed flows command", () => {
     // with nothing to configure; the page has a budget of its own (32 KiB gzipped), and the 40 KiB
     // budget stays on the Worker's code: the bundle less the page's module. Gzip is not exactly
     // additive; measured, the difference is about 350 bytes (bench/README.md "Inspector page").
+    // The code budget was 40 KiB until run inspection landed: the run index (5.3 KB), the run
+    // detail view (2.5 KB), source-mapped stacks (1.3 KB) and the session routes (1.0 KB) are
+    // features every published Worker serves, and the code left after trimming was 44,671 B
+    // (bench/README.md "Worker size"). 45 KiB holds that and keeps growth visible.
     const gzipped = gzipSync(readFileSync(join(project, "dist", "worker.js")), { level: 9 }).length;
     const pageModule = join(
       consumer,
@@ -151,10 +158,10 @@ describe("a project made with the installed flows command", () => {
     );
     const page = gzipSync(readFileSync(pageModule), { level: 9 }).length;
     console.log(
-      `flows init Worker bundle: ${gzipped} bytes gzipped, ${page} of them the inspector page (targets: code ≤ ${40 * 1024}, page ≤ ${32 * 1024})`,
+      `flows init Worker bundle: ${gzipped} bytes gzipped, ${page} of them the inspector page (targets: code ≤ ${CODE_BUDGET}, page ≤ ${32 * 1024})`,
     );
     expect(page, "the inspector page's module, gzipped").toBeLessThanOrEqual(32 * 1024);
-    expect(gzipped - page, "the Worker's code, less the inspector page, gzipped").toBeLessThanOrEqual(40 * 1024);
+    expect(gzipped - page, "the Worker's code, less the inspector page, gzipped").toBeLessThanOrEqual(CODE_BUDGET);
     // The project depends on the packages at the CLI's own version, and on wrangler.
     const manifest = JSON.parse(readFileSync(join(project, "package.json"), "utf8")) as {
       dependencies: Record<string, string>;
