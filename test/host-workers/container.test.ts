@@ -91,6 +91,16 @@ describe("container placement (restart policy on_failure)", () => {
       return body.status === "completed" ? body : undefined;
     }, "the async run to complete in the container");
     expect(run.nodes.filter((record) => record.status === "completed")).toHaveLength(4);
+
+    // Runs executed in the container are in the run index like any other, with their trigger.
+    const listed = await waitFor(async () => {
+      const page = (await (await app.call("/runs?flow=boxed&limit=200")).json()) as {
+        runs: { run_id: string; status: string; trigger: string }[];
+      };
+      const rows = page.runs.filter((row) => ["boxed-sse", runId].includes(row.run_id));
+      return rows.length === 2 && rows.every((row) => row.status === "completed") ? rows : undefined;
+    }, "the container runs in the index");
+    expect(listed.map((row) => row.trigger).sort()).toEqual(["async", "http"]);
   });
 
   it("follows a run executing in the container over GET /runs/:id/events: its journal appends reach the stream", async () => {
