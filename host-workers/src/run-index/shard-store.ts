@@ -86,19 +86,8 @@ export interface ShardQuery {
   readonly limit: number;
 }
 
-interface StoredRow {
-  readonly run_id: string;
-  readonly flow: string;
-  readonly status: string;
-  readonly trigger: string;
-  readonly started_at: number;
-  readonly updated_at: number;
-  readonly finished_at: number | null;
-  readonly checkpoint: string | null;
-  readonly wake_at: number | null;
-  readonly error_code: string | null;
-  [column: string]: SqlStorageValue;
-}
+/** A row as SQLite hands it back: the summary's columns, its status not yet checked. */
+type StoredRow = Omit<RunSummaryRow, "status"> & { readonly status: string; [column: string]: SqlStorageValue };
 
 export function queryRows(storage: DurableObjectStorage, query: ShardQuery): RunSummaryRow[] {
   if (!isShard(storage)) return [];

@@ -1,19 +1,7 @@
-import { foldJournal, type JournalEntry, type RunStatus } from "@flows/kernel";
+import { foldJournal, type JournalEntry, type RunStatus, type WireRunSummary } from "@flows/kernel";
 
-/** A run as the index lists it (`GET /runs` items): snake_case, times in epoch milliseconds. */
-export interface RunSummaryRow {
-  readonly run_id: string;
-  readonly flow: string;
-  readonly status: RunStatus;
-  /** How the run was started: http, async, queue, cron (or unknown, for a run indexed by a rebuild only). */
-  readonly trigger: string;
-  readonly started_at: number;
-  readonly updated_at: number;
-  readonly finished_at: number | null;
-  readonly checkpoint: string | null;
-  readonly wake_at: number | null;
-  readonly error_code: string | null;
-}
+/** A run as the index lists it (`GET /runs` items): the kernel's run summary on the wire. */
+export type RunSummaryRow = WireRunSummary;
 
 /** A row as pushed to its shard: the run object's version of it, so a late push never undoes a newer one. */
 export type VersionedRow = RunSummaryRow & { readonly version: number };
