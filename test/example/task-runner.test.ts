@@ -162,7 +162,7 @@ beforeAll(async () => {
       TASK_STATE: { className: "FlowStateObject", useSQLite: true },
     },
     r2Buckets: ["ARTIFACTS"],
-    bindings: { FLOWS_API_TOKEN: API_TOKEN, FLOWS_RESUME_SECRET: RESUME_SECRET, CONTAINER_SUPERVISOR: supervisor.url },
+    bindings: { FLOWS_API_TOKEN: API_TOKEN, FLOWS_RESUME_SECRET: RESUME_SECRET, ...supervisor.bindings },
     handleRuntimeStdio: (stdout, stderr) => {
       for (const stream of [stdout, stderr]) {
         stream.on("data", (chunk: Buffer) => output.push(...chunk.toString().split("\n").filter(Boolean)));

@@ -1,13 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { LOCAL_NETWORK_PREFIX } from "../../cli/src/dev/local-engine-protocol";
 import { buildContainerBin } from "../host-container/container-harness";
 import { type Booted, boot, shutdown } from "./container/boot";
 import { waitFor } from "./support";
 
 // Worker → Container class → a real `flows-container` process → bus → Worker → real KV, Queue
 // and Durable Objects, in real workerd (Miniflare from Node). Two stand-ins, named so: the
-// Docker engine behind `ctx.container` (fixture/container-stand-in.ts, driving real Node
-// children through container/supervisor.ts) and Cloudflare's network (the fixture's
-// /__cloudflare-network route into the Container class's own outbound handler).
+// Docker engine behind `ctx.container` (the local engine `flows dev` uses, driving real Node
+// children through container/supervisor.ts) and Cloudflare's network (the local network route
+// of `localContainers` into the Container class's own outbound handler).
 
 beforeAll(() => buildContainerBin(), 60_000);
 
@@ -208,7 +209,7 @@ describe("container placement (restart policy on_failure)", () => {
   });
 
   it("the bus answers only runs the instance is serving, and malformed meta with META400", async () => {
-    const url = `${(await app.mf.ready).toString().replace(/\/$/, "")}/__cloudflare-network/${await app.containerId("kill")}/bus.flows.internal/bus`;
+    const url = `${(await app.mf.ready).toString().replace(/\/$/, "")}${LOCAL_NETWORK_PREFIX}/${app.supervisor.token}/${await app.containerId("kill")}/bus.flows.internal/bus`;
     const frame = `${JSON.stringify({ id: "1", method: "kv.get", params: { key: "effect:step1:boxed/step1/k1", type: "text" } })}\n`;
     const stranger = await fetch(url, {
       method: "POST",

@@ -14,7 +14,7 @@ export {
   type OperatorAnswer,
 } from "./container-class";
 export { CONTAINER_ERROR_CODES, type ContainerErrorCode, type ContainerFailure } from "./errors";
-export { localContainers } from "./local-containers";
+export { localContainers, withLocalEngine } from "./local-containers";
 export {
   installLocalEngine,
   LOCAL_ENGINE_BINDINGS,

@@ -1,4 +1,5 @@
 import type { Container } from "@cloudflare/containers";
+import type { ManifestLike } from "@flows/caps";
 import type { WorkerEnv } from "../config";
 import type { ProjectFlowConfig, ProjectWorker } from "../project-worker";
 import type { FlowContainerClass } from "./container-class";
@@ -21,8 +22,18 @@ const NETWORK_ROUTE = new RegExp(`^${LOCAL_NETWORK_PREFIX}/([^/]+)/([0-9a-f]{64}
  * outbound handler the class installed. Without the engine's bindings it is plain `containers`.
  */
 export function localContainers<Env extends WorkerEnv>(config: ProjectFlowConfig<Env>): ProjectWorker<Env> {
-  const built = containers(config);
-  const settings = containerSettings(config.manifest);
+  return withLocalEngine(containers(config), config.manifest);
+}
+
+/**
+ * The same for a project Worker already built with `containers` (its manifest gives the
+ * container binding): the tests run published Workers this way, on the engine `flows dev` uses.
+ */
+export function withLocalEngine<Env extends WorkerEnv>(
+  built: ProjectWorker<Env>,
+  manifest: ManifestLike,
+): ProjectWorker<Env> {
+  const settings = containerSettings(manifest);
   const Base = built.FlowContainer;
   if (Base === undefined || settings === undefined) return built;
 

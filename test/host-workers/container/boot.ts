@@ -44,7 +44,7 @@ export async function boot(
     bindings: {
       FLOWS_API_TOKEN: API_TOKEN,
       FLOWS_RESUME_SECRET: RESUME_SECRET,
-      CONTAINER_SUPERVISOR: supervisor.url,
+      ...supervisor.bindings,
       ...options.bindings,
     },
     handleRuntimeStdio: (stdout, stderr) => {

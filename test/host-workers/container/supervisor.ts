@@ -1,20 +1,29 @@
 import { type ChildProcess, spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { createServer as createNetServer } from "node:net";
+import { LOCAL_ENGINE_BINDINGS, localBusUrl } from "../../../cli/src/dev/local-engine-protocol";
 
 /**
- * Test side of the Docker-engine stand-in: workerd cannot spawn processes, so the stand-in
- * `ctx.container` asks this supervisor over loopback HTTP to start, signal and watch a real Node
- * child per container instance. Each child gets a free port (its PORT) and its bus URL rewritten
- * to reach the Worker through the network stand-in route.
+ * Test side of the Docker-engine stand-in: workerd cannot spawn processes, so the product's
+ * local engine (`installLocalEngine`, the one `flows dev` uses) asks this supervisor over
+ * loopback HTTP to start, signal and watch a real Node child per container instance. It speaks
+ * the protocol of `flows dev`'s supervisor (cli/src/dev/container-supervisor.ts: bearer token,
+ * routes, JSON fields) so the fixtures run the product engine, and adds what the tests inspect
+ * (starts, start options, pids). Each child gets a free port (its PORT) and its bus URL pointed
+ * at the Worker's local network route.
  */
 export interface Supervisor {
   readonly url: string;
+  /** The session token the engine and the local network route require. */
+  readonly token: string;
+  /** The Worker bindings that turn the local engine on, pointing at this supervisor. */
+  readonly bindings: Readonly<Record<string, string>>;
   /** Where the Worker listens (Miniflare's URL), for the children's bus URL. */
   setWorkerUrl(url: string): void;
   /** How many times each instance (by container id) was started. */
   starts(): ReadonlyMap<string, number>;
-  /** Whether the last start of a container id allowed internet access (the start option; null when not given). */
+  /** Whether the last start of a container id allowed internet access (the start option; the engine sends true when not given). */
   internet(id: string): boolean | null | undefined;
   /** The live child of a container id (for kill -9 from the test). */
   pid(id: string): number | undefined;
@@ -57,6 +66,7 @@ export async function startSupervisor(options: {
   readonly args: readonly string[];
   readonly onOutput?: (line: string) => void;
 }): Promise<Supervisor> {
+  const token = randomBytes(32).toString("hex");
   const children = new Map<string, Child>();
   const starts = new Map<string, number>();
   const internet = new Map<string, boolean | null>();
@@ -72,9 +82,9 @@ export async function startSupervisor(options: {
         PATH: process.env.PATH ?? "",
         ...env,
         PORT: String(port),
-        // The network stand-in: the platform would intercept this host; here the Worker serves a
-        // route that hands the request to the very same outbound handler.
-        FLOWS_BUS_URL: `${workerUrl}/__cloudflare-network/${id}/${bus.host}${bus.pathname}`,
+        // The platform would intercept this host; here the Worker's local network route hands
+        // the request to the very same outbound handler.
+        FLOWS_BUS_URL: localBusUrl(workerUrl, token, id, bus.toString()),
       },
       stdio: ["ignore", "pipe", "pipe"],
     });
@@ -97,6 +107,9 @@ export async function startSupervisor(options: {
 
   const server: Server = createServer((request, response) => {
     void (async () => {
+      // As `flows dev`'s supervisor: the engine must send the session's token.
+      if (request.headers.authorization !== `Bearer ${token}`)
+        return json(response, 401, { code: "ENGINE401", message: "no session token" });
       const url = new URL(request.url ?? "/", "http://supervisor");
       const [, action, id = ""] = url.pathname.split("/");
       const child = children.get(id);
@@ -119,8 +132,8 @@ export async function startSupervisor(options: {
         if (child?.process.exitCode === null) child.process.kill(signo ?? 15);
         return json(response, 200, { ok: true });
       }
-      json(response, 404, { error: `no supervisor route ${request.method} ${url.pathname}` });
-    })().catch((error: unknown) => json(response, 500, { error: String(error) }));
+      json(response, 404, { code: "ENGINE404", message: `no supervisor route ${request.method} ${url.pathname}` });
+    })().catch((error: unknown) => json(response, 500, { code: "ENGINE500", message: String(error) }));
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const address = server.address();
@@ -128,6 +141,8 @@ export async function startSupervisor(options: {
 
   return {
     url: `http://127.0.0.1:${address.port}`,
+    token,
+    bindings: { [LOCAL_ENGINE_BINDINGS.url]: `http://127.0.0.1:${address.port}`, [LOCAL_ENGINE_BINDINGS.token]: token },
     setWorkerUrl(url) {
       workerUrl = url.replace(/\/$/, "");
     },
