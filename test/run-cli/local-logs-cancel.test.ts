@@ -1,9 +1,9 @@
-import { spawn, spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { acquireRunLease } from "../../cli/src/local/lease";
+import { buildCli, type FlowsResult, flowsChild } from "../cli/support";
 import { RUN_DETAIL_KEYS, RUN_SUMMARY_KEYS } from "../support/run-shapes";
 
 // `flows logs`, `cancel` and the filters and pages of `flows runs` on local runs, through the
@@ -16,38 +16,12 @@ const nodes = join(example, "nodes.ts");
 const scratch = mkdtempSync(join(tmpdir(), "flows-logs-"));
 const state = join(scratch, "state");
 
-interface Result {
-  status: number | null;
-  stdout: string;
-  stderr: string;
-}
-
 function flows(
   args: string[],
   onStdout?: (sofar: string) => void,
   extraEnv: Record<string, string> = {},
-): Promise<Result> {
-  const { FLOWS_URL: _url, FLOWS_API_TOKEN: _token, ...env } = process.env;
-  return new Promise((done, fail) => {
-    const child = spawn(process.execPath, [join(root, "cli/bin/flows.mjs"), ...args], {
-      env: { ...env, NO_COLOR: "1", FLOWS_PROGRESS: "", ...extraEnv },
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (chunk: Buffer) => {
-      stdout += chunk.toString();
-      onStdout?.(stdout);
-    });
-    child.stderr.on("data", (chunk: Buffer) => {
-      stderr += chunk.toString();
-    });
-    const timer = setTimeout(() => child.kill("SIGKILL"), 60_000);
-    child.on("error", fail);
-    child.on("close", (status) => {
-      clearTimeout(timer);
-      done({ status, stdout, stderr });
-    });
-  });
+): Promise<FlowsResult> {
+  return flowsChild(args, { env: extraEnv, ...(onStdout === undefined ? {} : { onStdout }) });
 }
 
 const start = (runId: string, order: string) =>
@@ -67,8 +41,7 @@ const lines = (text: string) => text.trim().split("\n");
 const types = (text: string) => lines(text).map((line) => line.trim().split(/\s+/)[2]);
 
 beforeAll(async () => {
-  const build = spawnSync(process.execPath, [join(root, "cli/build.mjs")], { encoding: "utf8" });
-  expect(build.status, build.stderr).toBe(0);
+  buildCli();
   for (const [runId, order] of [
     ["big", "large-order.json"],
     ["small", "small-order.json"],
@@ -113,7 +86,7 @@ describe("local runs, logs and cancel", () => {
     const sofar = await flows(["logs", "big", "--state", state, "--no-follow"]);
     expect(sofar.status, sofar.stderr).toBe(0);
     expect(types(sofar.stdout)).toEqual(["started", "completed", "completed", "halted"]);
-    let resumed: Promise<Result> | undefined;
+    let resumed: Promise<FlowsResult> | undefined;
     const live = await flows(["logs", "big", "--state", state], (out) => {
       if (resumed === undefined && out.includes("halted")) {
         resumed = flows([

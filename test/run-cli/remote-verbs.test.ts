@@ -1,8 +1,7 @@
-import { spawn, spawnSync } from "node:child_process";
 import { createServer } from "node:net";
-import { join, resolve } from "node:path";
 import type { Miniflare } from "miniflare";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { buildCli, type FlowsResult, flowsChild } from "../cli/support";
 import { API_TOKEN, bundleFixture, startMiniflare, waitFor, workerOptions } from "../host-workers/support";
 import { RUN_DETAIL_KEYS, RUN_SUMMARY_KEYS } from "../support/run-shapes";
 
@@ -10,41 +9,19 @@ import { RUN_DETAIL_KEYS, RUN_SUMMARY_KEYS } from "../support/run-shapes";
 // (Miniflare on a loopback port), through the built binary, with --url/--token and with
 // FLOWS_URL/FLOWS_API_TOKEN.
 
-const root = resolve(import.meta.dirname, "../..");
 let mf: Miniflare;
 let url = "";
 const printed: string[] = [];
 
-interface Result {
-  status: number | null;
-  stdout: string;
-  stderr: string;
-}
-
 /** The CLI as a child process: Miniflare serves from this process, so it must not block. */
-function flows(args: string[], env: Record<string, string> = {}, onStdout?: (sofar: string) => void): Promise<Result> {
-  const { FLOWS_URL: _url, FLOWS_API_TOKEN: _token, ...base } = process.env;
-  return new Promise((done, fail) => {
-    const child = spawn(process.execPath, [join(root, "cli/bin/flows.mjs"), ...args], {
-      env: { ...base, NO_COLOR: "1", FLOWS_PROGRESS: "", ...env },
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (chunk: Buffer) => {
-      stdout += chunk.toString();
-      onStdout?.(stdout);
-    });
-    child.stderr.on("data", (chunk: Buffer) => {
-      stderr += chunk.toString();
-    });
-    const timer = setTimeout(() => child.kill("SIGKILL"), 60_000);
-    child.on("error", fail);
-    child.on("close", (status) => {
-      clearTimeout(timer);
-      printed.push(stdout, stderr);
-      done({ status, stdout, stderr });
-    });
-  });
+async function flows(
+  args: string[],
+  env: Record<string, string> = {},
+  onStdout?: (sofar: string) => void,
+): Promise<FlowsResult> {
+  const result = await flowsChild(args, { env, ...(onStdout === undefined ? {} : { onStdout }) });
+  printed.push(result.stdout, result.stderr);
+  return result;
 }
 
 const remote = (...args: string[]) => flows([...args, "--url", url, "--token", API_TOKEN]);
@@ -64,8 +41,7 @@ async function freePort(): Promise<number> {
 }
 
 beforeAll(async () => {
-  const build = spawnSync(process.execPath, [join(root, "cli/build.mjs")], { encoding: "utf8" });
-  expect(build.status, build.stderr).toBe(0);
+  buildCli();
   mf = startMiniflare(workerOptions(await bundleFixture("detail-worker.ts"), { host: "127.0.0.1", port: 0 }));
   url = (await mf.ready).toString().replace(/\/$/, "");
   for (const [flow, runId] of [
