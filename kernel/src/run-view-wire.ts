@@ -1,31 +1,7 @@
 import type { RunStatus } from "./run-state";
 import type { WireError } from "./wire";
 
-/** The run detail on the wire (`GET /runs/:id`, `flows inspect --format json`). */
-
 export type NodeStatus = "pending" | "running" | "retrying" | "halted" | "completed" | "failed" | "skipped";
-
-export interface RunDetail {
-  readonly run_id: string;
-  readonly flow: string;
-  /** The content hash of the flow document the run started on; null for runs journaled before it was recorded. */
-  readonly flow_version: string | null;
-  readonly status: RunStatus;
-  readonly trigger: string;
-  readonly started_at: number;
-  readonly updated_at: number;
-  readonly finished_at: number | null;
-  readonly checkpoint: string | null;
-  readonly wake_at: number | null;
-  readonly error: WireError | null;
-  /** Capped values (see `cappedValue`): the value, or a marker with its size and a preview. */
-  readonly input: unknown;
-  readonly output: unknown;
-  readonly resume: ResumeView | null;
-  readonly nodes: readonly NodeView[];
-  readonly events: readonly RunViewEvent[];
-  readonly graph: GraphView;
-}
 
 /** A run in a list (`flows runs --format json`, `GET /runs` items). */
 export interface WireRunSummary {
@@ -39,6 +15,20 @@ export interface WireRunSummary {
   readonly checkpoint: string | null;
   readonly wake_at: number | null;
   readonly error_code: string | null;
+}
+
+/** The run detail on the wire (`GET /runs/:id`, `flows inspect --format json`): the summary, its error whole. */
+export interface RunDetail extends Omit<WireRunSummary, "error_code"> {
+  /** The content hash of the flow document the run started on; null for runs journaled before it was recorded. */
+  readonly flow_version: string | null;
+  readonly error: WireError | null;
+  /** Capped values (see `cappedValue`): the value, or a marker with its size and a preview. */
+  readonly input: unknown;
+  readonly output: unknown;
+  readonly resume: ResumeView | null;
+  readonly nodes: readonly NodeView[];
+  readonly events: readonly RunViewEvent[];
+  readonly graph: GraphView;
 }
 
 /** What answers a halted run: a resume with `token`, or the event named in `event`. */
