@@ -14,7 +14,9 @@ import { formatTable } from "../table";
 
 const INSTALL_ROUNDS = 3;
 const STARTUP_ROUNDS = 15;
-const BUNDLE_TARGET_GZIP = 40 * 1024;
+/** The Worker's code, the bundle less the inspector page's module (as test/packaging checks it). */
+const CODE_TARGET_GZIP = 45 * 1024;
+const PAGE_TARGET_GZIP = 32 * 1024;
 
 const kib = (bytes: number) => `${(bytes / 1024).toFixed(1)} KiB`;
 
@@ -31,6 +33,8 @@ async function startToHealthy(scriptPath: string): Promise<number> {
     modules: true,
     scriptPath,
     modulesRoot: dirname(scriptPath),
+    // The published entry imports its trimmed source map as a Text module, as wrangler attaches it.
+    modulesRules: [{ type: "Text", include: ["**/*.txt"] }],
     compatibilityDate: "2026-04-26",
     compatibilityFlags: ["nodejs_compat"],
     cf: false,
@@ -107,8 +111,11 @@ export const packageSuite: Suite = {
         await runAsUser("npx", ["--no-install", "flows", "publish", "workers", "--no-deploy"], dir);
         const bundle = readFileSync(join(dir, "dist", "worker.js"));
         const gzipped = gzipSync(bundle, { level: 9 }).length;
-        const verdict = gzipped <= BUNDLE_TARGET_GZIP ? "pass" : "MISS";
-        bundles.push([label, kib(bundle.length), `${gzipped} B (${kib(gzipped)})`, verdict]);
+        const pageModule = join(project, "node_modules/@flows/host-workers/dist/inspector/assets.generated.js");
+        const page = gzipSync(readFileSync(pageModule), { level: 9 }).length;
+        const code = gzipped - page;
+        const verdict = code <= CODE_TARGET_GZIP && page <= PAGE_TARGET_GZIP ? "pass" : "MISS";
+        bundles.push([label, kib(bundle.length), `${gzipped} B (${kib(gzipped)})`, `${code} B`, `${page} B`, verdict]);
       }
       context.log(
         formatTable(
@@ -116,7 +123,9 @@ export const packageSuite: Suite = {
             { header: "Worker bundle (one capability, no container)", align: "left" },
             { header: "minified" },
             { header: "gzipped" },
-            { header: `≤ ${BUNDLE_TARGET_GZIP} B`, align: "left" },
+            { header: "code" },
+            { header: "inspector page" },
+            { header: `code ≤ ${CODE_TARGET_GZIP} B, page ≤ ${PAGE_TARGET_GZIP} B`, align: "left" },
           ],
           bundles,
         ),
